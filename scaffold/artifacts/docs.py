@@ -1,0 +1,294 @@
+"""Checklist item 1: the OpenAPI operation in the tag's fragment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from scaffold.changes import Workspace
+from scaffold.config import CONFIG_NAME, RepoLayout, parse_layout
+from scaffold.endpoint import Auth, Endpoint, HttpMethod
+from scaffold.errors import ConflictError, RepoLayoutError
+from scaffold.naming import humanize, to_snake
+from scaffold.render import Renderer
+from scaffold.tomledit import add_fragment, add_tag
+from scaffold.yamltext import Entry, compose, entries, indent_text, insert_lines, scalar
+
+# Operations of a path item are written in this order, as in Mattermost's fragments.
+METHOD_ORDER = ("get", "post", "put", "patch", "delete")
+
+# The shared error responses of definitions.yaml, by status code.
+ERROR_RESPONSES = {
+    304: "NotModified",
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+}
+
+_ERROR_DESCRIPTIONS = {
+    304: "Not modified: the Etag still matches",
+    400: "Invalid or missing parameters in URL or request body",
+    401: "No access token provided",
+    403: "Do not have appropriate permissions",
+    404: "Resource not found",
+}
+
+
+@dataclass(frozen=True)
+class Components:
+    """The names of components/responses and components/schemas the merged spec defines."""
+
+    responses: frozenset[str] = field(default_factory=frozenset)
+    schemas: frozenset[str] = field(default_factory=frozenset)
+
+
+def fragment_of(layout: RepoLayout, tag: str) -> str:
+    return layout.fragment_path(f"{tag}.yaml")
+
+
+def find_path_item(
+    layout: RepoLayout, workspace: Workspace, full_path: str
+) -> tuple[str, Entry, list[Entry]] | None:
+    """The fragment and entry of a documented path, with its operations, if any fragment has it."""
+    for name in layout.build:
+        fragment = layout.fragment_path(name)
+        text = workspace.read_or_none(fragment)
+        if text is None:
+            continue
+        root = compose(text, fragment)
+        if not isinstance(root, yaml.MappingNode):
+            continue
+        lines = text.splitlines()
+        for entry in entries(root, lines):
+            if entry.key == full_path:
+                operations = (
+                    entries(entry.node, lines, entry.end) if isinstance(entry.node, yaml.MappingNode) else []
+                )
+                return fragment, entry, operations
+    return None
+
+
+def render_operation(endpoint: Endpoint, components: Components, renderer: Renderer) -> str:
+    """The operation's YAML at column 0 (`get:` first)."""
+    parameters = [
+        {
+            "name": name,
+            "location": "path",
+            "description": _param_description(name),
+            "required": True,
+            "type": "string",
+        }
+        for name in endpoint.path_params
+    ] + [
+        {
+            "name": f.name,
+            "location": "query",
+            "description": humanize(f.name) + ".",
+            "required": f.required,
+            "type": f.type,
+        }
+        for f in endpoint.query
+    ]
+    responses = []
+    for code in endpoint.statuses():
+        if code == endpoint.status:
+            responses.append(
+                {"code": code, "ref": None, "description": _success_description(endpoint),
+                 "schema": _success_schema(endpoint, components)}
+            )
+        elif ERROR_RESPONSES[code] in components.responses:
+            responses.append({"code": code, "ref": ERROR_RESPONSES[code]})
+        else:
+            responses.append({"code": code, "ref": None, "description": _ERROR_DESCRIPTIONS[code], "schema": None})
+    if endpoint.body_schema and endpoint.body_schema not in components.schemas:
+        raise _unknown_schema("--body", endpoint.body_schema, components)
+    return renderer.render(
+        "doc_operation.yaml.jinja",
+        method=endpoint.method.value.lower(),
+        tag=endpoint.tag,
+        summary=endpoint.summary,
+        description=description_text(endpoint),
+        operation_id=endpoint.operation_id,
+        public=endpoint.is_public,
+        parameters=parameters,
+        body_schema=endpoint.body_schema,
+        body_fields=endpoint.body_fields,
+        responses=responses,
+    )
+
+
+def description_text(endpoint: Endpoint) -> str:
+    """The description, ending in the `##### Permissions` section that `check` reads."""
+    return f"{endpoint.description}\n##### Permissions\n{permission_sentence(endpoint)}\n"
+
+
+def permission_sentence(endpoint: Endpoint) -> str:
+    if endpoint.auth is Auth.PUBLIC:
+        return "No permission required."
+    if not endpoint.permission:
+        return "Must be authenticated."
+    params = endpoint.path_params
+    named = f"`{endpoint.permission}`"
+    if "channel_id" in params:
+        return f"Must have {named} permission for the channel."
+    if "team_id" in params:
+        return f"Must have {named} permission for the team."
+    if "user_id" in params:
+        return f"Must be logged in as the user or have the {named} permission."
+    return f"Must have {named} permission."
+
+
+def plan_docs(
+    endpoint: Endpoint,
+    layout: RepoLayout,
+    workspace: Workspace,
+    renderer: Renderer,
+    components: Components,
+) -> None:
+    """Add the endpoint's operation to its fragment (creating the fragment for a new tag)."""
+    # An earlier plan of the same change may have added a tag: read the layout as planned.
+    layout = parse_layout(layout.root, workspace.read(CONFIG_NAME))
+    operation = render_operation(endpoint, components, renderer)
+    method = endpoint.method.value.lower()
+    found = find_path_item(layout, workspace, endpoint.full_path)
+    if found is not None:
+        fragment, item, operations = found
+        if any(op.key == method for op in operations):
+            raise ConflictError(
+                f"{endpoint.method.value} {endpoint.full_path} is already documented",
+                path=fragment,
+                line=item.start + 1,
+            )
+        text = workspace.read(fragment)
+        workspace.write(fragment, _insert_operation(text, item, operations, method, operation))
+        return
+    fragment = fragment_of(layout, endpoint.tag)
+    text = workspace.read_or_none(fragment)
+    item = _path_key(endpoint.full_path) + ":\n" + indent_text(operation, 2)
+    if text is None:
+        _add_fragment(endpoint, layout, workspace, fragment)
+        workspace.write(fragment, indent_text(item, 2))
+        return
+    if f"{endpoint.tag}.yaml" not in layout.build:
+        raise RepoLayoutError(
+            f"{fragment} exists but is not in the build list",
+            hint=f"add \"{endpoint.tag}.yaml\" to [docs] build in scaffold.toml",
+            path=layout.config_path,
+        )
+    workspace.write(fragment, _insert_path_item(text, fragment, endpoint.full_path, item))
+
+
+def _insert_operation(text: str, item: Entry, operations: list[Entry], method: str, operation: str) -> str:
+    rank = METHOD_ORDER.index(method) if method in METHOD_ORDER else len(METHOD_ORDER)
+    methods = [op for op in operations if op.key in METHOD_ORDER]
+    later = [op for op in methods if METHOD_ORDER.index(op.key) > rank]
+    indent = operations[0].indent if operations else item.indent + 2
+    if later:
+        at = later[0].start
+    else:
+        at = (methods[-1].end if methods else item.end)
+    return insert_lines(text, at, indent_text(operation, indent))
+
+
+def _insert_path_item(text: str, fragment: str, full_path: str, item: str) -> str:
+    root = compose(text, fragment)
+    lines = text.splitlines()
+    items = entries(root, lines) if isinstance(root, yaml.MappingNode) else []
+    if not items:
+        separator = "\n" if text.strip() else ""
+        return text + ("" if text.endswith("\n") or not text else "\n") + separator + indent_text(item, 2)
+    # Beside its closest sibling: the last path item sharing the most leading segments.
+    segments = full_path.strip("/").split("/")
+    best = max(
+        range(len(items)),
+        key=lambda i: (_shared_segments(segments, items[i].key.strip("/").split("/")), i),
+    )
+    sibling = items[best]
+    return insert_lines(text, sibling.end, "\n" + indent_text(item, sibling.indent))
+
+
+def _shared_segments(a: list[str], b: list[str]) -> int:
+    count = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def _path_key(full_path: str) -> str:
+    # Mattermost quotes path keys that hold a {param}; plain keys stay plain.
+    return f'"{full_path}"' if "{" in full_path else scalar(full_path)
+
+
+def _add_fragment(endpoint: Endpoint, layout: RepoLayout, workspace: Workspace, fragment: str) -> None:
+    """Register a new tag: the build list and [tags.<tag>] in scaffold.toml, and the intro's tags."""
+    config = CONFIG_NAME
+    text = workspace.read(config)
+    name = f"{endpoint.tag}.yaml"
+    text = add_fragment(text, name, layout.build[-1])
+    if endpoint.tag not in layout.tags:
+        text = add_tag(text, layout.tag(endpoint.tag))
+    workspace.write(config, text)
+    _declare_tag(endpoint, layout, workspace)
+
+
+def _declare_tag(endpoint: Endpoint, layout: RepoLayout, workspace: Workspace) -> None:
+    """List the new tag under the introduction's top-level `tags:`, where it has one."""
+    intro = layout.fragment_path(layout.build[0])
+    text = workspace.read(intro)
+    root = compose(text, intro)
+    if not isinstance(root, yaml.MappingNode):
+        return
+    lines = text.splitlines()
+    for entry in entries(root, lines):
+        if entry.key == "tags" and isinstance(entry.node, yaml.SequenceNode) and entry.node.value:
+            first = entry.node.value[0]
+            column = first.start_mark.column  # the column of `name:` after `- `
+            block = (
+                " " * (column - 2) + f"- name: {scalar(endpoint.tag)}\n"
+                + " " * column + f"description: {scalar(humanize(endpoint.resource) + ' operations.', column)}\n"
+            )
+            workspace.write(intro, insert_lines(text, entry.end, block))
+            return
+
+
+def _param_description(name: str) -> str:
+    if name.endswith("_id"):
+        return humanize(name[:-3]) + " GUID"
+    return humanize(name)
+
+
+def _success_description(endpoint: Endpoint) -> str:
+    operation = endpoint.operation_id
+    for verb, text in (("Get", "retrieval"), ("Create", "creation"), ("Update", "update"),
+                       ("Patch", "patch"), ("Delete", "deletion")):
+        if operation.startswith(verb) and len(operation) > len(verb):
+            return f"{humanize(to_snake(operation[len(verb):]))} {text} successful"
+    return f"{humanize(endpoint.name)} successful"
+
+
+def _success_schema(endpoint: Endpoint, components: Components) -> dict[str, object] | None:
+    if endpoint.status == 204:
+        return None
+    if endpoint.response_schema:
+        if endpoint.response_schema not in components.schemas:
+            raise _unknown_schema("--response", endpoint.response_schema, components)
+        return {"ref": endpoint.response_schema, "array": endpoint.is_collection and endpoint.method is HttpMethod.GET}
+    action = endpoint.method is HttpMethod.DELETE or (
+        endpoint.method in (HttpMethod.POST, HttpMethod.PUT)
+        and not endpoint.operation_id.startswith(("Create", "Update"))
+    )
+    if action and "StatusOK" in components.schemas:
+        return {"ref": "StatusOK", "array": False}
+    return {"ref": None, "array": endpoint.method is HttpMethod.GET and endpoint.is_collection}
+
+
+def _unknown_schema(option: str, name: str, components: Components) -> RepoLayoutError:
+    known = ", ".join(sorted(components.schemas)[:8])
+    return RepoLayoutError(
+        f"{option} {name}: no such schema in components/schemas",
+        hint=f"define it in the definitions fragment first, or use one of: {known}",
+    )

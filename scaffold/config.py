@@ -1,0 +1,232 @@
+"""scaffold.toml → RepoLayout: where every artifact of an endpoint lives in a repo."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffold.errors import RepoLayoutError
+from scaffold.naming import is_snake_identifier, singular, to_pascal
+
+CONFIG_NAME = "scaffold.toml"
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+@dataclass(frozen=True)
+class TagLayout:
+    """One documentation tag and the Python resource that implements it."""
+
+    name: str
+    #: the module stem of the resource: `user` for the tag `users`
+    resource: str
+    #: the driver section title: `User` for `# User Section`
+    section: str
+    #: path prefixes (without the API prefix) that belong to this tag
+    paths: tuple[str, ...] = ()
+    #: False for a tag derived from a path rather than read from scaffold.toml
+    configured: bool = True
+
+
+@dataclass(frozen=True)
+class RepoLayout:
+    """Everything scaffold knows about a repo, read from its scaffold.toml."""
+
+    root: Path
+    docs_prefix: str
+    docs_source: str
+    build: tuple[str, ...]
+    docs_output: str
+    routes: str
+    handlers: str
+    tests: str
+    app: str
+    context: str
+    driver: str
+    driver_class: str
+    tags: dict[str, TagLayout] = field(default_factory=dict)
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    def fragment_path(self, name: str) -> str:
+        """The repo-relative path of a doc fragment named in the build list."""
+        return f"{self.docs_source}/{name}"
+
+    def handlers_module(self, resource: str) -> str:
+        return self.handlers.format(resource=resource)
+
+    def tests_module(self, resource: str) -> str:
+        return self.tests.format(resource=resource)
+
+    def app_module(self, resource: str) -> str:
+        return self.app.format(resource=resource)
+
+    def tag(self, name: str) -> TagLayout:
+        """The layout of a tag: as configured, or derived from its name for a new one."""
+        if name in self.tags:
+            return self.tags[name]
+        resource = singular(name).replace("-", "_")
+        return TagLayout(name, resource, to_pascal(resource), (f"/{name}",), configured=False)
+
+    def tag_for_path(self, path: str) -> str:
+        """The tag a path (without the API prefix) belongs to: the longest configured prefix,
+        else its first segment."""
+        segments = path.strip("/").split("/")
+        best, best_len = segments[0], 0
+        for tag in self.tags.values():
+            for prefix in tag.paths:
+                prefix_segments = prefix.strip("/").split("/")
+                n = len(prefix_segments)
+                if n > best_len and segments[:n] == prefix_segments:
+                    best, best_len = tag.name, n
+        return best
+
+    def tag_for_resource(self, resource: str) -> TagLayout | None:
+        return next((t for t in self.tags.values() if t.resource == resource), None)
+
+
+def find_repo(start: Path) -> Path:
+    """Walk up from `start` to the directory that holds scaffold.toml."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / CONFIG_NAME).is_file():
+            return directory
+    raise RepoLayoutError(
+        f"no {CONFIG_NAME} in {start} or any parent directory",
+        hint="run inside a server repo, pass --repo DIR, or create one with `scaffold init DIR`",
+    )
+
+
+def load_layout(root: Path) -> RepoLayout:
+    """Read and check `root/scaffold.toml`."""
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise RepoLayoutError(
+            f"{root} has no {CONFIG_NAME}",
+            hint="pass the repo's top directory with --repo, or create one with `scaffold init DIR`",
+        )
+    return parse_layout(root, path.read_text(encoding="utf-8"))
+
+
+def parse_layout(root: Path, text: str) -> RepoLayout:
+    """The layout described by `text`, the content of `root/scaffold.toml`."""
+    path = root / CONFIG_NAME
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = _TOML_POSITION.search(str(err))
+        message = _TOML_POSITION.sub("", str(err)).strip()
+        raise RepoLayoutError(
+            f"invalid TOML: {message}",
+            hint="fix the syntax of scaffold.toml",
+            path=path,
+            line=int(match.group(1)) if match else None,
+        ) from None
+    return _build_layout(root, path, text, data)
+
+
+def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> RepoLayout:
+    reader = _TableReader(root, path, text)
+    docs = reader.table(data, "docs")
+    server = reader.table(data, "server")
+    build = reader.string_list(docs, "docs", "build")
+    if not build:
+        raise reader.error("docs", "build", "[docs] build must list at least one fragment")
+    tags: dict[str, TagLayout] = {}
+    for name, table in reader.table(data, "tags", required=False).items():
+        if not isinstance(table, dict):
+            raise reader.error("tags", name, f"[tags.{name}] must be a table")
+        resource = reader.string(table, f"tags.{name}", "resource", default=singular(name))
+        if not is_snake_identifier(resource):
+            raise reader.error(
+                f"tags.{name}", "resource", f"resource {resource!r} is not a snake_case identifier"
+            )
+        tags[name] = TagLayout(
+            name=name,
+            resource=resource,
+            section=reader.string(table, f"tags.{name}", "section", default=to_pascal(resource)),
+            paths=tuple(reader.string_list(table, f"tags.{name}", "paths", default=[])),
+        )
+    prefix = reader.string(docs, "docs", "prefix", default="/api/v4").rstrip("/")
+    return RepoLayout(
+        root=root,
+        docs_prefix=prefix,
+        docs_source=reader.repo_path(docs, "docs", "source"),
+        build=tuple(build),
+        docs_output=reader.repo_path(docs, "docs", "output"),
+        routes=reader.repo_path(server, "server", "routes"),
+        handlers=reader.repo_path(server, "server", "handlers", pattern=True),
+        tests=reader.repo_path(server, "server", "tests", pattern=True),
+        app=reader.repo_path(server, "server", "app", pattern=True),
+        context=reader.repo_path(server, "server", "context"),
+        driver=reader.repo_path(server, "server", "driver"),
+        driver_class=reader.string(server, "server", "driver_class", default="Client4"),
+        tags=tags,
+    )
+
+
+@dataclass
+class _TableReader:
+    """Typed access to scaffold.toml with errors that point at the offending line."""
+
+    root: Path
+    path: Path
+    text: str
+
+    def line_of(self, table: str, key: str) -> int | None:
+        header = re.compile(rf"^\s*\[{re.escape(table)}\]\s*$")
+        key_line = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        in_table = False
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if line.lstrip().startswith("["):
+                in_table = bool(header.match(line))
+                if in_table and key == "":
+                    return number
+            elif in_table and key_line.match(line):
+                return number
+        return None
+
+    def error(self, table: str, key: str, message: str) -> RepoLayoutError:
+        line = self.line_of(table, key) or self.line_of(table, "")
+        return RepoLayoutError(message, hint="fix scaffold.toml", path=self.path, line=line)
+
+    def table(self, data: dict[str, Any], name: str, *, required: bool = True) -> dict[str, Any]:
+        value = data.get(name)
+        if value is None and not required:
+            return {}
+        if not isinstance(value, dict):
+            raise RepoLayoutError(
+                f"missing table [{name}]", hint="see the reference repo's scaffold.toml", path=self.path
+            )
+        return value
+
+    def string(self, table: dict[str, Any], name: str, key: str, default: str | None = None) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str) or not value:
+            raise self.error(name, key, f"[{name}] {key} must be a non-empty string")
+        return value
+
+    def string_list(
+        self, table: dict[str, Any], name: str, key: str, default: list[str] | None = None
+    ) -> list[str]:
+        value = table.get(key, default)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.error(name, key, f"[{name}] {key} must be a list of strings")
+        return value
+
+    def repo_path(self, table: dict[str, Any], name: str, key: str, *, pattern: bool = False) -> str:
+        """A path relative to the repo that stays inside it."""
+        value = self.string(table, name, key)
+        probe = value.replace("{resource}", "x") if pattern else value
+        if pattern and "{resource}" not in value:
+            raise self.error(name, key, f"[{name}] {key} must contain {{resource}}")
+        resolved = (self.root / probe).resolve()
+        if Path(probe).is_absolute() or not resolved.is_relative_to(self.root):
+            raise self.error(name, key, f"[{name}] {key} = {value!r} points outside the repo")
+        return value.rstrip("/")

@@ -1,0 +1,39 @@
+"""`scaffold docs build`: merge the fragments, validate, write the spec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scaffold.changes import ChangeSet, Workspace
+from scaffold.config import RepoLayout
+from scaffold.spec import MergedSpec, merge, read_fragments, validate
+
+
+@dataclass(frozen=True)
+class DocsBuild:
+    """The built spec: where it goes, what it holds, and the change that writes it."""
+
+    output: str
+    paths: int
+    operations: int
+    changes: ChangeSet
+
+
+def merged_spec(layout: RepoLayout, workspace: Workspace) -> MergedSpec:
+    """The validated merge of the repo's fragments as the workspace has them."""
+    merged = merge(read_fragments(layout, workspace.read_or_none))
+    validate(merged)
+    return merged
+
+
+def build_docs(layout: RepoLayout) -> DocsBuild:
+    workspace = Workspace(layout.root)
+    merged = merged_spec(layout, workspace)
+    workspace.write(layout.docs_output, merged.text)
+    paths = merged.data.get("paths") or {}
+    return DocsBuild(
+        output=layout.docs_output,
+        paths=len(paths),
+        operations=sum(1 for _ in merged.operations()),
+        changes=workspace.change_set(),
+    )

@@ -1,0 +1,85 @@
+"""Render the Jinja templates that new code and docs are written from.
+
+A repo may override any one template with `.scaffold/templates/<name>`. User text reaches a
+template's output only through the `yaml` and `py` filters (the YAML emitter and Python's
+string escaping), never pasted raw.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from scaffold.errors import RepoLayoutError
+from scaffold.resources import templates_dir
+from scaffold.yamltext import scalar
+
+OVERRIDES = ".scaffold/templates"
+
+
+def py_str(value: str) -> str:
+    """A Python string literal for `value`, double-quoted as a formatter would write it."""
+    literal = repr(value)
+    if literal.startswith("'") and '"' not in value:
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
+
+
+def yaml_value(value: str, indent: int = 0) -> str:
+    return scalar(value, indent)
+
+
+def yaml_block(value: str, indent: int = 0) -> str:
+    return scalar(value, indent, block=True)
+
+
+class Renderer:
+    """Templates of one repo: its overrides first, then the built-in ones."""
+
+    def __init__(self, repo: Path | None = None) -> None:
+        loaders: list[jinja2.BaseLoader] = []
+        self.override_dir = repo / OVERRIDES if repo is not None else None
+        if self.override_dir is not None and self.override_dir.is_dir():
+            loaders.append(jinja2.FileSystemLoader(self.override_dir))
+        loaders.append(jinja2.FileSystemLoader(templates_dir()))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+        )
+        self.env.filters.update(py=py_str, yaml=yaml_value, yaml_block=yaml_block)
+
+    def render(self, name: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as err:
+            raise RepoLayoutError(
+                f"template syntax error: {err.message}",
+                hint="fix the template or delete it to use the built-in one",
+                path=err.filename or name,
+                line=err.lineno,
+            ) from None
+        except jinja2.TemplateError as err:
+            raise RepoLayoutError(
+                f"template {name} failed: {err}",
+                hint="fix the template or delete it to use the built-in one",
+                path=self._source(name),
+            ) from None
+
+    def _source(self, name: str) -> Path:
+        if self.override_dir is not None and (self.override_dir / name).is_file():
+            return self.override_dir / name
+        return templates_dir() / name
+
+    def names(self) -> list[tuple[str, bool]]:
+        """Every built-in template and whether the repo overrides it."""
+        return [
+            (path.name, self.override_dir is not None and (self.override_dir / path.name).is_file())
+            for path in sorted(templates_dir().iterdir())
+            if path.is_file()
+        ]

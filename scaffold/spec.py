@@ -1,0 +1,211 @@
+"""The merged OpenAPI document: fragments concatenated in build order, checked and validated.
+
+Mattermost builds its spec by plain concatenation of `api/v4/source/*.yaml`, so a real
+Mattermost tree works here unchanged. Positions in the merged text are mapped back to the
+fragment and line they came from, because that is the file a contributor has to edit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from scaffold.config import RepoLayout
+from scaffold.errors import RepoLayoutError, ValidationError
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_UNRESOLVED_PATH = re.compile(r"in '(/[^']*)'")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One file of the build list and where it starts in the merged text."""
+
+    path: str
+    text: str
+    first_line: int  # 0-based line of the merged text where this fragment starts
+
+
+@dataclass(frozen=True)
+class MergedSpec:
+    """The concatenated fragments, parsed."""
+
+    text: str
+    fragments: tuple[Fragment, ...]
+    root: yaml.MappingNode
+    data: dict[str, Any]
+
+    def locate(self, merged_line: int) -> tuple[str, int]:
+        """Map a 0-based line of the merged text to (fragment path, 1-based line)."""
+        starts = [f.first_line for f in self.fragments]
+        index = max(bisect.bisect_right(starts, merged_line) - 1, 0)
+        fragment = self.fragments[index]
+        return fragment.path, merged_line - fragment.first_line + 1
+
+    def locate_node(self, node: yaml.Node) -> tuple[str, int]:
+        return self.locate(node.start_mark.line)
+
+    def operations(self) -> Iterator[tuple[str, str, yaml.Node, dict[str, Any]]]:
+        """Every (path, method, node, operation) of the document, in document order."""
+        paths_node = mapping_value(self.root, "paths")
+        paths = self.data.get("paths") or {}
+        if not isinstance(paths_node, yaml.MappingNode) or not isinstance(paths, dict):
+            return
+        for key_node, item_node in paths_node.value:
+            item = paths.get(key_node.value)
+            if not isinstance(item_node, yaml.MappingNode) or not isinstance(item, dict):
+                continue
+            for method_node, operation_node in item_node.value:
+                operation = item.get(method_node.value)
+                if method_node.value in HTTP_METHODS and isinstance(operation, dict):
+                    yield key_node.value, method_node.value, operation_node, operation
+
+
+def read_fragments(layout: RepoLayout, read: Callable[[str], str | None]) -> list[tuple[str, str]]:
+    """The (path, text) of every fragment in build order; `read` returns None for a missing file."""
+    fragments = []
+    for name in layout.build:
+        path = layout.fragment_path(name)
+        text = read(path)
+        if text is None:
+            raise RepoLayoutError(
+                f"the build list names {name}, which does not exist",
+                hint=f"create {path} or remove it from [docs] build in scaffold.toml",
+                path=layout.config_path,
+            )
+        fragments.append((path, text))
+    return fragments
+
+
+def merge(fragments: list[tuple[str, str]]) -> MergedSpec:
+    """Concatenate and parse fragments; report the fragment and line of any problem."""
+    placed, line = [], 0
+    for path, text in fragments:
+        placed.append(Fragment(path, text, line))
+        line += text.count("\n")
+    text = "".join(text for _, text in fragments)
+    merged = MergedSpec(text, tuple(placed), yaml.MappingNode("", []), {})
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = merged.locate(mark.line) if mark else (placed[0].path, None)
+        raise ValidationError(
+            f"YAML syntax error: {err.problem or err.context}",
+            hint="fix the YAML of this fragment",
+            path=where[0],
+            line=where[1],
+        ) from None
+    if not isinstance(root, yaml.MappingNode):
+        raise ValidationError(
+            "the merged fragments are not a YAML mapping",
+            hint="introduction.yaml must start with `openapi:`",
+            path=placed[0].path,
+        )
+    merged = MergedSpec(text, tuple(placed), root, {})
+    _check_duplicate_keys(merged)
+    data = yaml.constructor.SafeConstructor().construct_document(root)
+    return MergedSpec(text, tuple(placed), root, data)
+
+
+def validate(merged: MergedSpec) -> None:
+    """Validate the merged document as OpenAPI 3; raise for the first problem, located."""
+    _check_duplicate_operation_ids(merged)
+    version = str(merged.data.get("openapi", ""))
+    validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    for error in validator_class(merged.data).iter_errors():
+        path = list(getattr(error, "absolute_path", []) or [])
+        match = _UNRESOLVED_PATH.search(error.message)
+        if not path and match:
+            path = ["paths", match.group(1)]
+        node = node_at(merged.root, path)
+        fragment, line = merged.locate_node(node)
+        where = "/".join(str(p) for p in path) or "document"
+        raise ValidationError(
+            f"invalid OpenAPI at {where}: {_shorten(error.message)}",
+            hint="fix the operation in this fragment and run `scaffold docs build` again",
+            path=fragment,
+            line=line,
+        )
+
+
+def mapping_value(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                return value_node  # type: ignore[no-any-return]
+    return None
+
+
+def node_at(root: yaml.Node, path: list[Any]) -> yaml.Node:
+    """The deepest node along a JSON path (keys and sequence indexes)."""
+    node = root
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            child = mapping_value(node, str(part))
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        else:
+            child = None
+        if child is None:
+            break
+        node = child
+    return node
+
+
+def _check_duplicate_keys(merged: MergedSpec) -> None:
+    # YAML loaders keep the last of two equal keys silently; a path or an operation defined
+    # twice (often in two fragments) would vanish from the spec without a word.
+    seen_nodes: set[int] = set()
+    stack: list[yaml.Node] = [merged.root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, yaml.Node] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+                if key in first:
+                    _raise_twice(merged, f"{key!s} is defined twice", first[key], key_node)
+                first[key] = key_node
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _check_duplicate_operation_ids(merged: MergedSpec) -> None:
+    first: dict[str, yaml.Node] = {}
+    for _, _, node, operation in merged.operations():
+        operation_id = operation.get("operationId")
+        if not isinstance(operation_id, str):
+            continue
+        id_node = mapping_value(node, "operationId") or node
+        if operation_id in first:
+            _raise_twice(merged, f"operationId {operation_id} is used twice", first[operation_id], id_node)
+        first[operation_id] = id_node
+
+
+def _raise_twice(merged: MergedSpec, message: str, first: yaml.Node, second: yaml.Node) -> None:
+    first_path, first_line = merged.locate_node(first)
+    path, line = merged.locate_node(second)
+    raise ValidationError(
+        f"{message}: first at {first_path}:{first_line}",
+        hint="remove or rename one of them",
+        path=path,
+        line=line,
+    )
+
+
+def _shorten(message: str, limit: int = 160) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"

@@ -1,0 +1,121 @@
+"""YAML edits by splicing text, and scalars written by the YAML emitter.
+
+A fragment is never re-emitted whole: the new text is rendered on its own and spliced in at
+line positions taken from the composed document, so every byte outside the edit — comments,
+quoting, blank lines, key order — stays as it was. PyYAML's emitter writes the scalars because
+it quotes what YAML 1.1 readers would otherwise misread (`yes`, `on`, `1e3`): the merged spec
+is read by such tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from scaffold.errors import ValidationError
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def scalar(value: str, indent: int = 0, *, block: bool = False) -> str:
+    """`value` as it may follow `key: ` at column `indent`, continuation lines indented.
+
+    With `block`, a literal block scalar (`|`) where the text allows one. The result always
+    reads back as exactly `value`; where a style would not, a double-quoted one is used.
+    """
+    for style in (("|" if block else None), '"'):
+        text = _emit(value, style)
+        if _read_back(text) == value:
+            break
+    first, *rest = text.split("\n")
+    body = "\n".join((" " * indent + line) if line else line for line in rest)
+    return first + ("\n" + body if rest else "")
+
+
+def _emit(value: str, style: str | None) -> str:
+    node = yaml.MappingNode(_MAP, [(yaml.ScalarNode(_STR, "k"), yaml.ScalarNode(_STR, value, style=style))])
+    text = yaml.serialize(node, Dumper=yaml.SafeDumper, width=float("inf"), allow_unicode=True)
+    text = text.removesuffix("...\n")
+    return text.removeprefix("k: ").rstrip("\n")
+
+
+def _read_back(text: str) -> Any:
+    try:
+        data = yaml.load("k: " + text + "\n", Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    return data.get("k") if isinstance(data, dict) else None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A key of a block mapping and the lines it spans (0-based, end exclusive)."""
+
+    key: str
+    start: int
+    end: int
+    indent: int
+    node: yaml.Node
+
+
+def compose(text: str, path: str) -> yaml.Node | None:
+    """Compose one YAML file, reporting a syntax error with its line."""
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        raise ValidationError(
+            f"YAML syntax error: {err.problem or err.context}",
+            hint="fix the YAML of this file",
+            path=path,
+            line=mark.line + 1 if mark else None,
+        ) from None
+
+
+def entries(node: yaml.MappingNode, lines: list[str], limit: int | None = None) -> list[Entry]:
+    """The keys of a block mapping with the lines each spans.
+
+    An entry runs from its key to its last line of content; blank lines and comments at the
+    key's own indentation before the next key belong to the next key.
+    """
+    result: list[Entry] = []
+    keys = [(k, v) for k, v in node.value]
+    stop = len(lines) if limit is None else limit
+    for index, (key_node, value_node) in enumerate(keys):
+        start = key_node.start_mark.line
+        indent = key_node.start_mark.column
+        next_start = keys[index + 1][0].start_mark.line if index + 1 < len(keys) else stop
+        end = start + 1
+        for number in range(start + 1, next_start):
+            stripped = lines[number].strip()
+            if not stripped:
+                continue
+            if stripped.startswith("#") and _indent_of(lines[number]) <= indent:
+                continue
+            if _indent_of(lines[number]) <= indent and number > value_node.end_mark.line:
+                break
+            end = number + 1
+        result.append(Entry(str(key_node.value), start, end, indent, value_node))
+    return result
+
+
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def indent_text(text: str, indent: int) -> str:
+    """Indent every non-empty line of `text` by `indent` spaces."""
+    pad = " " * indent
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def insert_lines(text: str, at: int, block: str) -> str:
+    """Insert `block` (whole lines) before 0-based line `at` of `text`."""
+    lines = text.splitlines(keepends=True)
+    if at >= len(lines) and lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    return "".join(lines[:at]) + block + "".join(lines[at:])
