@@ -27,6 +27,8 @@ app = typer.Typer(
 )
 docs_app = typer.Typer(help="Build the merged OpenAPI spec from its fragments.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
+endpoint_app = typer.Typer(help="Add, remove and list endpoints.", no_args_is_help=True)
+app.add_typer(endpoint_app, name="endpoint")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -135,6 +137,71 @@ def docs_build(repo: RepoOption = None, format: FormatOption = "text") -> None:
             _print_json({"output": result.output, "paths": result.paths, "operations": result.operations})
         else:
             out.print(f"wrote {result.output}: {result.paths} paths, {result.operations} operations, valid")
+
+
+@endpoint_app.command("add")
+def endpoint_add(
+    method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
+    path: Annotated[str, typer.Argument(help="/users/<user_id>/sessions or /users/{user_id}/sessions.")],
+    summary: Annotated[Optional[str], typer.Option(help="A few words for the docs.")] = None,
+    description: Annotated[Optional[str], typer.Option(help="A sentence or two for the docs.")] = None,
+    permission: Annotated[Optional[str], typer.Option(help="The permission checked (403), or none.")] = None,
+    auth: Annotated[str, typer.Option(help="session, public or trust-requester.")] = "session",
+    tag: Annotated[Optional[str], typer.Option(help="The doc tag (default: from the path).")] = None,
+    query: Annotated[Optional[str], typer.Option(help="Query parameters: name:type,...")] = None,
+    body: Annotated[Optional[str], typer.Option(help="Body fields name:type,... or a schema name.")] = None,
+    response: Annotated[Optional[str], typer.Option(help="The response schema name.")] = None,
+    status: Annotated[Optional[int], typer.Option(help="Success status (201 for POST, else 200).")] = None,
+    etag: Annotated[Optional[bool], typer.Option("--etag/--no-etag", help="Answer 304 on a matching Etag.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="The operation name (default: from method and path).")] = None,
+    only: Annotated[Optional[str], typer.Option(help="Only these artifacts: docs,route,handler,driver,tests.")] = None,
+    fill: Annotated[bool, typer.Option(help="Add only the artifacts that are missing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diffs; write nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
+    repo: RepoOption = None,
+    format: FormatOption = "text",
+) -> None:
+    """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
+    from scaffold.add import plan_add
+    from scaffold.artifacts import ARTIFACTS
+    from scaffold.endpoint import EndpointOptions, parse_endpoint
+    from scaffold.output import changes_json, endpoint_json, print_diff, print_summary
+    from scaffold.validate import check_syntax, import_check, spec_check
+
+    _check_format(format, ("text", "json"))
+    with user_errors():
+        layout = _layout(repo)
+        options = EndpointOptions(
+            summary=summary, description=description, permission=permission, auth=auth, tag=tag,
+            query=query, body=body, response=response, status=status, etag=etag, name=name,
+        )
+        endpoint = parse_endpoint(method, path, options, layout)
+        selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
+        plan = plan_add(layout, endpoint, only=selected, fill=fill)
+        applied = False
+        if plan.changes and not dry_run:
+            if format == "text" and sys.stdin.isatty() and not yes:
+                print_summary(out, plan.changes, applied=False)
+                if not typer.confirm("Apply these changes?", default=True):
+                    raise typer.Exit(1)
+            apply_changes(
+                layout.root,
+                plan.changes,
+                validators=[check_syntax, spec_check(layout)],
+                post_checks=[import_check(layout)],
+            )
+            applied = True
+        if format == "json":
+            _print_json(
+                {"endpoint": endpoint_json(endpoint), "changes": changes_json(plan.changes), "applied": applied}
+            )
+        elif dry_run:
+            print_diff(out, plan.changes)
+        elif not plan.changes:
+            out.print(f"{endpoint.method.value} {endpoint.full_path}: nothing to add")
+        else:
+            out.print(f"added {endpoint.method.value} {endpoint.full_path} ({endpoint.operation_id}):")
+            print_summary(out, plan.changes, applied=True)
 
 
 def main() -> None:

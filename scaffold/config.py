@@ -48,6 +48,16 @@ class RepoLayout:
     driver: str
     driver_class: str
     tags: dict[str, TagLayout] = field(default_factory=dict)
+    #: how generated tests name a valid value of a path parameter: `user_id` → `th.basic_user.id`
+    fixtures: dict[str, str] = field(default_factory=dict)
+    #: the line length generated Python code is formatted to
+    line_length: int = 100
+
+    @property
+    def local_packages(self) -> frozenset[str]:
+        """The repo's own top-level Python packages (imports of these sort last)."""
+        paths = (self.routes, self.handlers, self.tests, self.app, self.context, self.driver)
+        return frozenset(p.split("/")[0] for p in paths if "/" in p)
 
     @property
     def config_path(self) -> Path:
@@ -154,6 +164,17 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
             paths=tuple(reader.string_list(table, f"tags.{name}", "paths", default=[])),
         )
     prefix = reader.string(docs, "docs", "prefix", default="/api/v4").rstrip("/")
+    tests = reader.table(data, "tests", required=False)
+    fixtures = tests.get("fixtures", {})
+    if not isinstance(fixtures, dict):
+        raise reader.error("tests", "fixtures", "[tests] fixtures must be a table")
+    for key, value in fixtures.items():
+        if not isinstance(value, str) or not value:
+            raise reader.error("tests.fixtures", key, f"[tests.fixtures] {key} must be a Python expression")
+    formatting = reader.table(data, "format", required=False)
+    line_length = formatting.get("line_length", 100)
+    if not isinstance(line_length, int) or not 40 <= line_length <= 200:
+        raise reader.error("format", "line_length", "[format] line_length must be a number from 40 to 200")
     return RepoLayout(
         root=root,
         docs_prefix=prefix,
@@ -168,6 +189,8 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         driver=reader.repo_path(server, "server", "driver"),
         driver_class=reader.string(server, "server", "driver_class", default="Client4"),
         tags=tags,
+        fixtures=dict(fixtures),
+        line_length=line_length,
     )
 
 

@@ -54,21 +54,21 @@ class Renderer:
         )
         self.env.filters.update(py=py_str, yaml=yaml_value, yaml_block=yaml_block)
 
-    def render(self, name: str, **context: Any) -> str:
+    def render(self, template: str, **context: Any) -> str:
         try:
-            return self.env.get_template(name).render(**context)
+            return self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as err:
             raise RepoLayoutError(
                 f"template syntax error: {err.message}",
                 hint="fix the template or delete it to use the built-in one",
-                path=err.filename or name,
+                path=err.filename or template,
                 line=err.lineno,
             ) from None
         except jinja2.TemplateError as err:
             raise RepoLayoutError(
-                f"template {name} failed: {err}",
+                f"template {template} failed: {err}",
                 hint="fix the template or delete it to use the built-in one",
-                path=self._source(name),
+                path=self._source(template),
             ) from None
 
     def _source(self, name: str) -> Path:

@@ -8,7 +8,7 @@ import yaml
 
 from scaffold.changes import Workspace
 from scaffold.config import CONFIG_NAME, RepoLayout, parse_layout
-from scaffold.endpoint import Auth, Endpoint, HttpMethod
+from scaffold.endpoint import Auth, Endpoint, Field, HttpMethod
 from scaffold.errors import ConflictError, RepoLayoutError
 from scaffold.naming import humanize, to_snake
 from scaffold.render import Renderer
@@ -42,6 +42,8 @@ class Components:
 
     responses: frozenset[str] = field(default_factory=frozenset)
     schemas: frozenset[str] = field(default_factory=frozenset)
+    #: the typed properties of each object schema, for handlers that check a named body
+    schema_fields: dict[str, tuple[Field, ...]] = field(default_factory=dict)
 
 
 def fragment_of(layout: RepoLayout, tag: str) -> str:

@@ -1,0 +1,164 @@
+"""Checklist item 3: the Client4 method, in its resource's section, built on route helpers."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from scaffold.artifacts.context import PlanContext
+from scaffold.endpoint import Endpoint, HttpMethod
+from scaffold.errors import RepoLayoutError
+from scaffold.inventory import RouteHelper, shape
+from scaffold.naming import singular
+from scaffold.pyedit import format_snippet, parse_module, parse_snippet, top_level_class, with_blank_lines
+from scaffold.render import py_str
+
+_SECTION = re.compile(r"^#\s*(.+?)\s+Section\s*$")
+
+
+def _segments(path: str) -> list[str]:
+    return path.strip("/").split("/") if path.strip("/") else []
+
+
+def best_helper(helpers: list[RouteHelper], path: str) -> RouteHelper | None:
+    """The route helper covering the most leading segments of `path` (params by position)."""
+    target = _segments(shape(path))
+    best: RouteHelper | None = None
+    for helper in helpers:
+        segments = _segments(shape(helper.path))
+        if segments and target[: len(segments)] == segments:
+            if best is None or len(segments) > len(_segments(best.path)):
+                best = helper
+    return best
+
+
+def url_expression(endpoint: Endpoint, helper: RouteHelper | None) -> str:
+    """`self.user_route(user_id)` or `f"{self.user_route(user_id)}/sessions"`."""
+    segments = _segments(endpoint.path)
+    covered = len(_segments(helper.path)) if helper else 0
+    params_in_helper = [s[1:-1] for s in segments[:covered] if s.startswith("{")]
+    rest = "".join("/" + s for s in segments[covered:])
+    if helper is None:
+        return f'f"{rest}"' if "{" in rest else py_str(rest)
+    call = f"self.{helper.name}({', '.join(params_in_helper)})"
+    return f'f"{{{call}}}{rest}"' if rest else call
+
+
+def new_helpers(ctx: PlanContext) -> list[tuple[str, list[str], str, str]]:
+    """Route helpers for a path no helper starts: `widgets_route()`, `widget_route(widget_id)`.
+
+    Returns (name, params, expression, path) for each helper to add.
+    """
+    segments = _segments(ctx.endpoint.path)
+    existing = {h.name for h in ctx.inventory.route_helpers}
+    collection = segments[0]
+    if collection.startswith("{"):
+        return []
+    base = re.sub(r"[^a-z0-9_]", "_", collection)
+    plans = []
+    name = f"{base}_route"
+    if name in existing:
+        return []
+    plans.append((name, [], py_str("/" + collection), "/" + collection))
+    if len(segments) > 1 and segments[1].startswith("{"):
+        param = segments[1][1:-1]
+        item = f"{singular(base)}_route"
+        if item != name and item not in existing:
+            plans.append((item, [param], f'f"{{self.{name}()}}/{{{param}}}"', f"/{collection}/{{{param}}}"))
+    return plans
+
+
+def plan_driver(ctx: PlanContext) -> None:
+    endpoint, layout = ctx.endpoint, ctx.layout
+    path = layout.driver
+    module = parse_module(ctx.workspace.read(path), path)
+    index = top_level_class(module, layout.driver_class)
+    if index is None:
+        raise RepoLayoutError(
+            f"no class {layout.driver_class} in {path}",
+            hint="fix [server] driver_class in scaffold.toml",
+            path=path,
+        )
+    cls = module.body[index]
+    assert isinstance(cls, cst.ClassDef)
+    body = list(cls.body.body)
+    helpers = list(ctx.inventory.route_helpers)
+    added = new_helpers(ctx)
+    if added:
+        last_helper = max(
+            (i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value.endswith("_route")),
+            default=None,
+        )
+        position = last_helper + 1 if last_helper is not None else len(body)
+        for offset, (name, params, expression, helper_path) in enumerate(added):
+            code = ctx.renderer.render("route_helper.py.jinja", name=name, params=params, expression=expression)
+            statement = parse_snippet(format_snippet(code, ctx.layout.line_length, 1))[0]
+            body.insert(position + offset, with_blank_lines(statement, 1))
+            helpers.append(RouteHelper(name, tuple(params), helper_path, None))
+    method = _render_method(ctx, best_helper(helpers, endpoint.path))
+    position, statement = _place_in_section(body, endpoint.section, method)
+    body.insert(position, statement)
+    cls = cls.with_changes(body=cls.body.with_changes(body=body))
+    module_body = list(module.body)
+    module_body[index] = cls
+    ctx.workspace.write(path, module.with_changes(body=module_body).code)
+
+
+def _render_method(ctx: PlanContext, helper: RouteHelper | None) -> cst.BaseStatement:
+    endpoint = ctx.endpoint
+    args = [f"{p}: str" for p in endpoint.path_params]
+    call_args = [url_expression(endpoint, helper)]
+    if endpoint.has_body:
+        args.append("body: dict[str, Any]")
+        call_args.append("body")
+    for field in endpoint.query:
+        args.append(f'{field.name}: str = ""')
+    if endpoint.etag:
+        args.append('etag: str = ""')
+        call_args.append("etag=etag")
+    if endpoint.query:
+        items = ", ".join(f"{py_str(f.name)}: {f.name}" for f in endpoint.query)
+        call_args.append(f"params={{{items}}}")
+    summary = endpoint.summary.rstrip(".") + "."
+    docstring_text = f"{endpoint.name}: {summary}"
+    if '"' in docstring_text or "\\" in docstring_text or not docstring_text.isprintable():
+        docstring = py_str(docstring_text)
+    else:
+        docstring = f'"""{docstring_text}"""'
+    code = ctx.renderer.render(
+        "driver_method.py.jinja",
+        name=endpoint.name,
+        args=args,
+        docstring=docstring,
+        verb=endpoint.method.value.lower() if endpoint.method is not HttpMethod.GET else "get",
+        call_args=call_args,
+    )
+    return parse_snippet(format_snippet(code, ctx.layout.line_length, 1))[0]
+
+
+def _section_of(statement: cst.BaseStatement) -> str | None:
+    for line in getattr(statement, "leading_lines", ()):
+        if line.comment is not None:
+            match = _SECTION.match(line.comment.value)
+            if match:
+                return match.group(1)
+    return None
+
+
+def _place_in_section(
+    body: list[cst.BaseStatement], section: str, method: cst.BaseStatement
+) -> tuple[int, cst.BaseStatement]:
+    """After the last member of `# <section> Section`; a new section goes at the class's end."""
+    start = next((i for i, s in enumerate(body) if _section_of(s) == section), None)
+    if start is None:
+        return len(body), method.with_changes(  # type: ignore[attr-defined]
+            leading_lines=[
+                cst.EmptyLine(),
+                cst.EmptyLine(indent=True, comment=cst.Comment(f"# {section} Section")),
+                cst.EmptyLine(),
+            ]
+        )
+    end = next((i for i in range(start + 1, len(body)) if _section_of(body[i]) is not None), len(body))
+    return end, with_blank_lines(method, 1)
+

@@ -1,0 +1,122 @@
+"""Checklist item 4: the status-code matrix of DESIGN §5, one test function per case.
+
+Cases that pass before any business logic exists (400, 401, 403) pass at once; cases that
+need the app layer (success, 404, 304) are real tests marked xfail(strict=True) while the app
+function is still the generated stub, so they start to fail — loudly — once it is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scaffold.artifacts.context import PlanContext
+from scaffold.artifacts.server import body_fields, validated_params
+from scaffold.endpoint import Field
+from scaffold.imports import dotted, import_source
+from scaffold.inventory import matching_files
+from scaffold.pyedit import add_import, format_snippet, parse_module
+from scaffold.render import py_str
+
+CHECKS = {
+    200: "check_ok_status",
+    201: "check_created_status",
+    202: "check_accepted_status",
+    204: "check_no_content_status",
+    400: "check_bad_request_status",
+    401: "check_unauthorized_status",
+    403: "check_forbidden_status",
+    404: "check_not_found_status",
+}
+
+_SAMPLES = {"string": None, "integer": "1", "number": "1.5", "boolean": "True"}
+
+
+@dataclass
+class Case:
+    function: str
+    client: str
+    args: list[str]
+    check: str = ""
+    status: int = 0
+    logout: bool = False
+    etag: bool = False
+    xfail: str | None = None
+    uses_new_id: bool = field(default=False)
+
+
+def valid_value(ctx: PlanContext, name: str) -> str:
+    if name in ctx.layout.fixtures:
+        return ctx.layout.fixtures[name]
+    return "new_id()" if name.endswith("_id") else py_str(name.replace("_", "-"))
+
+
+def sample_body(ctx: PlanContext, fields: tuple[Field, ...]) -> str:
+    items = []
+    for f in fields:
+        value = _SAMPLES[f.type] or (valid_value(ctx, f.name) if f.name.endswith("_id") else py_str(f.name))
+        items.append(f"{py_str(f.name)}: {value}")
+    return "{" + ", ".join(items) + "}"
+
+
+def build_cases(ctx: PlanContext, stub: bool, app_function: str) -> list[Case]:
+    endpoint = ctx.endpoint
+    name = endpoint.name
+    params = list(endpoint.path_params)
+    valid = [valid_value(ctx, p) for p in params]
+    fields = body_fields(ctx)
+    body = [sample_body(ctx, fields)] if endpoint.has_body else []
+    pending = f"implement {app_function}" if stub else None
+    statuses = endpoint.statuses()
+    success_client = "system_admin_client" if endpoint.permission else "client"
+    test = f"test_{name}"
+    cases = [
+        Case(test, success_client, valid + body, CHECKS.get(endpoint.status, "check_ok_status"), endpoint.status, xfail=pending)
+    ]
+    if 304 in statuses:
+        cases.append(Case(f"{test}_etag", success_client, valid, status=304, etag=True, xfail=pending))
+    if 400 in statuses:
+        checked = validated_params(ctx)
+        if checked:
+            bad = [
+                ('"junk"' if p.endswith("_id") else '"junk!"') if p == checked[0] else v
+                for p, v in zip(params, valid)
+            ]
+            cases.append(Case(f"{test}_bad_request", "client", bad + body, CHECKS[400], 400))
+        elif endpoint.has_body:
+            # A body missing its required fields, or not an object at all.
+            bad_body = "{}" if any(f.required for f in fields) else "[]"
+            cases.append(Case(f"{test}_bad_request", "client", valid + [bad_body], CHECKS[400], 400))
+    if 401 in statuses:
+        cases.append(Case(f"{test}_unauthorized", "client", valid + body, CHECKS[401], 401, logout=True))
+    if 403 in statuses:
+        cases.append(Case(f"{test}_forbidden", "guest_client", valid + body, CHECKS[403], 403))
+    if 404 in statuses and params:
+        missing = valid[:-1] + ["new_id()"]
+        cases.append(Case(f"{test}_not_found", "system_admin_client", missing + body, CHECKS[404], 404, xfail=pending))
+    return cases
+
+
+def plan_tests(ctx: PlanContext, stub: bool) -> None:
+    endpoint, layout = ctx.endpoint, ctx.layout
+    path = layout.tests_module(endpoint.resource)
+    app_function = f"{dotted(layout.app_module(endpoint.resource))}.{endpoint.name}"
+    cases = build_cases(ctx, stub, app_function)
+    siblings = [ctx.workspace.read_or_none(p) for p, _ in matching_files(layout, layout.tests)]
+    helpers = import_source(siblings, "TestHelper") or dotted(layout.tests_module("apitestlib")).replace("_test", "")
+    text = ctx.workspace.read_or_none(path)
+    if text is None:
+        text = ctx.renderer.render("tests_module.py.jinja", helpers=helpers)
+    code = ctx.renderer.render("tests.py.jinja", name=endpoint.name, cases=cases)
+    formatted = format_snippet(code, layout.line_length)
+    text = text.rstrip("\n") + "\n\n\n" + formatted.lstrip("\n")
+    module = parse_module(text, path)
+    check_source = import_source(siblings, "check_ok_status") or helpers
+    needed = {case.check for case in cases if case.check} | {"check_etag" for case in cases if case.etag}
+    for name in sorted(needed):
+        module = add_import(module, check_source, name, local=layout.local_packages)
+    module = add_import(module, helpers, "TestHelper", local=layout.local_packages)
+    if any("new_id()" in arg for case in cases for arg in case.args):
+        module = add_import(module, import_source(siblings, "new_id") or "server.model.ids", "new_id", local=layout.local_packages)
+    if any(case.xfail for case in cases):
+        module = add_import(module, "pytest", None, local=layout.local_packages)
+    ctx.workspace.write(path, module.code)

@@ -1,0 +1,236 @@
+"""Python edits with libcst: insert statements, functions and methods; add imports.
+
+libcst keeps every byte it was not asked to change, so the rest of a module — comments,
+blank lines, quoting — comes out exactly as it went in. New code is rendered from a template,
+parsed, and placed as nodes; a parse failure is reported against the template, not the repo.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+
+from scaffold.errors import RepoLayoutError
+
+
+def parse_module(text: str, path: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as err:
+        raise RepoLayoutError(
+            f"Python syntax error: {err.message}",
+            hint="fix the module so that it parses, then run the command again",
+            path=path,
+            line=err.raw_line,
+        ) from None
+
+
+def parse_snippet(code: str) -> list[cst.BaseStatement]:
+    """The statements of rendered template code (a bug in a template is an error here)."""
+    try:
+        return list(cst.parse_module(code).body)
+    except cst.ParserSyntaxError as err:
+        raise RepoLayoutError(
+            f"a template rendered code that does not parse: {err.message}",
+            hint="fix the overriding template in .scaffold/templates",
+            line=err.raw_line,
+        ) from None
+
+
+def with_blank_lines(statement: cst.BaseStatement, count: int, comments: Sequence[str] = ()) -> cst.BaseStatement:
+    """`statement` preceded by `count` blank lines, then the given comment lines."""
+    lines = [cst.EmptyLine(indent=False) for _ in range(count)]
+    lines += [cst.EmptyLine(comment=cst.Comment(text)) for text in comments]
+    return statement.with_changes(leading_lines=lines)  # type: ignore[return-value]
+
+
+def top_level_function(module: cst.Module, name: str) -> int | None:
+    for index, statement in enumerate(module.body):
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == name:
+            return index
+    return None
+
+
+def top_level_class(module: cst.Module, name: str) -> int | None:
+    for index, statement in enumerate(module.body):
+        if isinstance(statement, cst.ClassDef) and statement.name.value == name:
+            return index
+    return None
+
+
+def insert_top_level(module: cst.Module, index: int, statements: Sequence[cst.BaseStatement]) -> cst.Module:
+    """Insert statements before `module.body[index]` (at the end when index == len)."""
+    body = list(module.body)
+    body[index:index] = statements
+    return module.with_changes(body=body)
+
+
+def insert_in_function(
+    module: cst.Module,
+    function_index: int,
+    statement: cst.BaseStatement,
+    after: Callable[[cst.BaseStatement], bool],
+) -> cst.Module:
+    """Insert `statement` in a top-level function's body, after the last statement matching
+    `after` (or at the end of the body)."""
+    function = module.body[function_index]
+    assert isinstance(function, cst.FunctionDef)
+    block = function.body
+    assert isinstance(block, cst.IndentedBlock)
+    body = list(block.body)
+    matching = [i for i, s in enumerate(body) if after(s)]
+    position = matching[-1] + 1 if matching else len(body)
+    body.insert(position, statement)
+    new_function = function.with_changes(body=block.with_changes(body=body))
+    module_body = list(module.body)
+    module_body[function_index] = new_function
+    return module.with_changes(body=module_body)
+
+
+def add_import(
+    module: cst.Module,
+    from_module: str,
+    obj: str | None,
+    asname: str | None = None,
+    *,
+    local: frozenset[str] = frozenset(),
+) -> cst.Module:
+    """Add `from from_module import obj [as asname]` (or `import from_module`) unless present.
+
+    A name joins an existing `from from_module import ...`; a new statement goes at the end of
+    its isort group (future, standard library, third party, this repo), so the imports stay
+    sorted as they were.
+    """
+    if obj is not None and any(
+        isinstance(s, cst.SimpleStatementLine)
+        and isinstance(s.body[0], cst.ImportFrom)
+        and _dotted(s.body[0].module) == from_module
+        and not isinstance(s.body[0].names, cst.ImportStar)
+        for s in module.body
+    ):
+        context = CodemodContext()
+        AddImportsVisitor.add_needed_import(context, from_module, obj, asname)
+        return AddImportsVisitor(context).transform_module(module)
+    if _imports(module, from_module, obj, asname):
+        return module
+    if obj is None:
+        code = f"import {from_module}" + (f" as {asname}" if asname else "")
+    else:
+        code = f"from {from_module} import {obj}" + (f" as {asname}" if asname else "")
+    statement = cst.parse_statement(code + "\n")
+    group = _group(from_module, local)
+    imports = [
+        (i, _group(_statement_module(s), local))
+        for i, s in enumerate(module.body)
+        if _statement_module(s) is not None
+    ]
+    same = [i for i, g in imports if g == group]
+    before = [i for i, g in imports if g < group]
+    if same:
+        # Within the group, before the first statement that sorts after ours.
+        later = [i for i in same if _sort_key(_statement_module(module.body[i]) or "") > _sort_key(from_module)]
+        position = later[0] if later else same[-1] + 1
+        if later and position == same[0]:
+            # Taking the first place of the group: inherit its leading blank line.
+            first = module.body[position]
+            statement = statement.with_changes(leading_lines=first.leading_lines)
+            module = module.with_changes(
+                body=[*module.body[:position], first.with_changes(leading_lines=[]), *module.body[position + 1 :]]
+            )
+    elif before:
+        position = before[-1] + 1
+        statement = statement.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+    elif imports:
+        position = imports[0][0]
+        following = module.body[position]
+        module = module.with_changes(
+            body=[
+                *module.body[:position],
+                following.with_changes(leading_lines=[cst.EmptyLine(indent=False), *following.leading_lines]),
+                *module.body[position + 1 :],
+            ]
+        )
+    else:
+        position = 0
+    body = list(module.body)
+    body.insert(position, statement)
+    return module.with_changes(body=body)
+
+
+def _dotted(node: cst.BaseExpression | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = _dotted(node.value)
+        return f"{head}.{node.attr.value}" if head else None
+    return None
+
+
+def _statement_module(statement: cst.BaseStatement) -> str | None:
+    if not isinstance(statement, cst.SimpleStatementLine) or not statement.body:
+        return None
+    node = statement.body[0]
+    if isinstance(node, cst.ImportFrom):
+        return "." if node.relative else _dotted(node.module)
+    if isinstance(node, cst.Import):
+        return _dotted(node.names[0].name)
+    return None
+
+
+def _imports(module: cst.Module, from_module: str, obj: str | None, asname: str | None) -> bool:
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine) or not statement.body:
+            continue
+        node = statement.body[0]
+        if obj is None and isinstance(node, cst.Import):
+            for alias in node.names:
+                if _dotted(alias.name) == from_module and (
+                    (alias.asname.name.value if alias.asname else None) == asname  # type: ignore[attr-defined]
+                ):
+                    return True
+    return False
+
+
+def _group(module: str | None, local: frozenset[str]) -> int:
+    if module is None:
+        return 9
+    top = module.split(".")[0]
+    if top == "__future__":
+        return 0
+    if top in sys.stdlib_module_names:
+        return 1
+    if top in local or module.startswith("."):
+        return 3
+    return 2
+
+
+def _sort_key(module: str) -> str:
+    return module.lower()
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def format_snippet(code: str, line_length: int, depth: int = 0) -> str:
+    """Format rendered code as black would at `depth` levels of indentation.
+
+    Only the new code is formatted, never the module it goes into, so the rest of the file
+    stays as its authors wrote it.
+    """
+    import black  # imported here: only `add` formats, and black is slow to import
+
+    mode = black.Mode(line_length=max(line_length - 4 * depth, 40), target_versions={black.TargetVersion.PY311})
+    try:
+        return black.format_str(code, mode=mode)
+    except black.parsing.InvalidInput as err:
+        raise RepoLayoutError(
+            f"a template rendered code that does not parse: {err}",
+            hint="fix the overriding template in .scaffold/templates",
+        ) from None
