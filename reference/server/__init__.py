@@ -1,0 +1,1 @@
+"""A small Mattermost-style REST API v4 server."""

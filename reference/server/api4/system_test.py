@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from server.api4.apitestlib import TestHelper, check_ok_status
+
+
+def test_get_ping(th: TestHelper) -> None:
+    status, resp = th.client.get_ping()
+    check_ok_status(resp)
+    assert status == {"status": "OK"}
+
+
+def test_get_ping_without_session(th: TestHelper) -> None:
+    client = th.create_client()
+    status, resp = client.get_ping()
+    check_ok_status(resp)
+    assert status == {"status": "OK"}
+    assert resp.header.get("X-Version-Id")

@@ -1,0 +1,1 @@
+"""Business logic: one module of functions per resource, taking the App first."""

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass, replace
+from typing import Any
+
+from server.model.app_error import AppError
+from server.model.ids import is_valid_id
+from server.model.utils import etag
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{1,64}$")
+USER_EMAIL_MAX_LENGTH = 128
+USER_NAME_MAX_LENGTH = 64
+PASSWORD_MIN_LENGTH = 5
+DEFAULT_LOCALE = "en"
+
+# The fields PUT /users/{user_id}/patch may change; anything else in the body is ignored.
+USER_PATCH_FIELDS = ("nickname", "first_name", "last_name", "email")
+
+_PASSWORD_SCHEME = "pbkdf2_sha256"
+
+
+@dataclass
+class User:
+    id: str = ""
+    create_at: int = 0
+    update_at: int = 0
+    delete_at: int = 0
+    username: str = ""
+    password: str = ""
+    email: str = ""
+    nickname: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    roles: str = ""
+    locale: str = DEFAULT_LOCALE
+
+    def to_dict(self) -> dict[str, Any]:
+        # The password hash never leaves the server, even when a caller forgets sanitized().
+        return {
+            "id": self.id,
+            "create_at": self.create_at,
+            "update_at": self.update_at,
+            "delete_at": self.delete_at,
+            "username": self.username,
+            "email": self.email,
+            "nickname": self.nickname,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "roles": self.roles,
+            "locale": self.locale,
+        }
+
+    def sanitized(self) -> User:
+        """sanitized returns a copy without the password hash, fit to hand to a client."""
+        return replace(self, password="")
+
+    def etag(self) -> str:
+        return etag(self.id, self.update_at)
+
+    def is_valid(self) -> AppError | None:
+        """is_valid checks the fields a client controls; the error names the first bad one."""
+        if not is_valid_id(self.id):
+            return _invalid_user("id", self.id)
+        if USERNAME_PATTERN.fullmatch(self.username) is None:
+            return _invalid_user("username", self.id)
+        if not is_valid_email(self.email):
+            return _invalid_user("email", self.id)
+        for field, value in (
+            ("nickname", self.nickname),
+            ("first_name", self.first_name),
+            ("last_name", self.last_name),
+        ):
+            if len(value) > USER_NAME_MAX_LENGTH:
+                return _invalid_user(field, self.id)
+        return None
+
+
+def is_valid_username(username: str) -> bool:
+    return USERNAME_PATTERN.fullmatch(username) is not None
+
+
+def is_valid_email(email: str) -> bool:
+    return "@" in email and len(email) <= USER_EMAIL_MAX_LENGTH
+
+
+def is_valid_password(password: str) -> AppError | None:
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return AppError(
+            "model.user.is_valid.pwd_length.app_error",
+            f"Your password must contain at least {PASSWORD_MIN_LENGTH} characters.",
+            status_code=400,
+        )
+    return None
+
+
+def hash_password(password: str, iterations: int) -> str:
+    """hash_password salts and stretches a password; the result records how, for comparing."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    return f"{_PASSWORD_SCHEME}${iterations}${salt.hex()}${digest.hex()}"
+
+
+def compare_password(hashed: str, password: str) -> bool:
+    """compare_password checks a password against hash_password's output in constant time."""
+    try:
+        scheme, iterations, salt, digest = hashed.split("$")
+        rounds = int(iterations)
+        salt_bytes = bytes.fromhex(salt)
+    except ValueError:
+        return False
+    if scheme != _PASSWORD_SCHEME:
+        return False
+    candidate = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt_bytes, rounds)
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def _invalid_user(field: str, user_id: str) -> AppError:
+    return AppError(
+        f"model.user.is_valid.{field}.app_error",
+        f"Invalid {field} for the user.",
+        detailed_error=f"user_id={user_id}",
+        status_code=400,
+    )

@@ -1,0 +1,1 @@
+"""Persistence: the store interfaces (store.py) and their SQLite implementation (sqlstore/)."""

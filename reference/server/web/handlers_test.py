@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from starlette.responses import Response
+
+from server.api4.api import API, Routes
+from server.api4.apitestlib import (
+    TEST_URL,
+    InProcessTransport,
+    TestHelper,
+    check_bad_request_status,
+    check_error_id,
+    check_not_implemented_status,
+    check_ok_status,
+    check_request_entity_too_large_status,
+    check_unauthorized_status,
+    setup,
+)
+from server.app.app import App
+from server.model.app_error import AppError
+from server.model.client4 import Client4
+from server.model.ids import new_id
+from server.web.context import Context
+from server.web.handlers import MAX_BODY_SIZE, Router
+
+
+@pytest.fixture
+def th() -> Iterator[TestHelper]:
+    helper = setup()
+    try:
+        yield helper.init_basic()
+    finally:
+        helper.tear_down()
+
+
+def _whoami(c: Context) -> Response | None:
+    return c.json({"user_id": c.session.user_id})
+
+
+def _broken(c: Context) -> Response | None:
+    raise RuntimeError("a bug")
+
+
+def _forgets_response(c: Context) -> Response | None:
+    return None
+
+
+def _get_widget(c: Context) -> Response | None:
+    c.require_id("widget_id")
+    if c.err:
+        return None
+    raise AppError.not_implemented("app.widget.get_widget")
+
+
+def _test_client(app: App) -> httpx.Client:
+    """A client for extra routes, registered the way init_<resource> registers them."""
+    root = Router()
+    api = API(app, Routes(root))
+    api.routes.user.handle("/image", api.api_session_required_trust_requester(_whoami), "GET")
+    api.routes.user.handle("/whoami", api.api_session_required(_whoami), "GET")
+    api.routes.system.handle("/broken", api.api_handler(_broken), "GET")
+    api.routes.system.handle("/forgetful", api.api_handler(_forgets_response), "GET")
+    api.routes.api_root.handle("/widgets/{widget_id}", api.api_handler(_get_widget), "GET")
+    return httpx.Client(transport=InProcessTransport(root.asgi_app()), base_url=TEST_URL)
+
+
+def test_body_too_large(th: TestHelper) -> None:
+    _, resp = th.client.create_user({"username": "x" * MAX_BODY_SIZE})
+    check_request_entity_too_large_status(resp)
+    check_error_id(resp, "api.context.request_body_too_large.app_error")
+
+
+def test_body_too_large_without_content_length(th: TestHelper) -> None:
+    chunks = (b"x" * 65536 for _ in range(MAX_BODY_SIZE // 65536 + 1))
+    resp = th.http.post("/api/v4/users", content=chunks)
+    assert "Content-Length" not in resp.request.headers
+    assert resp.status_code == 413
+
+
+def test_malformed_json(th: TestHelper) -> None:
+    resp = th.http.post("/api/v4/users", content=b'{"username": ')
+    assert resp.status_code == 400
+    assert resp.json()["id"] == "api.context.invalid_body_param.app_error"
+
+
+def test_body_not_an_object(th: TestHelper) -> None:
+    resp = th.http.post("/api/v4/users", content=b'["username"]')
+    assert resp.status_code == 400
+
+
+def test_patch_body_must_be_an_object(th: TestHelper) -> None:
+    headers = {"Authorization": f"Bearer {th.client.auth_token}"}
+    resp = th.http.put("/api/v4/users/me/patch", content=b"null", headers=headers)
+    assert resp.status_code == 400
+
+
+def test_forged_token(th: TestHelper) -> None:
+    th.client.set_token(new_id())
+    _, resp = th.client.get_user("me")
+    check_unauthorized_status(resp)
+    check_error_id(resp, "api.context.session_expired.app_error")
+
+
+def test_expired_token(th: TestHelper) -> None:
+    session = th.store.session().get(th.client.auth_token)
+    assert session is not None
+    th.store.session().remove(session.id)
+    session.expires_at = 1
+    th.store.session().save(session)
+    _, resp = th.client.get_user("me")
+    check_unauthorized_status(resp)
+    assert th.store.session().get(th.client.auth_token) is None
+
+
+def test_token_scheme(th: TestHelper) -> None:
+    headers = {"Authorization": f"Token {th.client.auth_token}"}
+    resp = th.http.get("/api/v4/users/me", headers=headers)
+    assert resp.status_code == 200
+    assert resp.json()["id"] == th.basic_user.id
+
+
+def test_public_route_ignores_a_bad_token(th: TestHelper) -> None:
+    th.client.set_token(new_id())
+    _, resp = th.client.get_ping()
+    check_ok_status(resp)
+
+
+def test_query_token_refused_on_a_session_route(th: TestHelper) -> None:
+    resp = th.http.get("/api/v4/users/me", params={"access_token": th.client.auth_token})
+    assert resp.status_code == 401
+    assert resp.json()["id"] == "api.context.token_provided.app_error"
+
+
+def test_query_token_on_a_trust_requester_route(th: TestHelper) -> None:
+    with _test_client(th.app) as http:
+        resp = http.get("/api/v4/users/me/image", params={"access_token": th.client.auth_token})
+        assert resp.status_code == 200
+        assert resp.json() == {"user_id": th.basic_user.id}
+        resp = http.get("/api/v4/users/me/whoami", params={"access_token": th.client.auth_token})
+        assert resp.status_code == 401
+
+
+def test_unknown_route(th: TestHelper) -> None:
+    resp = th.http.get("/api/v4/nothing/here")
+    assert resp.status_code == 404
+    assert resp.json()["id"] == "api.context.404.app_error"
+    assert resp.json()["request_id"] == resp.headers["X-Request-Id"]
+
+
+def test_method_not_allowed(th: TestHelper) -> None:
+    resp = th.http.patch("/api/v4/system/ping")
+    assert resp.status_code == 405
+    assert resp.json()["id"] == "api.context.405.app_error"
+
+
+def test_unexpected_error_is_a_500(th: TestHelper) -> None:
+    with _test_client(th.app) as http:
+        resp = http.get("/api/v4/system/broken")
+        assert resp.status_code == 500
+        assert resp.json()["id"] == "api.context.internal_error.app_error"
+        resp = http.get("/api/v4/system/forgetful")
+        assert resp.status_code == 500
+
+
+def test_not_implemented(th: TestHelper) -> None:
+    with _test_client(th.app) as http:
+        client = Client4(TEST_URL, http=http)
+        _, resp = client.do_api_get(f"/widgets/{new_id()}")
+        check_not_implemented_status(resp)
+        check_error_id(resp, "api.not_implemented")
+        assert "app.widget.get_widget" in (resp.error or {})["message"]
+        _, resp = client.do_api_get("/widgets/junk")
+        check_bad_request_status(resp)
+
+
+def test_route_registered_twice() -> None:
+    root = Router()
+    api = API(App.__new__(App), Routes(root))
+    api.routes.system.handle("/ping", api.api_handler(_whoami), "GET")
+    with pytest.raises(ValueError, match="registered twice"):
+        api.routes.system.handle("/ping", api.api_handler(_whoami), "GET")
