@@ -204,6 +204,10 @@ def endpoint_add(
             print_summary(out, plan.changes, applied=True)
 
 
+# Commands kept in their own modules register themselves on the apps above.
+from scaffold import cli_check  # noqa: E402, F401
+
+
 def main() -> None:
     """The console script."""
     app(prog_name="scaffold")

@@ -119,7 +119,7 @@ class Endpoint:
     def statuses(self) -> tuple[int, ...]:
         """The status codes the doc lists and the tests cover (the matrix of DESIGN §5)."""
         codes = {self.status}
-        if self.path_params or self.query or self.has_body:
+        if self.path_params or self.has_body:
             codes.add(400)
         if not self.is_public:
             codes.add(401)

@@ -11,8 +11,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 from scaffold.errors import RepoLayoutError
 
@@ -44,7 +42,7 @@ def parse_snippet(code: str) -> list[cst.BaseStatement]:
 def with_blank_lines(statement: cst.BaseStatement, count: int, comments: Sequence[str] = ()) -> cst.BaseStatement:
     """`statement` preceded by `count` blank lines, then the given comment lines."""
     lines = [cst.EmptyLine(indent=False) for _ in range(count)]
-    lines += [cst.EmptyLine(comment=cst.Comment(text)) for text in comments]
+    lines += [cst.EmptyLine(indent=True, comment=cst.Comment(text)) for text in comments]
     return statement.with_changes(leading_lines=lines)  # type: ignore[return-value]
 
 
@@ -98,6 +96,7 @@ def add_import(
     asname: str | None = None,
     *,
     local: frozenset[str] = frozenset(),
+    line_length: int = 100,
 ) -> cst.Module:
     """Add `from from_module import obj [as asname]` (or `import from_module`) unless present.
 
@@ -105,16 +104,10 @@ def add_import(
     its isort group (future, standard library, third party, this repo), so the imports stay
     sorted as they were.
     """
-    if obj is not None and any(
-        isinstance(s, cst.SimpleStatementLine)
-        and isinstance(s.body[0], cst.ImportFrom)
-        and _dotted(s.body[0].module) == from_module
-        and not isinstance(s.body[0].names, cst.ImportStar)
-        for s in module.body
-    ):
-        context = CodemodContext()
-        AddImportsVisitor.add_needed_import(context, from_module, obj, asname)
-        return AddImportsVisitor(context).transform_module(module)
+    if obj is not None:
+        merged = _merge_from_import(module, from_module, obj, asname, line_length)
+        if merged is not None:
+            return merged
     if _imports(module, from_module, obj, asname):
         return module
     if obj is None:
@@ -159,6 +152,48 @@ def add_import(
     body = list(module.body)
     body.insert(position, statement)
     return module.with_changes(body=body)
+
+
+def _import_order(name: str) -> tuple[int, str]:
+    # isort's order within one statement: CONSTANTS, then Classes, then functions.
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
+
+
+def _merge_from_import(
+    module: cst.Module, from_module: str, obj: str, asname: str | None, line_length: int
+) -> cst.Module | None:
+    """Add a name to an existing `from from_module import ...`; None when there is none."""
+    for index, statement in enumerate(module.body):
+        if not (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom)):
+            continue
+        node = statement.body[0]
+        if node.relative or _dotted(node.module) != from_module or isinstance(node.names, cst.ImportStar):
+            continue
+        names = [
+            (_dotted(alias.name) or "", alias.asname.name.value if alias.asname else None)  # type: ignore[attr-defined]
+            for alias in node.names
+        ]
+        if (obj, asname) in names:
+            return module
+        keys = [_import_order(name) for name, _ in names]
+        if keys == sorted(keys):
+            position = sum(1 for key in keys if key < _import_order(obj))
+        else:
+            position = len(names)
+        names.insert(position, (obj, asname))
+        parts = [name + (f" as {alias}" if alias else "") for name, alias in names]
+        original = code_of(statement)
+        if "\n" in original.strip():
+            code = f"from {from_module} import (\n" + "".join(f"    {part},\n" for part in parts) + ")\n"
+        else:
+            code = f"from {from_module} import {', '.join(parts)}\n"
+        replacement = cst.parse_statement(format_snippet(code, line_length))
+        replacement = replacement.with_changes(leading_lines=statement.leading_lines)
+        body = list(module.body)
+        body[index] = replacement
+        return module.with_changes(body=body)
+    return None
 
 
 def _dotted(node: cst.BaseExpression | None) -> str | None:

@@ -154,9 +154,9 @@ def _place_in_section(
     if start is None:
         return len(body), method.with_changes(  # type: ignore[attr-defined]
             leading_lines=[
-                cst.EmptyLine(),
+                cst.EmptyLine(indent=False),
                 cst.EmptyLine(indent=True, comment=cst.Comment(f"# {section} Section")),
-                cst.EmptyLine(),
+                cst.EmptyLine(indent=False),
             ]
         )
     end = next((i for i in range(start + 1, len(body)) if _section_of(body[i]) is not None), len(body))

@@ -129,7 +129,7 @@ def _register_init(ctx: PlanContext, handlers_path: str) -> None:
         )
     call = parse_snippet(f"{name}(api)\n")[0]
     module = insert_in_function(module, index, call, is_init_call)
-    module = add_import(module, dotted(handlers_path), name, local=ctx.layout.local_packages)
+    module = add_import(module, dotted(handlers_path), name, local=ctx.layout.local_packages, line_length=ctx.layout.line_length)
     ctx.workspace.write(routes_path, module.code)
 
 
@@ -191,7 +191,7 @@ def plan_handler(ctx: PlanContext, after: str | None) -> None:
     alias = module_alias(module.code, package, app_name)
     if alias is None:
         alias = f"{endpoint.resource}_app"
-        module = add_import(module, package, app_name, alias, local=layout.local_packages)
+        module = add_import(module, package, app_name, alias, local=layout.local_packages, line_length=layout.line_length)
     fields = body_fields(ctx)
     code = ctx.renderer.render(
         "handler.py.jinja",
@@ -249,6 +249,6 @@ def plan_app_function(ctx: PlanContext) -> bool:
     )
     text = text.rstrip("\n") + "\n\n\n" + stub.rstrip("\n") + "\n"
     module = parse_module(text, path)
-    module = add_import(module, "typing", "Any", local=layout.local_packages)
+    module = add_import(module, "typing", "Any", local=layout.local_packages, line_length=layout.line_length)
     ctx.workspace.write(path, module.code)
     return True

@@ -41,7 +41,8 @@ class Case:
     logout: bool = False
     etag: bool = False
     xfail: str | None = None
-    uses_new_id: bool = field(default=False)
+    #: statements before the call: ids of resources no fixture provides
+    setup: list[str] = field(default_factory=list)
 
 
 def valid_value(ctx: PlanContext, name: str) -> str:
@@ -62,18 +63,33 @@ def build_cases(ctx: PlanContext, stub: bool, app_function: str) -> list[Case]:
     endpoint = ctx.endpoint
     name = endpoint.name
     params = list(endpoint.path_params)
-    valid = [valid_value(ctx, p) for p in params]
+    values = [valid_value(ctx, p) for p in params]
+    # A resource no fixture provides gets one fresh id per test, bound to a name so that a
+    # case calling twice (the Etag) asks for the same resource both times.
+    setup = [f"{p} = {v}" for p, v in zip(params, values) if v == "new_id()"]
+    valid = [p if v == "new_id()" else v for p, v in zip(params, values)]
     fields = body_fields(ctx)
     body = [sample_body(ctx, fields)] if endpoint.has_body else []
     pending = f"implement {app_function}" if stub else None
+    if pending and setup:
+        created = ", ".join(p.removesuffix("_id") for p in params if f"{p} = new_id()" in setup)
+        pending += f", then create the {created} this test reads"
     statuses = endpoint.statuses()
     success_client = "system_admin_client" if endpoint.permission else "client"
     test = f"test_{name}"
     cases = [
-        Case(test, success_client, valid + body, CHECKS.get(endpoint.status, "check_ok_status"), endpoint.status, xfail=pending)
+        Case(
+            test,
+            success_client,
+            valid + body,
+            CHECKS.get(endpoint.status, "check_ok_status"),
+            endpoint.status,
+            xfail=pending,
+            setup=setup,
+        )
     ]
     if 304 in statuses:
-        cases.append(Case(f"{test}_etag", success_client, valid, status=304, etag=True, xfail=pending))
+        cases.append(Case(f"{test}_etag", success_client, valid, status=304, etag=True, xfail=pending, setup=setup))
     if 400 in statuses:
         checked = validated_params(ctx)
         if checked:
@@ -81,18 +97,23 @@ def build_cases(ctx: PlanContext, stub: bool, app_function: str) -> list[Case]:
                 ('"junk"' if p.endswith("_id") else '"junk!"') if p == checked[0] else v
                 for p, v in zip(params, valid)
             ]
-            cases.append(Case(f"{test}_bad_request", "client", bad + body, CHECKS[400], 400))
+            used = [line for line in setup if line.split(" = ")[0] in bad]
+            cases.append(Case(f"{test}_bad_request", "client", bad + body, CHECKS[400], 400, setup=used))
         elif endpoint.has_body:
             # A body missing its required fields, or not an object at all.
             bad_body = "{}" if any(f.required for f in fields) else "[]"
-            cases.append(Case(f"{test}_bad_request", "client", valid + [bad_body], CHECKS[400], 400))
+            cases.append(Case(f"{test}_bad_request", "client", valid + [bad_body], CHECKS[400], 400, setup=setup))
     if 401 in statuses:
-        cases.append(Case(f"{test}_unauthorized", "client", valid + body, CHECKS[401], 401, logout=True))
+        cases.append(Case(f"{test}_unauthorized", "client", valid + body, CHECKS[401], 401, logout=True, setup=setup))
     if 403 in statuses:
-        cases.append(Case(f"{test}_forbidden", "guest_client", valid + body, CHECKS[403], 403))
+        cases.append(Case(f"{test}_forbidden", "guest_client", valid + body, CHECKS[403], 403, setup=setup))
     if 404 in statuses and params:
         missing = valid[:-1] + ["new_id()"]
-        cases.append(Case(f"{test}_not_found", "system_admin_client", missing + body, CHECKS[404], 404, xfail=pending))
+        used = [line for line in setup if line.split(" = ")[0] in missing]
+        not_found = f"implement {app_function}" if stub else None
+        cases.append(
+            Case(f"{test}_not_found", "system_admin_client", missing + body, CHECKS[404], 404, xfail=not_found, setup=used)
+        )
     return cases
 
 
@@ -113,10 +134,10 @@ def plan_tests(ctx: PlanContext, stub: bool) -> None:
     check_source = import_source(siblings, "check_ok_status") or helpers
     needed = {case.check for case in cases if case.check} | {"check_etag" for case in cases if case.etag}
     for name in sorted(needed):
-        module = add_import(module, check_source, name, local=layout.local_packages)
-    module = add_import(module, helpers, "TestHelper", local=layout.local_packages)
-    if any("new_id()" in arg for case in cases for arg in case.args):
-        module = add_import(module, import_source(siblings, "new_id") or "server.model.ids", "new_id", local=layout.local_packages)
+        module = add_import(module, check_source, name, local=layout.local_packages, line_length=layout.line_length)
+    module = add_import(module, helpers, "TestHelper", local=layout.local_packages, line_length=layout.line_length)
+    if any("new_id()" in arg for case in cases for arg in [*case.args, *case.setup]):
+        module = add_import(module, import_source(siblings, "new_id") or "server.model.ids", "new_id", local=layout.local_packages, line_length=layout.line_length)
     if any(case.xfail for case in cases):
-        module = add_import(module, "pytest", None, local=layout.local_packages)
+        module = add_import(module, "pytest", None, local=layout.local_packages, line_length=layout.line_length)
     ctx.workspace.write(path, module.code)

@@ -1,0 +1,92 @@
+"""Fixtures: a fresh copy of the reference server per test, and a CLI runner."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scaffold.cli import app
+from scaffold.init import init_repo
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", help="rewrite tests/golden/*/expected from the current output"
+    )
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One `scaffold init` copy per session; tests copy it rather than edit it."""
+    return init_repo(tmp_path_factory.mktemp("pristine") / "repo")
+
+
+@pytest.fixture
+def repo(pristine: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the reference server for one test."""
+    target = tmp_path / "repo"
+    shutil.copytree(pristine, target)
+    return target
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+class Cli:
+    """Run the CLI in-process and return the result (stdout and stderr apart)."""
+
+    def __init__(self, runner: CliRunner) -> None:
+        self.runner = runner
+
+    def __call__(self, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        result = self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        assert "Traceback" not in result.output
+        return result
+
+
+@pytest.fixture
+def cli(runner: CliRunner) -> Cli:
+    return Cli(runner)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file under `root` and the hash of its bytes (caches excluded)."""
+    digest = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and ".pytest_cache" not in path.parts:
+            digest[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def run_repo_tests(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the repo's own test suite in a fresh interpreter."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTEST_ADDOPTS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def chdir_repo(repo: Path) -> Iterator[Path]:
+    old = Path.cwd()
+    os.chdir(repo)
+    try:
+        yield repo
+    finally:
+        os.chdir(old)

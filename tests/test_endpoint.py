@@ -1,0 +1,158 @@
+"""Endpoint parsing: paths, names, fields, option checks and the status matrix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scaffold.config import RepoLayout, load_layout
+from scaffold.endpoint import EndpointOptions, HttpMethod, derive_operation_id, parse_endpoint, parse_fields, parse_path
+from scaffold.errors import UsageError
+from scaffold.resources import reference_dir
+
+
+@pytest.fixture(scope="module")
+def layout() -> RepoLayout:
+    return load_layout(reference_dir())
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("/users/<user_id>/sessions", "/users/{user_id}/sessions", id="angle"),
+        pytest.param("/users/{user_id}/sessions", "/users/{user_id}/sessions", id="brace"),
+        pytest.param("/api/v4/users/{user_id}", "/users/{user_id}", id="prefixed"),
+        pytest.param("/api/v4x/users", "/api/v4x/users", id="prefix-lookalike-kept"),
+        pytest.param("/system/time", "/system/time", id="no-params"),
+        pytest.param("/hooks/incoming/<hook_id>", "/hooks/incoming/{hook_id}", id="nested"),
+        pytest.param("/users/me.json", "/users/me.json", id="dots"),
+    ],
+)
+def test_parse_path(raw: str, expected: str) -> None:
+    assert parse_path(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        pytest.param("/users/<user_id", "not a whole", id="unbalanced-angle"),
+        pytest.param("//x", "empty segment", id="double-slash"),
+        pytest.param("/x/{}", "has no name", id="empty-param"),
+        pytest.param("/x/{a}/{a}", "appears twice", id="duplicate-param"),
+        pytest.param("users", "must start with /", id="relative"),
+        pytest.param("/", "names no resource", id="root"),
+        pytest.param("/api/v4", "names no resource", id="prefix-only"),
+        pytest.param("/users/", "trailing", id="trailing-slash"),
+        pytest.param("/x/{class}", "not a snake_case identifier", id="keyword-param"),
+        pytest.param("/x/{User-Id}", "not a snake_case identifier", id="bad-param"),
+        pytest.param("/Users", "lower-case", id="upper-case"),
+        pytest.param("/x y", "lower-case", id="space"),
+        pytest.param("/x/a{b}", "not a whole", id="partial-param"),
+    ],
+)
+def test_parse_path_refuses(raw: str, fragment: str) -> None:
+    with pytest.raises(UsageError, match=fragment):
+        parse_path(raw)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("GET", "/users/{user_id}/sessions", "GetUserSessions"),
+        ("GET", "/users", "GetUsers"),
+        ("GET", "/users/{user_id}", "GetUser"),
+        ("POST", "/widgets", "CreateWidget"),
+        ("POST", "/channels/{channel_id}/pin", "PinChannel"),
+        ("PUT", "/users/{user_id}/patch", "PatchUser"),
+        ("PUT", "/users/{user_id}/status", "UpdateUserStatus"),
+        ("DELETE", "/teams/{team_id}/members/{user_id}", "DeleteTeamMember"),
+        ("GET", "/system/time", "GetSystemTime"),
+        ("GET", "/hooks/incoming/{hook_id}", "GetHooksIncoming"),
+        ("PATCH", "/x-y/{z_id}", "PatchXY"),
+    ],
+)
+def test_derive_operation_id(method: str, path: str, expected: str) -> None:
+    assert derive_operation_id(HttpMethod(method), path) == expected
+
+
+def test_parse_fields() -> None:
+    fields = parse_fields("name:string, size:int?,flag:bool,ratio:number", "--body", required=True)
+    assert [(f.name, f.type, f.required) for f in fields] == [
+        ("name", "string", True),
+        ("size", "integer", False),
+        ("flag", "boolean", True),
+        ("ratio", "number", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        pytest.param("name:blob", "unknown type", id="type"),
+        pytest.param("class:string", "not a snake_case identifier", id="keyword"),
+        pytest.param("a:string,a:int", "appears twice", id="duplicate"),
+        pytest.param("Name:string", "not a snake_case identifier", id="case"),
+    ],
+)
+def test_parse_fields_refuses(spec: str, fragment: str) -> None:
+    with pytest.raises(UsageError, match=fragment):
+        parse_fields(spec, "--body", required=True)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "options", "statuses"),
+    [
+        ("GET", "/users/{user_id}/sessions", {"permission": "edit_other_users"}, (200, 400, 401, 403, 404)),
+        ("POST", "/channels/{channel_id}/pin", {"permission": "read_channel"}, (201, 400, 401, 403, 404)),
+        ("GET", "/system/time", {"auth": "public"}, (200,)),
+        ("GET", "/widgets/{widget_id}", {}, (200, 304, 400, 401, 404)),
+        ("POST", "/widgets", {"body": "name:string"}, (201, 400, 401)),
+        ("GET", "/widgets", {"query": "page:int"}, (200, 401)),
+        ("DELETE", "/widgets/{widget_id}", {"status": 200}, (200, 400, 401, 404)),
+    ],
+)
+def test_statuses(layout: RepoLayout, method: str, path: str, options: dict, statuses: tuple[int, ...]) -> None:
+    endpoint = parse_endpoint(method, path, EndpointOptions(**options), layout)
+    assert endpoint.statuses() == statuses
+
+
+def test_tag_from_layout(layout: RepoLayout) -> None:
+    status = parse_endpoint("PUT", "/users/{user_id}/status/custom", EndpointOptions(), layout)
+    channels = parse_endpoint("GET", "/teams/{team_id}/channels/deleted", EndpointOptions(), layout)
+    widgets = parse_endpoint("GET", "/widgets", EndpointOptions(), layout)
+    assert (status.tag, status.resource, status.section) == ("status", "status", "Status")
+    assert (channels.tag, channels.resource) == ("channels", "channel")
+    assert (widgets.tag, widgets.resource, widgets.section) == ("widgets", "widget", "Widget")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "options", "fragment"),
+    [
+        pytest.param("FETCH", "/x", {}, "unsupported method", id="method"),
+        pytest.param("GET", "/x", {"auth": "token"}, "--auth", id="auth"),
+        pytest.param("GET", "/x", {"permission": "Edit Users"}, "not a permission", id="permission"),
+        pytest.param("GET", "/x", {"auth": "public", "permission": "manage_system"}, "public route", id="public-perm"),
+        pytest.param("GET", "/x", {"name": "class"}, "not an operation name", id="keyword-name"),
+        pytest.param("GET", "/x", {"name": "get users"}, "not an operation name", id="space-name"),
+        pytest.param("GET", "/x", {"body": "a:string"}, "GET has no request body", id="get-body"),
+        pytest.param("POST", "/x", {"etag": True}, "only a GET", id="etag-post"),
+        pytest.param("GET", "/x", {"status": 404}, "not a success status", id="status"),
+        pytest.param("GET", "/x", {"response": "not a schema"}, "not a schema name", id="response"),
+        pytest.param("GET", "/x/{a_id}", {"query": "a_id:string"}, "already a path parameter", id="query-clash"),
+        pytest.param("GET", "/x", {"summary": "  "}, "--summary is empty", id="empty-summary"),
+        pytest.param("GET", "/x", {"tag": "Bad Tag"}, "not a tag name", id="tag"),
+    ],
+)
+def test_parse_endpoint_refuses(layout: RepoLayout, method: str, path: str, options: dict, fragment: str) -> None:
+    with pytest.raises(UsageError, match=fragment):
+        parse_endpoint(method, path, EndpointOptions(**options), layout)
+
+
+def test_permission_none_means_none(layout: RepoLayout) -> None:
+    endpoint = parse_endpoint("GET", "/x", EndpointOptions(permission="none"), layout)
+    assert endpoint.permission is None
+
+
+def test_reference_dir_is_a_repo() -> None:
+    assert (Path(reference_dir()) / "scaffold.toml").is_file()
