@@ -7,11 +7,13 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from scaffold import __version__
 from scaffold.apply import apply_changes
@@ -42,6 +44,20 @@ RepoOption = Annotated[
 FormatOption = Annotated[str, typer.Option("--format", help="Output format: text or json.")]
 
 
+#: The repo of the running command: error paths relative to it are shown from the cwd.
+_current_root: ContextVar[Path | None] = ContextVar("current_root", default=None)
+
+
+def _shown_path(path: Path) -> Path:
+    """A path as the user can open it: relative to the cwd when inside it, else absolute."""
+    root = _current_root.get()
+    absolute = path if path.is_absolute() or root is None else root / path
+    try:
+        return absolute.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return absolute
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn a ScaffoldError into `error: …` on stderr and its exit code; Ctrl-C into 130."""
@@ -50,7 +66,9 @@ def user_errors() -> Iterator[None]:
     except ScaffoldError as exc:
         if os.environ.get("SCAFFOLD_DEBUG") == "1":
             raise
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        if exc.path is not None:
+            exc.path = _shown_path(exc.path)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err.print("interrupted: nothing was changed")
@@ -69,7 +87,9 @@ def user_errors() -> Iterator[None]:
 
 
 def _layout(repo: Path | None) -> RepoLayout:
-    return load_layout(repo if repo is not None else find_repo(Path.cwd()))
+    layout = load_layout(repo if repo is not None else find_repo(Path.cwd()))
+    _current_root.set(layout.root)
+    return layout
 
 
 def _check_format(value: str, allowed: tuple[str, ...]) -> str:
