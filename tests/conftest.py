@@ -21,6 +21,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens", action="store_true", help="rewrite tests/golden/*/expected from the current output"
     )
+    parser.addoption(
+        "--reliability",
+        action="store_true",
+        help="the long reliability run (tests/reliability): many more generated inputs and examples",
+    )
 
 
 @pytest.fixture(scope="session")
