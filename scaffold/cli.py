@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -144,19 +145,49 @@ def init(directory: Annotated[Path, typer.Argument(help="A new or empty director
 
 
 @docs_app.command("build")
-def docs_build(repo: RepoOption = None, format: FormatOption = "text") -> None:
+def docs_build(
+    repo: RepoOption = None,
+    format: FormatOption = "text",
+    html: Annotated[bool, typer.Option("--html", help="Also write a browsable API reference page.")] = False,
+) -> None:
     """Merge the doc fragments in build order, validate the result and write the spec."""
     from scaffold.docs import build_docs
 
     _check_format(format, ("text", "json"))
     with user_errors():
         layout = _layout(repo)
-        result = build_docs(layout)
+        result = build_docs(layout, html=html)
         apply_changes(layout.root, result.changes)
         if format == "json":
-            _print_json({"output": result.output, "paths": result.paths, "operations": result.operations})
+            report: dict[str, Any] = {"output": result.output, "paths": result.paths, "operations": result.operations}
+            if result.html:
+                report["html"] = result.html
+            _print_json(report)
         else:
             out.print(f"wrote {result.output}: {result.paths} paths, {result.operations} operations, valid")
+            if result.html:
+                out.print(f"wrote {result.html}: open it, or run `scaffold docs serve`")
+
+
+@docs_app.command("serve")
+def docs_serve(
+    repo: RepoOption = None,
+    port: Annotated[int, typer.Option(help="The port on 127.0.0.1 (0: any free one).")] = 8066,
+) -> None:
+    """Build the browsable API reference and serve it on 127.0.0.1 until Ctrl-C."""
+    from scaffold.docs import build_docs
+    from scaffold.htmldocs import docs_server, page_directory
+
+    with user_errors():
+        layout = _layout(repo)
+        apply_changes(layout.root, build_docs(layout, html=True).changes)
+        server = docs_server(layout.root / page_directory(layout.docs_output), port)
+        host, bound = server.server_address[:2]
+        out.print(f"serving the API reference on http://{host}:{bound}/ (Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
 
 
 @endpoint_app.command("add")
@@ -184,6 +215,7 @@ def endpoint_add(
     """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
     from scaffold.add import plan_add
     from scaffold.artifacts import ARTIFACTS
+    from scaffold.formatter import format_changes
     from scaffold.endpoint import EndpointOptions, parse_endpoint
     from scaffold.output import changes_json, endpoint_json, print_diff, print_summary
     from scaffold.validate import check_syntax, import_check, spec_check
@@ -198,6 +230,7 @@ def endpoint_add(
         endpoint = parse_endpoint(method, path, options, layout)
         selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
         plan = plan_add(layout, endpoint, only=selected, fill=fill)
+        plan = replace(plan, changes=format_changes(layout, plan.changes))
         applied = False
         if plan.changes and not dry_run:
             if format == "text" and sys.stdin.isatty() and not yes:
@@ -222,6 +255,29 @@ def endpoint_add(
         else:
             out.print(f"added {endpoint.method.value} {endpoint.full_path} ({endpoint.operation_id}):")
             print_summary(out, plan.changes, applied=True)
+
+
+templates_app = typer.Typer(help="The templates new code is written from.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("list")
+def templates_list(repo: RepoOption = None, format: FormatOption = "text") -> None:
+    """List the built-in templates and which ones the repo overrides in .scaffold/templates."""
+    from scaffold.render import OVERRIDES, Renderer
+    from scaffold.resources import templates_dir
+
+    _check_format(format, ("text", "json"))
+    with user_errors():
+        layout = _layout(repo)
+        names = Renderer(layout.root).names()
+        if format == "json":
+            _print_json([{"name": name, "overridden": overridden} for name, overridden in names])
+            return
+        for name, overridden in names:
+            where = f"{OVERRIDES}/{name}" if overridden else "built-in"
+            out.print(f"  {name:<28} {where}")
+        out.print(f"Override one by copying it from {templates_dir()} to {OVERRIDES}/ in the repo.")
 
 
 # Commands kept in their own modules register themselves on the apps above.

@@ -52,6 +52,8 @@ class RepoLayout:
     fixtures: dict[str, str] = field(default_factory=dict)
     #: the line length generated Python code is formatted to
     line_length: int = 100
+    #: a command that formats Python from stdin to stdout (`{path}` is the file's path)
+    formatter: str | None = None
 
     @property
     def local_packages(self) -> frozenset[str]:
@@ -175,6 +177,9 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
     line_length = formatting.get("line_length", 100)
     if not isinstance(line_length, int) or not 40 <= line_length <= 200:
         raise reader.error("format", "line_length", "[format] line_length must be a number from 40 to 200")
+    formatter = formatting.get("command")
+    if formatter is not None and (not isinstance(formatter, str) or not formatter.strip()):
+        raise reader.error("format", "command", "[format] command must be a command line, such as \"black -q -\"")
     return RepoLayout(
         root=root,
         docs_prefix=prefix,
@@ -191,6 +196,7 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         tags=tags,
         fixtures=dict(fixtures),
         line_length=line_length,
+        formatter=formatter,
     )
 
 

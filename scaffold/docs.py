@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from scaffold.changes import ChangeSet, Workspace
 from scaffold.config import RepoLayout
+from scaffold.htmldocs import plan_html
+from scaffold.render import Renderer
 from scaffold.spec import MergedSpec, merge, read_fragments, validate
 
 
@@ -17,6 +19,8 @@ class DocsBuild:
     paths: int
     operations: int
     changes: ChangeSet
+    #: the browsable page, with --html
+    html: str | None = None
 
 
 def merged_spec(layout: RepoLayout, workspace: Workspace) -> MergedSpec:
@@ -26,14 +30,16 @@ def merged_spec(layout: RepoLayout, workspace: Workspace) -> MergedSpec:
     return merged
 
 
-def build_docs(layout: RepoLayout) -> DocsBuild:
+def build_docs(layout: RepoLayout, *, html: bool = False) -> DocsBuild:
     workspace = Workspace(layout.root)
     merged = merged_spec(layout, workspace)
     workspace.write(layout.docs_output, merged.text)
+    page = plan_html(layout.docs_output, merged.data, workspace, Renderer(layout.root)) if html else None
     paths = merged.data.get("paths") or {}
     return DocsBuild(
         output=layout.docs_output,
         paths=len(paths),
         operations=sum(1 for _ in merged.operations()),
         changes=workspace.change_set(),
+        html=page,
     )

@@ -188,7 +188,7 @@ def _merge_from_import(
             code = f"from {from_module} import (\n" + "".join(f"    {part},\n" for part in parts) + ")\n"
         else:
             code = f"from {from_module} import {', '.join(parts)}\n"
-        replacement = cst.parse_statement(format_snippet(code, line_length))
+        replacement = cst.parse_statement(format_code(code, line_length))
         replacement = replacement.with_changes(leading_lines=statement.leading_lines)
         body = list(module.body)
         body[index] = replacement
@@ -253,19 +253,9 @@ def code_of(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
 
 
-def format_snippet(code: str, line_length: int, depth: int = 0) -> str:
-    """Format rendered code as black would at `depth` levels of indentation.
-
-    Only the new code is formatted, never the module it goes into, so the rest of the file
-    stays as its authors wrote it.
-    """
-    import black  # imported here: only `add` formats, and black is slow to import
+def format_code(code: str, line_length: int, depth: int = 0) -> str:
+    """Format code as black would at `depth` levels of indentation (raises on bad syntax)."""
+    import black  # imported here: only planning new code needs it, and it is slow to import
 
     mode = black.Mode(line_length=max(line_length - 4 * depth, 40), target_versions={black.TargetVersion.PY311})
-    try:
-        return black.format_str(code, mode=mode)
-    except black.parsing.InvalidInput as err:
-        raise RepoLayoutError(
-            f"a template rendered code that does not parse: {err}",
-            hint="fix the overriding template in .scaffold/templates",
-        ) from None
+    return black.format_str(code, mode=mode)

@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 
 from scaffold.errors import RepoLayoutError
+from scaffold.pyedit import format_code
 from scaffold.resources import templates_dir
 from scaffold.yamltext import scalar
 
@@ -68,6 +69,26 @@ class Renderer:
             raise RepoLayoutError(
                 f"template {template} failed: {err}",
                 hint="fix the template or delete it to use the built-in one",
+                path=self._source(template),
+            ) from None
+
+    def render_code(self, template: str, *, line_length: int, depth: int = 0, **context: Any) -> str:
+        """Render a Python template and format it as black would at `depth` indentation levels.
+
+        Only the new code is formatted, never the module it goes into, so the rest of that
+        file stays as its authors wrote it.
+        """
+        import black
+
+        code = self.render(template, **context)
+        try:
+            return format_code(code, line_length, depth)
+        except black.parsing.InvalidInput as err:
+            position = str(err).splitlines()[0].rsplit(": ", 1)[-1]
+            line = int(position.split(":")[0]) if position.split(":")[0].isdigit() else None
+            raise RepoLayoutError(
+                f"the template renders Python that does not parse (rendered line {line})",
+                hint="fix the template, or delete an override to use the built-in one",
                 path=self._source(template),
             ) from None
 

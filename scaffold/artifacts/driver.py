@@ -11,7 +11,7 @@ from scaffold.endpoint import Endpoint, HttpMethod
 from scaffold.errors import RepoLayoutError
 from scaffold.inventory import RouteHelper, shape
 from scaffold.naming import singular
-from scaffold.pyedit import format_snippet, parse_module, parse_snippet, top_level_class, with_blank_lines
+from scaffold.pyedit import parse_module, parse_snippet, top_level_class, with_blank_lines
 from scaffold.render import py_str
 
 _SECTION = re.compile(r"^#\s*(.+?)\s+Section\s*$")
@@ -92,8 +92,15 @@ def plan_driver(ctx: PlanContext) -> None:
         )
         position = last_helper + 1 if last_helper is not None else len(body)
         for offset, (name, params, expression, helper_path) in enumerate(added):
-            code = ctx.renderer.render("route_helper.py.jinja", name=name, params=params, expression=expression)
-            statement = parse_snippet(format_snippet(code, ctx.layout.line_length, 1))[0]
+            code = ctx.renderer.render_code(
+                "route_helper.py.jinja",
+                line_length=ctx.layout.line_length,
+                depth=1,
+                name=name,
+                params=params,
+                expression=expression,
+            )
+            statement = parse_snippet(code)[0]
             body.insert(position + offset, with_blank_lines(statement, 1))
             helpers.append(RouteHelper(name, tuple(params), helper_path, None))
     method = _render_method(ctx, best_helper(helpers, endpoint.path))
@@ -126,15 +133,17 @@ def _render_method(ctx: PlanContext, helper: RouteHelper | None) -> cst.BaseStat
         docstring = py_str(docstring_text)
     else:
         docstring = f'"""{docstring_text}"""'
-    code = ctx.renderer.render(
+    code = ctx.renderer.render_code(
         "driver_method.py.jinja",
+        line_length=ctx.layout.line_length,
+        depth=1,
         name=endpoint.name,
         args=args,
         docstring=docstring,
         verb=endpoint.method.value.lower() if endpoint.method is not HttpMethod.GET else "get",
         call_args=call_args,
     )
-    return parse_snippet(format_snippet(code, ctx.layout.line_length, 1))[0]
+    return parse_snippet(code)[0]
 
 
 def _section_of(statement: cst.BaseStatement) -> str | None:

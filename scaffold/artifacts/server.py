@@ -55,8 +55,10 @@ def plan_route(ctx: PlanContext) -> str | None:
     """Add the route line; return the handler registered just before it (to place ours after)."""
     endpoint = ctx.endpoint
     router, suffix = choose_router(ctx)
-    line = ctx.renderer.render(
+    line = ctx.renderer.render_code(
         "route.py.jinja",
+        line_length=ctx.layout.line_length,
+        depth=1,
         router=router,
         suffix=suffix,
         wrapper=WRAPPERS[endpoint.auth],
@@ -193,8 +195,9 @@ def plan_handler(ctx: PlanContext, after: str | None) -> None:
         alias = f"{endpoint.resource}_app"
         module = add_import(module, package, app_name, alias, local=layout.local_packages, line_length=layout.line_length)
     fields = body_fields(ctx)
-    code = ctx.renderer.render(
+    code = ctx.renderer.render_code(
         "handler.py.jinja",
+        line_length=layout.line_length,
         name=endpoint.name,
         validations=validations(ctx),
         body=endpoint.has_body,
@@ -239,8 +242,9 @@ def plan_app_function(ctx: PlanContext) -> bool:
     if endpoint.has_body:
         params.append({"name": "body", "type": "dict[str, Any]"})
     params += [{"name": q.name, "type": "str"} for q in endpoint.query]
-    stub = ctx.renderer.render(
+    stub = ctx.renderer.render_code(
         "app_function.py.jinja",
+        line_length=layout.line_length,
         name=endpoint.name,
         params=params,
         method=endpoint.method.value,

@@ -14,7 +14,7 @@ from scaffold.artifacts.server import body_fields, validated_params
 from scaffold.endpoint import Field
 from scaffold.imports import dotted, import_source
 from scaffold.inventory import matching_files
-from scaffold.pyedit import add_import, format_snippet, parse_module
+from scaffold.pyedit import add_import, parse_module
 from scaffold.render import py_str
 
 CHECKS = {
@@ -127,8 +127,7 @@ def plan_tests(ctx: PlanContext, stub: bool) -> None:
     text = ctx.workspace.read_or_none(path)
     if text is None:
         text = ctx.renderer.render("tests_module.py.jinja", helpers=helpers)
-    code = ctx.renderer.render("tests.py.jinja", name=endpoint.name, cases=cases)
-    formatted = format_snippet(code, layout.line_length)
+    formatted = ctx.renderer.render_code("tests.py.jinja", line_length=layout.line_length, name=endpoint.name, cases=cases)
     text = text.rstrip("\n") + "\n\n\n" + formatted.lstrip("\n")
     module = parse_module(text, path)
     check_source = import_source(siblings, "check_ok_status") or helpers
