@@ -15,6 +15,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.prompt import Confirm
 
 from scaffold import __version__
 from scaffold.apply import apply_changes
@@ -197,7 +198,7 @@ def endpoint_add(
     summary: Annotated[Optional[str], typer.Option(help="A few words for the docs.")] = None,
     description: Annotated[Optional[str], typer.Option(help="A sentence or two for the docs.")] = None,
     permission: Annotated[Optional[str], typer.Option(help="The permission checked (403), or none.")] = None,
-    auth: Annotated[str, typer.Option(help="session, public or trust-requester.")] = "session",
+    auth: Annotated[Optional[str], typer.Option(help="session (the default), public or trust-requester.")] = None,
     tag: Annotated[Optional[str], typer.Option(help="The doc tag (default: from the path).")] = None,
     query: Annotated[Optional[str], typer.Option(help="Query parameters: name:type,...")] = None,
     body: Annotated[Optional[str], typer.Option(help="Body fields name:type,... or a schema name.")] = None,
@@ -216,6 +217,8 @@ def endpoint_add(
     from scaffold.add import plan_add
     from scaffold.artifacts import ARTIFACTS
     from scaffold.formatter import format_changes
+    from scaffold.inventory import scan
+    from scaffold.prompts import ask_missing, describe
     from scaffold.endpoint import EndpointOptions, parse_endpoint
     from scaffold.output import changes_json, endpoint_json, print_diff, print_summary
     from scaffold.validate import check_syntax, import_check, spec_check
@@ -224,18 +227,26 @@ def endpoint_add(
     with user_errors():
         layout = _layout(repo)
         options = EndpointOptions(
-            summary=summary, description=description, permission=permission, auth=auth, tag=tag,
-            query=query, body=body, response=response, status=status, etag=etag, name=name,
+            summary=summary, description=description, permission=permission, auth=auth or "session",
+            tag=tag, query=query, body=body, response=response, status=status, etag=etag, name=name,
         )
+        # Ask only on a terminal, and only for what was not given; never in JSON mode.
+        interactive = format == "text" and sys.stdin.isatty() and not yes
+        inventory = scan(layout)
+        if interactive:
+            given = {key for key, value in (("summary", summary), ("auth", auth), ("permission", permission), ("tag", tag)) if value is not None}
+            options = ask_missing(out, method, path, options, given, layout, inventory)
         endpoint = parse_endpoint(method, path, options, layout)
         selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
-        plan = plan_add(layout, endpoint, only=selected, fill=fill)
+        plan = plan_add(layout, endpoint, only=selected, fill=fill, inventory=inventory)
         plan = replace(plan, changes=format_changes(layout, plan.changes))
         applied = False
         if plan.changes and not dry_run:
-            if format == "text" and sys.stdin.isatty() and not yes:
+            if interactive:
+                out.print(describe(endpoint))
                 print_summary(out, plan.changes, applied=False)
-                if not typer.confirm("Apply these changes?", default=True):
+                if not Confirm.ask("Apply these changes?", default=True, console=out):
+                    out.print("nothing was changed")
                     raise typer.Exit(1)
             apply_changes(
                 layout.root,
