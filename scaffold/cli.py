@@ -295,6 +295,69 @@ def templates_list(repo: RepoOption = None, format: FormatOption = "text") -> No
 from scaffold import cli_check  # noqa: E402, F401
 
 
+@endpoint_app.command("remove")
+def endpoint_remove(
+    method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
+    path: Annotated[str, typer.Argument(help="/users/{user_id}/sessions (or with <user_id>, or /api/v4).")],
+    force: Annotated[bool, typer.Option("--force", help="Also remove parts edited by hand.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diffs; write nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
+    repo: RepoOption = None,
+    format: FormatOption = "text",
+) -> None:
+    """Remove every artifact of an endpoint — the exact inverse of `endpoint add`."""
+    from scaffold.errors import ConflictError
+    from scaffold.output import changes_json, endpoint_json, print_diff, print_summary
+    from scaffold.remove import plan_remove
+    from scaffold.validate import check_syntax, import_check, spec_check
+
+    _check_format(format, ("text", "json"))
+    with user_errors():
+        layout = _layout(repo)
+        plan = plan_remove(layout, method, path, force=force)
+        endpoint = plan.endpoint
+        if plan.edited:
+            if format == "text":
+                for part in plan.edited:
+                    err.print(part.diff, end="", markup=False, highlight=False)
+            where = ", ".join(f"{part.artifact} at {part.location}" for part in plan.edited)
+            raise ConflictError(
+                f"{endpoint.method.value} {endpoint.full_path}: edited by hand since it was generated: {where}",
+                hint="nothing was removed; re-run with --force to remove these parts too",
+            )
+        applied = False
+        if plan.changes and not dry_run:
+            if format == "text" and sys.stdin.isatty() and not yes:
+                print_summary(out, plan.changes, applied=False)
+                if not Confirm.ask("Remove these?", default=True, console=out):
+                    out.print("nothing was changed")
+                    raise typer.Exit(1)
+            apply_changes(
+                layout.root,
+                plan.changes,
+                validators=[check_syntax, spec_check(layout)],
+                post_checks=[import_check(layout)],
+            )
+            applied = True
+        if format == "json":
+            _print_json(
+                {
+                    "endpoint": endpoint_json(endpoint),
+                    "changes": changes_json(plan.changes),
+                    "applied": applied,
+                    "kept": plan.kept,
+                }
+            )
+            return
+        if dry_run:
+            print_diff(out, plan.changes)
+        else:
+            out.print(f"removed {endpoint.method.value} {endpoint.full_path} ({endpoint.operation_id}):")
+            print_summary(out, plan.changes, applied=True)
+        for note in plan.kept:
+            out.print(f"[yellow]kept:[/yellow] {escape(note)}")
+
+
 def main() -> None:
     """The console script."""
     app(prog_name="scaffold")

@@ -103,7 +103,7 @@ def plan_driver(ctx: PlanContext) -> None:
             statement = parse_snippet(code)[0]
             body.insert(position + offset, with_blank_lines(statement, 1))
             helpers.append(RouteHelper(name, tuple(params), helper_path, None))
-    method = _render_method(ctx, best_helper(helpers, endpoint.path))
+    method = parse_snippet(render_method(ctx, best_helper(helpers, endpoint.path)))[0]
     position, statement = _place_in_section(body, endpoint.section, method)
     body.insert(position, statement)
     cls = cls.with_changes(body=cls.body.with_changes(body=body))
@@ -112,7 +112,8 @@ def plan_driver(ctx: PlanContext) -> None:
     ctx.workspace.write(path, module.with_changes(body=module_body).code)
 
 
-def _render_method(ctx: PlanContext, helper: RouteHelper | None) -> cst.BaseStatement:
+def render_method(ctx: PlanContext, helper: RouteHelper | None) -> str:
+    """The Client4 method, at column 0, its URL built on `helper`."""
     endpoint = ctx.endpoint
     args = [f"{p}: str" for p in endpoint.path_params]
     call_args = [url_expression(endpoint, helper)]
@@ -133,7 +134,7 @@ def _render_method(ctx: PlanContext, helper: RouteHelper | None) -> cst.BaseStat
         docstring = py_str(docstring_text)
     else:
         docstring = f'"""{docstring_text}"""'
-    code = ctx.renderer.render_code(
+    return ctx.renderer.render_code(
         "driver_method.py.jinja",
         line_length=ctx.layout.line_length,
         depth=1,
@@ -143,7 +144,6 @@ def _render_method(ctx: PlanContext, helper: RouteHelper | None) -> cst.BaseStat
         verb=endpoint.method.value.lower() if endpoint.method is not HttpMethod.GET else "get",
         call_args=call_args,
     )
-    return parse_snippet(code)[0]
 
 
 def _section_of(statement: cst.BaseStatement) -> str | None:

@@ -51,11 +51,11 @@ def choose_router(ctx: PlanContext) -> tuple[str, str]:
     return best, full[len(ctx.inventory.routers[best]) :]
 
 
-def plan_route(ctx: PlanContext) -> str | None:
-    """Add the route line; return the handler registered just before it (to place ours after)."""
+def render_route(ctx: PlanContext) -> str:
+    """The route line of the endpoint, as `init_<resource>()` holds it."""
     endpoint = ctx.endpoint
     router, suffix = choose_router(ctx)
-    line = ctx.renderer.render_code(
+    return ctx.renderer.render_code(
         "route.py.jinja",
         line_length=ctx.layout.line_length,
         depth=1,
@@ -65,6 +65,13 @@ def plan_route(ctx: PlanContext) -> str | None:
         name=endpoint.name,
         method=endpoint.method.value,
     ).strip()
+
+
+def plan_route(ctx: PlanContext) -> str | None:
+    """Add the route line; return the handler registered just before it (to place ours after)."""
+    endpoint = ctx.endpoint
+    router, _ = choose_router(ctx)
+    line = render_route(ctx)
     path = ctx.layout.handlers_module(endpoint.resource)
     text = ctx.workspace.read_or_none(path)
     if text is None:
@@ -184,18 +191,17 @@ def returns_value(endpoint: Endpoint) -> bool:
     return not (endpoint.method is HttpMethod.DELETE and endpoint.response_schema is None)
 
 
-def plan_handler(ctx: PlanContext, after: str | None) -> None:
+def app_module_alias(ctx: PlanContext, module_code: str) -> tuple[str, str, str | None]:
+    """(package, module, local alias or None) of the app module as the handlers module imports it."""
+    package, _, app_name = dotted(ctx.layout.app_module(ctx.endpoint.resource)).rpartition(".")
+    return package, app_name, module_alias(module_code, package, app_name)
+
+
+def render_handler(ctx: PlanContext, alias: str) -> str:
+    """The handler in the five steps, calling the app module under `alias`."""
     endpoint, layout = ctx.endpoint, ctx.layout
-    path = layout.handlers_module(endpoint.resource)
-    module = parse_module(ctx.workspace.read(path), path)
-    app_path = layout.app_module(endpoint.resource)
-    package, _, app_name = dotted(app_path).rpartition(".")
-    alias = module_alias(module.code, package, app_name)
-    if alias is None:
-        alias = f"{endpoint.resource}_app"
-        module = add_import(module, package, app_name, alias, local=layout.local_packages, line_length=layout.line_length)
     fields = body_fields(ctx)
-    code = ctx.renderer.render_code(
+    return ctx.renderer.render_code(
         "handler.py.jinja",
         line_length=layout.line_length,
         name=endpoint.name,
@@ -215,11 +221,40 @@ def plan_handler(ctx: PlanContext, after: str | None) -> None:
         etag_name=humanize(endpoint.name).title(),
         status=endpoint.status,
     )
+
+
+def plan_handler(ctx: PlanContext, after: str | None) -> None:
+    endpoint, layout = ctx.endpoint, ctx.layout
+    path = layout.handlers_module(endpoint.resource)
+    module = parse_module(ctx.workspace.read(path), path)
+    package, app_name, alias = app_module_alias(ctx, module.code)
+    if alias is None:
+        alias = f"{endpoint.resource}_app"
+        module = add_import(module, package, app_name, alias, local=layout.local_packages, line_length=layout.line_length)
+    code = render_handler(ctx, alias)
     statements = [with_blank_lines(s, 2) for s in parse_snippet(code)]
     index = top_level_function(module, after) if after else None
     position = index + 1 if index is not None else len(module.body)
     module = insert_top_level(module, position, statements)
     ctx.workspace.write(path, module.code)
+
+
+def render_app_function(ctx: PlanContext) -> str:
+    """The 501 stub of the app function the handler calls."""
+    endpoint, layout = ctx.endpoint, ctx.layout
+    params = [{"name": p, "type": "str"} for p in endpoint.path_params]
+    if endpoint.has_body:
+        params.append({"name": "body", "type": "dict[str, Any]"})
+    params += [{"name": q.name, "type": "str"} for q in endpoint.query]
+    return ctx.renderer.render_code(
+        "app_function.py.jinja",
+        line_length=layout.line_length,
+        name=endpoint.name,
+        params=params,
+        method=endpoint.method.value,
+        path=endpoint.full_path,
+        where=f"{dotted(layout.app_module(endpoint.resource))}.{endpoint.name}",
+    )
 
 
 def plan_app_function(ctx: PlanContext) -> bool:
@@ -238,19 +273,7 @@ def plan_app_function(ctx: PlanContext) -> bool:
             for name, default in (("App", "server.app.app"), ("AppError", "server.model.app_error"))
         }
         text = ctx.renderer.render("app_module.py.jinja", resource=endpoint.resource, imports=imports)
-    params = [{"name": p, "type": "str"} for p in endpoint.path_params]
-    if endpoint.has_body:
-        params.append({"name": "body", "type": "dict[str, Any]"})
-    params += [{"name": q.name, "type": "str"} for q in endpoint.query]
-    stub = ctx.renderer.render_code(
-        "app_function.py.jinja",
-        line_length=layout.line_length,
-        name=endpoint.name,
-        params=params,
-        method=endpoint.method.value,
-        path=endpoint.full_path,
-        where=f"{dotted(path)}.{endpoint.name}",
-    )
+    stub = render_app_function(ctx)
     text = text.rstrip("\n") + "\n\n\n" + stub.rstrip("\n") + "\n"
     module = parse_module(text, path)
     module = add_import(module, "typing", "Any", local=layout.local_packages, line_length=layout.line_length)

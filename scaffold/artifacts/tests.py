@@ -117,17 +117,24 @@ def build_cases(ctx: PlanContext, stub: bool, app_function: str) -> list[Case]:
     return cases
 
 
+def render_cases(ctx: PlanContext, stub: bool) -> tuple[list[Case], str]:
+    """The matrix's cases and their code (test functions at column 0)."""
+    endpoint, layout = ctx.endpoint, ctx.layout
+    app_function = f"{dotted(layout.app_module(endpoint.resource))}.{endpoint.name}"
+    cases = build_cases(ctx, stub, app_function)
+    code = ctx.renderer.render_code("tests.py.jinja", line_length=layout.line_length, name=endpoint.name, cases=cases)
+    return cases, code
+
+
 def plan_tests(ctx: PlanContext, stub: bool) -> None:
     endpoint, layout = ctx.endpoint, ctx.layout
     path = layout.tests_module(endpoint.resource)
-    app_function = f"{dotted(layout.app_module(endpoint.resource))}.{endpoint.name}"
-    cases = build_cases(ctx, stub, app_function)
+    cases, formatted = render_cases(ctx, stub)
     siblings = [ctx.workspace.read_or_none(p) for p, _ in matching_files(layout, layout.tests)]
     helpers = import_source(siblings, "TestHelper") or dotted(layout.tests_module("apitestlib")).replace("_test", "")
     text = ctx.workspace.read_or_none(path)
     if text is None:
         text = ctx.renderer.render("tests_module.py.jinja", helpers=helpers)
-    formatted = ctx.renderer.render_code("tests.py.jinja", line_length=layout.line_length, name=endpoint.name, cases=cases)
     text = text.rstrip("\n") + "\n\n\n" + formatted.lstrip("\n")
     module = parse_module(text, path)
     check_source = import_source(siblings, "check_ok_status") or helpers

@@ -1,0 +1,455 @@
+"""`scaffold endpoint remove`: take every artifact of an endpoint out again, as one change set.
+
+A part is removed only while it is still what scaffold generates for the endpoint (rebuilt
+from its doc operation); a part edited by hand since is reported with its diff and the whole
+removal is refused, unless forced. The containers scaffold made for the endpoint — a fragment,
+a resource module, a driver section, a test file, an app module — go too once they are empty,
+with their build-list entry, `[tags.*]` table and `init_` registration, so that `add` followed
+by `remove` leaves the repo byte-identical.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from dataclasses import dataclass, field
+
+import libcst as cst
+import yaml
+
+from scaffold.add import components_of
+from scaffold.artifacts.context import PlanContext
+from scaffold.artifacts.docs import render_operation
+from scaffold.artifacts.driver import best_helper, new_helpers, render_method
+from scaffold.artifacts.server import app_module_alias, render_app_function, render_handler, render_route
+from scaffold.artifacts.tests import render_cases
+from scaffold.changes import ChangeSet, Workspace
+from scaffold.config import CONFIG_NAME, RepoLayout, parse_layout
+from scaffold.docsfirst import endpoint_from_doc
+from scaffold.endpoint import Endpoint, EndpointOptions, parse_endpoint, parse_method, parse_path
+from scaffold.errors import UsageError
+from scaffold.inventory import Inventory, Location, Route, scan
+from scaffold.pyedit import code_of, format_code, parse_module, top_level_class, top_level_function
+from scaffold.render import Renderer
+from scaffold.spec import merge, read_fragments
+from scaffold.tomledit import remove_fragment, remove_tag
+from scaffold.yamltext import compose, entries
+
+
+@dataclass(frozen=True)
+class EditedPart:
+    """A part that differs from what scaffold generates: kept unless forced."""
+
+    artifact: str
+    location: Location
+    diff: str
+
+
+@dataclass
+class RemovePlan:
+    endpoint: Endpoint
+    changes: ChangeSet
+    removed: dict[str, list[Location]] = field(default_factory=dict)
+    edited: list[EditedPart] = field(default_factory=list)
+    #: parts left in place on purpose (an app function that is no longer the stub)
+    kept: list[str] = field(default_factory=list)
+
+
+def plan_remove(layout: RepoLayout, method: str, path: str, *, force: bool = False) -> RemovePlan:
+    """Plan the removal of every artifact of METHOD PATH."""
+    http_method = parse_method(method).value
+    clean = parse_path(path, layout.docs_prefix)
+    inventory = scan(layout)
+    docs = [d for d in inventory.docs_for(http_method, clean) if d.path == clean] or inventory.docs_for(http_method, clean)
+    routes = inventory.routes_for(http_method, clean)
+    drivers = inventory.driver_for(http_method, clean)
+    if not (docs or routes or drivers):
+        raise UsageError(
+            f"no endpoint {http_method} {layout.docs_prefix}{clean} in this repo",
+            hint="run `scaffold endpoint list` to see the endpoints",
+        )
+    route = routes[0] if routes else None
+    if docs:
+        endpoint = endpoint_from_doc(docs[0], layout, route)
+    else:
+        name = route.handler if route else drivers[0].name
+        auth = {"api_handler": "public", "api_session_required_trust_requester": "trust-requester"}.get(
+            route.wrapper if route else "", "session"
+        )
+        endpoint = parse_endpoint(http_method, clean, EndpointOptions(name=name, auth=auth), layout)
+    workspace = Workspace(layout.root)
+    components = components_of(merge(read_fragments(layout, workspace.read_or_none)))
+    ctx = PlanContext(layout, workspace, Renderer(layout.root), inventory, components, endpoint)
+    plan = RemovePlan(endpoint, ChangeSet())
+    remover = _Remover(ctx, plan, force)
+    if docs:
+        remover.docs(docs[0].location)
+    if route is not None:
+        remover.route(route)
+    handler = inventory.handler_of(route) if route else None
+    if handler is not None:
+        remover.handler(handler.name, handler.module, handler.location)
+    remover.app_function()
+    driver = drivers[0] if drivers else inventory.driver_named(endpoint.name)
+    if driver is not None:
+        remover.driver(driver.name, driver.location)
+    remover.tests(driver.name if driver else endpoint.name)
+    remover.containers()
+    plan.changes = workspace.change_set()
+    return plan
+
+
+def _diff(expected: str, actual: str, path: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            actual.splitlines(keepends=True),
+            fromfile=f"generated/{path}",
+            tofile=f"current/{path}",
+        )
+    )
+
+
+def _bare(node: cst.CSTNode) -> str:
+    """A statement's code without the blank lines and comments before it."""
+    if hasattr(node, "leading_lines"):
+        node = node.with_changes(leading_lines=())  # type: ignore[attr-defined]
+    return code_of(node)
+
+
+class _Remover:
+    def __init__(self, ctx: PlanContext, plan: RemovePlan, force: bool) -> None:
+        self.ctx = ctx
+        self.plan = plan
+        self.force = force
+        self.layout = ctx.layout
+        self.workspace = ctx.workspace
+        self.endpoint = ctx.endpoint
+        #: names the removed code used, per module: imports of them may have become unused
+        self.used: dict[str, set[str]] = {}
+
+    def _accept(self, artifact: str, location: Location, expected: str, actual: str) -> bool:
+        """True when the part may go: it is what scaffold generates, or removal is forced."""
+        if expected == actual or self.force:
+            self.plan.removed.setdefault(artifact, []).append(location)
+            return True
+        self.plan.edited.append(EditedPart(artifact, location, _diff(expected, actual, location.path)))
+        return False
+
+    # Docs --------------------------------------------------------------------------------
+
+    def docs(self, location: Location) -> None:
+        fragment = location.path
+        text = self.workspace.read(fragment)
+        lines = text.splitlines(keepends=True)
+        root = compose(text, fragment)
+        assert isinstance(root, yaml.MappingNode)
+        plain = text.splitlines()
+        for item in entries(root, plain):
+            operations = entries(item.node, plain, item.end) if isinstance(item.node, yaml.MappingNode) else []
+            for operation in operations:
+                if operation.start + 1 != location.line:
+                    continue
+                actual = "".join(line[operation.indent :] if line.strip() else line for line in lines[operation.start : operation.end])
+                expected = render_operation(self.endpoint, self.ctx.components, self.ctx.renderer)
+                if not self._accept("docs", location, expected, actual):
+                    return
+                if len(operations) > 1:
+                    del lines[operation.start : operation.end]
+                else:
+                    start = item.start - 1 if item.start > 0 and not lines[item.start - 1].strip() else item.start
+                    del lines[start : item.end]
+                self.workspace.write(fragment, "".join(lines))
+                return
+
+    # Route, handler, app function ---------------------------------------------------------
+
+    def route(self, route: Route) -> None:
+        module = parse_module(self.workspace.read(route.module), route.module)
+        index = top_level_function(module, f"init_{self.endpoint.resource}")
+        if index is None:
+            index = next(
+                i for i, s in enumerate(module.body) if isinstance(s, cst.FunctionDef) and s.name.value.startswith("init_")
+            )
+        function = module.body[index]
+        assert isinstance(function, cst.FunctionDef)
+        body = list(function.body.body)  # type: ignore[attr-defined]
+        position = next(
+            (
+                i
+                for i, s in enumerate(body)
+                if f"({route.handler})" in code_of(s) and f'"{route.method}"' in code_of(s)
+            ),
+            None,
+        )
+        if position is None:
+            return
+        expected = " ".join(render_route(self.ctx).split())
+        actual = " ".join(_bare(body[position]).split())
+        if not self._accept("route", route.location, expected, actual):
+            return
+        del body[position]
+        if not body:
+            body = [cst.SimpleStatementLine([cst.Pass()])]
+        new_function = function.with_changes(body=function.body.with_changes(body=body))
+        self._replace(route.module, module, index, new_function)
+
+    def handler(self, name: str, path: str, location: Location) -> None:
+        module = parse_module(self.workspace.read(path), path)
+        index = top_level_function(module, name)
+        if index is None:
+            return
+        _, _, alias = app_module_alias(self.ctx, module.code)
+        expected = render_handler(self.ctx, alias or f"{self.endpoint.resource}_app")
+        if self._accept("handler", location, expected, _bare(module.body[index])):
+            self._drop(path, module, index)
+
+    def app_function(self) -> None:
+        path = self.layout.app_module(self.endpoint.resource)
+        function = self.ctx.inventory.app_functions.get((path, self.endpoint.name))
+        if function is None:
+            return
+        if not function.stub:
+            self.plan.kept.append(f"{function.location}: {self.endpoint.name} is implemented, so it stays")
+            return
+        module = parse_module(self.workspace.read(path), path)
+        index = top_level_function(module, self.endpoint.name)
+        if index is not None and self._accept("handler", function.location, render_app_function(self.ctx), _bare(module.body[index])):
+            self._drop(path, module, index)
+
+    # Driver -----------------------------------------------------------------------------
+
+    def driver(self, name: str, location: Location) -> None:
+        path = self.layout.driver
+        module = parse_module(self.workspace.read(path), path)
+        class_index = top_level_class(module, self.layout.driver_class)
+        if class_index is None:
+            return
+        cls = module.body[class_index]
+        assert isinstance(cls, cst.ClassDef)
+        body = list(cls.body.body)
+        position = next(
+            (i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == name), None
+        )
+        if position is None:
+            return
+        helpers = list(self.ctx.inventory.route_helpers)
+        expected = render_method(self.ctx, best_helper(helpers, self.endpoint.path))
+        if not self._accept("driver", location, expected, _bare(body[position])):
+            return
+        removed = body.pop(position)
+        following = body[position] if position < len(body) else None
+        # The section comment rides on a section's first method: hand it to the next one.
+        comments = [line for line in removed.leading_lines if line.comment is not None]  # type: ignore[attr-defined]
+        if comments and following is not None and not any(
+            line.comment is not None for line in following.leading_lines  # type: ignore[attr-defined]
+        ):
+            body[position] = following.with_changes(leading_lines=removed.leading_lines)  # type: ignore[attr-defined]
+        body = self._drop_unused_helpers(body)
+        new_class = cls.with_changes(body=cls.body.with_changes(body=body))
+        self._replace(path, module, class_index, new_class)
+
+    def _drop_unused_helpers(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        """Route helpers scaffold adds for a new resource go when nothing uses them any more."""
+        candidates = {name: code for name, _, code, _ in self._helper_forms()}
+        kept = list(body)
+        changed = True
+        while changed:
+            changed = False
+            text = "".join(code_of(s) for s in kept)
+            for i, statement in enumerate(kept):
+                if isinstance(statement, cst.FunctionDef) and statement.name.value in candidates:
+                    if f"self.{statement.name.value}(" not in text:
+                        del kept[i]
+                        changed = True
+                        break
+        return kept
+
+    def _helper_forms(self) -> list[tuple[str, list[str], str, str]]:
+        # What `add` would create for this path if no helper existed: compare by name only.
+        inventory = self.ctx.inventory
+        saved = inventory.route_helpers
+        inventory.route_helpers = []
+        try:
+            return new_helpers(self.ctx)
+        finally:
+            inventory.route_helpers = saved
+
+    # Tests ------------------------------------------------------------------------------
+
+    def tests(self, driver_method: str) -> None:
+        cases = [
+            t
+            for t in self.ctx.inventory.tests_calling(driver_method)
+            if t.checks and all(check.driver_method == driver_method for check in t.checks)
+        ]
+        if not cases:
+            return
+        generated: dict[str, set[str]] = {}
+        for stub in (True, False):
+            _, code = render_cases(self.ctx, stub)
+            for statement in cst.parse_module(code).body:
+                if isinstance(statement, cst.FunctionDef):
+                    generated.setdefault(statement.name.value, set()).add(_bare(statement))
+        by_file: dict[str, list[str]] = {}
+        for case in cases:
+            by_file.setdefault(case.location.path, []).append(case.name)
+        for path, names in by_file.items():
+            module = parse_module(self.workspace.read(path), path)
+            for name in names:
+                index = top_level_function(module, name)
+                if index is None:
+                    continue
+                actual = _bare(module.body[index])
+                location = next(c.location for c in cases if c.name == name)
+                options = generated.get(name, set())
+                expected = actual if actual in options else (sorted(options)[0] if options else "")
+                if self._accept("tests", location, expected, actual):
+                    module = self._without(path, module, index)
+            self.workspace.write(path, module.code)
+
+    # Shared mechanics -------------------------------------------------------------------
+
+    def _names_in(self, node: cst.CSTNode) -> set[str]:
+        tree = ast.parse(code_of(node).strip() or "pass")
+        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+    def _without(self, path: str, module: cst.Module, index: int) -> cst.Module:
+        self.used.setdefault(path, set()).update(self._names_in(module.body[index]))
+        body = list(module.body)
+        removed = body.pop(index)
+        if index == 0 and body and removed.leading_lines and not body[0].leading_lines:  # type: ignore[attr-defined]
+            body[0] = body[0].with_changes(leading_lines=removed.leading_lines)  # type: ignore[attr-defined]
+        return module.with_changes(body=body)
+
+    def _drop(self, path: str, module: cst.Module, index: int) -> None:
+        self.workspace.write(path, self._without(path, module, index).code)
+
+    def _replace(self, path: str, module: cst.Module, index: int, node: cst.BaseStatement) -> None:
+        self.used.setdefault(path, set()).update(self._names_in(module.body[index]) - self._names_in(node))
+        body = list(module.body)
+        body[index] = node
+        self.workspace.write(path, module.with_changes(body=body).code)
+
+    def containers(self) -> None:
+        """Drop imports nothing uses any more, then the files and entries left empty."""
+        for path, names in self.used.items():
+            text = self.workspace.read_or_none(path)
+            if text is not None:
+                self.workspace.write(path, _drop_unused_imports(text, names, self.layout.line_length))
+        self._empty_resource_module()
+        for path in (self.layout.app_module(self.endpoint.resource), self.layout.tests_module(self.endpoint.resource)):
+            text = self.workspace.read_or_none(path)
+            if text is not None and self.workspace.original(path) != text and _only_imports(text):
+                self.workspace.write(path, None)
+        self._empty_fragment()
+
+    def _empty_resource_module(self) -> None:
+        path = self.layout.handlers_module(self.endpoint.resource)
+        text = self.workspace.read_or_none(path)
+        name = f"init_{self.endpoint.resource}"
+        if text is None or self.workspace.original(path) == text:
+            return
+        module = parse_module(text, path)
+        index = top_level_function(module, name)
+        if index is None:
+            return
+        init = module.body[index]
+        others = [s for s in module.body if isinstance(s, cst.FunctionDef | cst.ClassDef) and s is not init]
+        if others or code_of(init.body).strip() != "pass":  # type: ignore[attr-defined]
+            return
+        self.workspace.write(path, None)
+        routes_path = self.layout.routes
+        routes = parse_module(self.workspace.read(routes_path), routes_path)
+        for i, statement in enumerate(routes.body):
+            if isinstance(statement, cst.FunctionDef):
+                block = list(statement.body.body)  # type: ignore[attr-defined]
+                kept = [s for s in block if code_of(s).strip() != f"{name}(api)"]
+                if len(kept) != len(block):
+                    routes = routes.with_changes(
+                        body=[*routes.body[:i], statement.with_changes(body=statement.body.with_changes(body=kept)), *routes.body[i + 1 :]]
+                    )
+        self.workspace.write(routes_path, _drop_unused_imports(routes.code, {name}, self.layout.line_length))
+
+    def _empty_fragment(self) -> None:
+        layout = parse_layout(self.layout.root, self.workspace.read(CONFIG_NAME))
+        for name in layout.build:
+            path = layout.fragment_path(name)
+            text = self.workspace.read_or_none(path)
+            if text is None or text.strip() or self.workspace.original(path) == text:
+                continue
+            self.workspace.write(path, None)
+            config = remove_fragment(self.workspace.read(CONFIG_NAME), name)
+            tag = name.removesuffix(".yaml")
+            if tag in layout.tags:
+                config = remove_tag(config, tag)
+            self.workspace.write(CONFIG_NAME, config)
+            self._undeclare_tag(layout, tag)
+
+    def _undeclare_tag(self, layout: RepoLayout, tag: str) -> None:
+        intro = layout.fragment_path(layout.build[0])
+        text = self.workspace.read(intro)
+        root = compose(text, intro)
+        if not isinstance(root, yaml.MappingNode):
+            return
+        plain = text.splitlines()
+        for entry in entries(root, plain):
+            if entry.key != "tags" or not isinstance(entry.node, yaml.SequenceNode):
+                continue
+            items = entry.node.value
+            for i, item in enumerate(items):
+                fields = {k.value: v for k, v in item.value} if isinstance(item, yaml.MappingNode) else {}
+                if getattr(fields.get("name"), "value", None) == tag:
+                    start = item.start_mark.line
+                    end = items[i + 1].start_mark.line if i + 1 < len(items) else entry.end
+                    lines = text.splitlines(keepends=True)
+                    del lines[start:end]
+                    self.workspace.write(intro, "".join(lines))
+                    return
+
+
+def _only_imports(text: str) -> bool:
+    """A module with nothing left but its docstring and imports."""
+    tree = ast.parse(text)
+    return all(
+        isinstance(node, ast.Import | ast.ImportFrom)
+        or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        for node in tree.body
+    )
+
+
+def _drop_unused_imports(text: str, candidates: set[str], line_length: int) -> str:
+    """Remove imports of `candidates` that nothing in the module uses any more."""
+    tree = ast.parse(text)
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    used |= {n.value.id for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+    unused = {name for name in candidates if name not in used}
+    if not unused:
+        return text
+    module = cst.parse_module(text)
+    body = list(module.body)
+    index = 0
+    while index < len(body):
+        statement = body[index]
+        node = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and statement.body else None
+        if isinstance(node, cst.Import | cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+            names = [
+                (alias, alias.asname.name.value if alias.asname else code_of(alias.name))  # type: ignore[attr-defined]
+                for alias in node.names
+            ]
+            keep = [alias for alias, local in names if local.split(".")[0] not in unused]
+            if not keep:
+                removed = body.pop(index)
+                following = body[index] if index < len(body) else None
+                if following is not None and removed.leading_lines and not following.leading_lines:  # type: ignore[attr-defined]
+                    body[index] = following.with_changes(leading_lines=removed.leading_lines)  # type: ignore[attr-defined]
+                continue
+            if len(keep) != len(names):
+                parts = [code_of(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)).strip().rstrip(",") for alias in keep]
+                source = code_of(node.module) if isinstance(node, cst.ImportFrom) and node.module else ""
+                code = f"from {source} import {', '.join(parts)}\n"
+                replacement = cst.parse_statement(format_code(code, line_length))
+                body[index] = replacement.with_changes(leading_lines=statement.leading_lines)
+        index += 1
+    return module.with_changes(body=body).code
+

@@ -1,0 +1,143 @@
+"""`scaffold endpoint remove`: the exact inverse of `add`, and careful with hand-edited code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scaffold.add import plan_add
+from scaffold.apply import apply_changes
+from scaffold.config import load_layout
+from scaffold.endpoint import EndpointOptions, parse_endpoint
+from scaffold.errors import ConflictError, UsageError
+from scaffold.remove import plan_remove
+from tests.conftest import Cli, run_repo_tests, tree_digest
+from tests.test_add import ISSUE_ENDPOINTS
+
+
+@pytest.mark.parametrize("args", ISSUE_ENDPOINTS)
+def test_add_then_remove_is_byte_identical(cli: Cli, repo: Path, args: list[str]) -> None:
+    before = tree_digest(repo)
+    assert cli("endpoint", "add", *args, "--repo", str(repo)).exit_code == 0
+    assert tree_digest(repo) != before
+    result = cli("endpoint", "remove", args[0], args[1], "--repo", str(repo))
+    assert result.exit_code == 0, result.output
+    assert tree_digest(repo) == before
+
+
+def test_many_adds_removed_in_another_order(cli: Cli, repo: Path) -> None:
+    before = tree_digest(repo)
+    for args in ISSUE_ENDPOINTS:
+        assert cli("endpoint", "add", *args.values[0], "--repo", str(repo)).exit_code == 0
+    assert cli("endpoint", "add", "POST", "/widgets", "--body", "name:string", "--repo", str(repo)).exit_code == 0
+    order = [("GET", "/widgets/{widget_id}"), ("GET", "/system/time"), ("POST", "/widgets"),
+             ("POST", "/channels/{channel_id}/pin"), ("DELETE", "/teams/{team_id}/members/{user_id}"),
+             ("GET", "/users/{user_id}/sessions")]
+    for method, path in order:
+        result = cli("endpoint", "remove", method, path, "--repo", str(repo))
+        assert result.exit_code == 0, result.output
+    assert tree_digest(repo) == before
+
+
+def test_hand_edited_handler_survives_without_force(cli: Cli, repo: Path) -> None:
+    args = ["GET", "/users/{user_id}/sessions", "--permission", "edit_other_users", "--repo", str(repo)]
+    assert cli("endpoint", "add", *args).exit_code == 0
+    module = repo / "server/api4/user.py"
+    module.write_text(module.read_text().replace(
+        "    result = user_app.get_user_sessions(c.app, c.params.user_id)\n",
+        "    result = user_app.get_user_sessions(c.app, c.params.user_id)\n    result.sort()\n",
+    ))
+    edited = tree_digest(repo)
+    result = cli("endpoint", "remove", "GET", "/users/{user_id}/sessions", "--repo", str(repo))
+    assert result.exit_code == 2
+    assert "handler at server/api4/user.py:" in result.stderr and "--force" in result.stderr
+    assert "+    result.sort()" in result.stderr  # the diff shows the hand edit
+    assert tree_digest(repo) == edited
+    forced = cli("endpoint", "remove", "GET", "/users/{user_id}/sessions", "--repo", str(repo), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "get_user_sessions" not in module.read_text()
+    assert run_repo_tests(repo, "server/api4/user_test.py").returncode == 0
+
+
+def test_implemented_app_function_is_kept(cli: Cli, repo: Path) -> None:
+    assert cli("endpoint", "add", "GET", "/system/time", "--auth", "public", "--repo", str(repo)).exit_code == 0
+    app = repo / "server/app/system.py"
+    app.write_text(app.read_text().replace(
+        '    raise AppError.not_implemented("server.app.system.get_system_time")\n',
+        '    return {"time": 0}\n',
+    ))
+    result = cli("endpoint", "remove", "GET", "/system/time", "--repo", str(repo), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["kept"] and "get_system_time is implemented" in report["kept"][0]
+    assert "def get_system_time" in app.read_text()
+    assert "get_system_time" not in (repo / "server/api4/system.py").read_text()
+
+
+def test_hand_written_endpoint_needs_force(cli: Cli, repo: Path) -> None:
+    before = tree_digest(repo)
+    result = cli("endpoint", "remove", "GET", "/system/ping", "--repo", str(repo))
+    assert result.exit_code == 2 and "edited by hand" in result.stderr
+    assert tree_digest(repo) == before
+
+
+def test_dry_run_and_unknown_endpoint(cli: Cli, repo: Path) -> None:
+    assert cli("endpoint", "add", "GET", "/widgets/{widget_id}", "--repo", str(repo)).exit_code == 0
+    before = tree_digest(repo)
+    dry = cli("endpoint", "remove", "GET", "/widgets/{widget_id}", "--repo", str(repo), "--dry-run")
+    assert dry.exit_code == 0 and "+++ /dev/null" in dry.stdout
+    assert tree_digest(repo) == before
+    missing = cli("endpoint", "remove", "GET", "/nothing/here", "--repo", str(repo))
+    assert missing.exit_code == 2 and "no endpoint GET /api/v4/nothing/here" in missing.stderr
+
+
+def test_remove_with_only_some_artifacts(cli: Cli, repo: Path) -> None:
+    before = tree_digest(repo)
+    assert cli("endpoint", "add", "GET", "/users/{user_id}/sessions", "--only", "docs,driver", "--repo", str(repo)).exit_code == 0
+    assert cli("endpoint", "remove", "GET", "/users/{user_id}/sessions", "--repo", str(repo)).exit_code == 0
+    assert tree_digest(repo) == before
+
+
+segment = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8)
+resources = st.sampled_from(["users", "teams", "channels", "posts", "system", "gadgets", "hooks"])
+
+
+@st.composite
+def endpoints(draw: st.DrawFn) -> tuple[str, str, EndpointOptions]:
+    resource = draw(resources)
+    parts = [resource]
+    if draw(st.booleans()):
+        parts.append("{" + ("user" if resource == "users" else draw(segment)) + "_id}")
+    parts += draw(st.lists(segment, min_size=0 if len(parts) > 1 else 1, max_size=2))
+    method = draw(st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE"]))
+    auth = draw(st.sampled_from(["session", "public", "trust-requester"]))
+    permission = None if auth == "public" else draw(st.sampled_from([None, "manage_system", "edit_other_users"]))
+    body = draw(st.sampled_from([None, "name:string", "name:string,count:integer?"])) if method != "GET" else None
+    summary = draw(st.text(min_size=1, max_size=30).filter(lambda s: s.strip()))
+    return method, "/" + "/".join(parts), EndpointOptions(summary=summary, auth=auth, permission=permission, body=body)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(endpoints())
+def test_add_then_remove_is_byte_identical_for_generated_endpoints(pristine: Path, tmp_path_factory: pytest.TempPathFactory, case: tuple[str, str, EndpointOptions]) -> None:
+    import shutil
+
+    method, path, options = case
+    repo = tmp_path_factory.mktemp("prop") / "repo"
+    shutil.copytree(pristine, repo)
+    layout = load_layout(repo)
+    try:
+        endpoint = parse_endpoint(method, path, options, layout)
+        plan = plan_add(layout, endpoint)
+    except (UsageError, ConflictError):
+        return
+    before = tree_digest(repo)
+    apply_changes(repo, plan.changes)
+    removal = plan_remove(load_layout(repo), method, path)
+    assert not removal.edited, [part.diff for part in removal.edited]
+    apply_changes(repo, removal.changes)
+    assert tree_digest(repo) == before
