@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO := .demo
-ENDPOINT := GET '/users/<user_id>/sessions' --summary "Get a user's sessions" --permission edit_other_users
+ENDPOINT := GET /users/{user_id}/sessions --summary "Get the sessions of a user" --permission edit_other_users
 
 .PHONY: install test demo bench clean
 
@@ -24,13 +24,21 @@ test: install
 demo: install
 	rm -rf $(DEMO)
 	$(BIN)/scaffold init $(DEMO)
-	@echo "\n== scaffold endpoint add $(ENDPOINT) --dry-run\n"
+	@echo
+	@echo '== scaffold endpoint add $(ENDPOINT) --dry-run'
+	@echo
 	$(BIN)/scaffold endpoint add $(ENDPOINT) --repo $(DEMO) --dry-run
-	@echo "\n== scaffold endpoint add $(ENDPOINT)\n"
+	@echo
+	@echo '== scaffold endpoint add $(ENDPOINT)'
+	@echo
 	$(BIN)/scaffold endpoint add $(ENDPOINT) --repo $(DEMO) --yes
-	@echo "\n== scaffold docs build\n"
+	@echo
+	@echo '== scaffold docs build'
+	@echo
 	$(BIN)/scaffold docs build --repo $(DEMO)
-	@echo "\n== the repo's own tests (new cases pass, or xfail until the app function is written)\n"
+	@echo
+	@echo '== the new repo'"'"'s own tests: new cases pass, or xfail until the app function is written'
+	@echo
 	cd $(DEMO) && ../$(BIN)/python -m pytest -q -p no:cacheprovider
 
 clean:
