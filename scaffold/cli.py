@@ -183,8 +183,8 @@ def docs_serve(
         layout = _layout(repo)
         apply_changes(layout.root, build_docs(layout, html=True).changes)
         server = docs_server(layout.root / page_directory(layout.docs_output), port)
-        host, bound = server.server_address[:2]
-        out.print(f"serving the API reference on http://{host}:{bound}/ (Ctrl-C to stop)")
+        bound = server.server_address[1]
+        out.print(f"serving the API reference on http://127.0.0.1:{bound}/ (Ctrl-C to stop)")
         try:
             server.serve_forever()
         finally:
@@ -364,4 +364,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -167,11 +167,11 @@ def plan_docs(
         workspace.write(fragment, _insert_operation(text, item, operations, method, operation))
         return
     fragment = fragment_of(layout, endpoint.tag)
-    text = workspace.read_or_none(fragment)
-    item = _path_key(endpoint.full_path) + ":\n" + indent_text(operation, 2)
-    if text is None:
+    existing = workspace.read_or_none(fragment)
+    path_item = _path_key(endpoint.full_path) + ":\n" + indent_text(operation, 2)
+    if existing is None:
         _add_fragment(endpoint, layout, workspace, fragment)
-        workspace.write(fragment, indent_text(item, 2))
+        workspace.write(fragment, indent_text(path_item, 2))
         return
     if f"{endpoint.tag}.yaml" not in layout.build:
         raise RepoLayoutError(
@@ -179,7 +179,7 @@ def plan_docs(
             hint=f"add \"{endpoint.tag}.yaml\" to [docs] build in scaffold.toml",
             path=layout.config_path,
         )
-    workspace.write(fragment, _insert_path_item(text, fragment, endpoint.full_path, item))
+    workspace.write(fragment, _insert_path_item(existing, fragment, endpoint.full_path, path_item))
 
 
 def _insert_operation(text: str, item: Entry, operations: list[Entry], method: str, operation: str) -> str:
