@@ -54,9 +54,16 @@ def spec_check(layout: RepoLayout) -> Callable[[ChangeSet], None]:
         for change in changes.changes:
             workspace.write(change.path, change.after)
         planned = parse_layout(layout.root, workspace.read(CONFIG_NAME))
-        if not any(c.path.startswith(planned.docs_source + "/") or c.path == CONFIG_NAME for c in changes.changes):
+        touched = {c.path for c in changes.changes if c.path.startswith(planned.docs_source + "/")}
+        if not touched and CONFIG_NAME not in changes.paths:
             return
-        validate(merge(read_fragments(planned, workspace.read_or_none)))
+        merged = merge(read_fragments(planned, workspace.read_or_none))
+        # Path items of fragments the change leaves alone were valid before and still are;
+        # a change of the build list or of shared components validates everything.
+        definitions = planned.fragment_path(planned.build[-1])
+        introduction = planned.fragment_path(planned.build[0])
+        whole = CONFIG_NAME in changes.paths or definitions in touched or introduction in touched
+        validate(merged, only=None if whole else touched)
 
     return check
 

@@ -100,3 +100,15 @@ def test_failing_formatter_writes_nothing(cli: Cli, repo: Path) -> None:
     assert result.exit_code == 1
     assert "formatter" in result.stderr and "cannot format" in result.stderr
     assert tree_digest(repo) == before
+
+
+def test_doc_template_rendering_an_invalid_operation_is_refused(cli: Cli, repo: Path) -> None:
+    builtin = (templates_dir() / "doc_operation.yaml.jinja").read_text()
+    broken = builtin.replace("      description: {{ r.description | yaml(6) }}\n", "      summary: {{ r.description | yaml(6) }}\n")
+    assert broken != builtin
+    override(repo, "doc_operation.yaml.jinja", broken)
+    before = tree_digest(repo)
+    result = cli(*ADD, "--repo", str(repo))
+    assert result.exit_code == 1, result.output
+    assert "api/v4/source/users.yaml:" in result.stderr and "invalid OpenAPI" in result.stderr
+    assert tree_digest(repo) == before
