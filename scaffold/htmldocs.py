@@ -27,7 +27,7 @@ def page_directory(docs_output: str) -> str:
 
 def plan_html(docs_output: str, spec: dict[str, Any], workspace: Workspace, renderer: Renderer) -> str:
     """Write index.html and its assets beside the spec; return the page's path."""
-    import swagger_ui_bundle  # imported here: only --html needs it
+    import swagger_ui_bundle  # type: ignore[import-untyped]  # imported here: only --html needs it
 
     directory = page_directory(docs_output)
     # "</" would end the <script> element early; JSON allows the escaped form.

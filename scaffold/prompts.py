@@ -73,7 +73,8 @@ def _ask_valid(
     while True:
         answer = Prompt.ask(question, default=default, console=console)
         try:
-            parse_endpoint(method, path, replace(answers, **{field: answer}), layout)
+            candidate = replace(answers, permission=answer) if field == "permission" else replace(answers, tag=answer)
+            parse_endpoint(method, path, candidate, layout)
         except UsageError as error:
             console.print(f"[red]{error.message}[/red] — {error.hint}")
             continue

@@ -43,7 +43,17 @@ def with_blank_lines(statement: cst.BaseStatement, count: int, comments: Sequenc
     """`statement` preceded by `count` blank lines, then the given comment lines."""
     lines = [cst.EmptyLine(indent=False) for _ in range(count)]
     lines += [cst.EmptyLine(indent=True, comment=cst.Comment(text)) for text in comments]
-    return statement.with_changes(leading_lines=lines)  # type: ignore[return-value]
+    return statement.with_changes(leading_lines=lines)
+
+
+def statements_of(node: cst.FunctionDef | cst.ClassDef) -> list[cst.BaseStatement]:
+    """The statements of a function's or class's indented body."""
+    if not isinstance(node.body, cst.IndentedBlock):
+        raise RepoLayoutError(
+            f"{node.name.value} is written on one line",
+            hint="give it an indented body so that statements can be added to it",
+        )
+    return list(node.body.body)
 
 
 def top_level_function(module: cst.Module, name: str) -> int | None:
@@ -62,7 +72,7 @@ def top_level_class(module: cst.Module, name: str) -> int | None:
 
 def insert_top_level(module: cst.Module, index: int, statements: Sequence[cst.BaseStatement]) -> cst.Module:
     """Insert statements before `module.body[index]` (at the end when index == len)."""
-    body = list(module.body)
+    body: list[cst.BaseStatement] = list(module.body)
     body[index:index] = statements
     return module.with_changes(body=body)
 
@@ -171,7 +181,7 @@ def _merge_from_import(
         if node.relative or _dotted(node.module) != from_module or isinstance(node.names, cst.ImportStar):
             continue
         names = [
-            (_dotted(alias.name) or "", alias.asname.name.value if alias.asname else None)  # type: ignore[attr-defined]
+            (_dotted(alias.name) or "", asname_of(alias))
             for alias in node.names
         ]
         if (obj, asname) in names:
@@ -193,6 +203,13 @@ def _merge_from_import(
         body = list(module.body)
         body[index] = replacement
         return module.with_changes(body=body)
+    return None
+
+
+def asname_of(alias: cst.ImportAlias) -> str | None:
+    """The `as` name of an import alias, if it has one."""
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
     return None
 
 
@@ -226,7 +243,7 @@ def _imports(module: cst.Module, from_module: str, obj: str | None, asname: str 
         if obj is None and isinstance(node, cst.Import):
             for alias in node.names:
                 if _dotted(alias.name) == from_module and (
-                    (alias.asname.name.value if alias.asname else None) == asname  # type: ignore[attr-defined]
+                    asname_of(alias) == asname
                 ):
                     return True
     return False
@@ -257,5 +274,5 @@ def format_code(code: str, line_length: int, depth: int = 0) -> str:
     """Format code as black would at `depth` levels of indentation (raises on bad syntax)."""
     import black  # imported here: only planning new code needs it, and it is slow to import
 
-    mode = black.Mode(line_length=max(line_length - 4 * depth, 40), target_versions={black.TargetVersion.PY311})
+    mode = black.Mode(line_length=max(line_length - 4 * depth, 40), target_versions={black.mode.TargetVersion.PY311})
     return black.format_str(code, mode=mode)

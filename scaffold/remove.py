@@ -29,7 +29,15 @@ from scaffold.docsfirst import endpoint_from_doc
 from scaffold.endpoint import Endpoint, EndpointOptions, parse_endpoint, parse_method, parse_path
 from scaffold.errors import UsageError
 from scaffold.inventory import Inventory, Location, Route, scan
-from scaffold.pyedit import code_of, format_code, parse_module, top_level_class, top_level_function
+from scaffold.pyedit import (
+    asname_of,
+    code_of,
+    format_code,
+    parse_module,
+    statements_of,
+    top_level_class,
+    top_level_function,
+)
 from scaffold.render import Renderer
 from scaffold.spec import merge, read_fragments
 from scaffold.tomledit import remove_fragment, remove_tag
@@ -113,7 +121,7 @@ def _diff(expected: str, actual: str, path: str) -> str:
 def _bare(node: cst.CSTNode) -> str:
     """A statement's code without the blank lines and comments before it."""
     if hasattr(node, "leading_lines"):
-        node = node.with_changes(leading_lines=())  # type: ignore[attr-defined]
+        node = node.with_changes(leading_lines=())
     return code_of(node)
 
 
@@ -173,7 +181,7 @@ class _Remover:
             )
         function = module.body[index]
         assert isinstance(function, cst.FunctionDef)
-        body = list(function.body.body)  # type: ignore[attr-defined]
+        body = statements_of(function)
         position = next(
             (
                 i
@@ -227,7 +235,7 @@ class _Remover:
             return
         cls = module.body[class_index]
         assert isinstance(cls, cst.ClassDef)
-        body = list(cls.body.body)
+        body = statements_of(cls)
         position = next(
             (i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == name), None
         )
@@ -318,8 +326,8 @@ class _Remover:
         self.used.setdefault(path, set()).update(self._names_in(module.body[index]))
         body = list(module.body)
         removed = body.pop(index)
-        if index == 0 and body and removed.leading_lines and not body[0].leading_lines:  # type: ignore[attr-defined]
-            body[0] = body[0].with_changes(leading_lines=removed.leading_lines)  # type: ignore[attr-defined]
+        if index == 0 and body and removed.leading_lines and not body[0].leading_lines:
+            body[0] = body[0].with_changes(leading_lines=removed.leading_lines)
         return module.with_changes(body=body)
 
     def _drop(self, path: str, module: cst.Module, index: int) -> None:
@@ -327,7 +335,7 @@ class _Remover:
 
     def _replace(self, path: str, module: cst.Module, index: int, node: cst.BaseStatement) -> None:
         self.used.setdefault(path, set()).update(self._names_in(module.body[index]) - self._names_in(node))
-        body = list(module.body)
+        body: list[cst.BaseStatement] = list(module.body)
         body[index] = node
         self.workspace.write(path, module.with_changes(body=body).code)
 
@@ -355,15 +363,16 @@ class _Remover:
         if index is None:
             return
         init = module.body[index]
+        assert isinstance(init, cst.FunctionDef)
         others = [s for s in module.body if isinstance(s, cst.FunctionDef | cst.ClassDef) and s is not init]
-        if others or code_of(init.body).strip() != "pass":  # type: ignore[attr-defined]
+        if others or [code_of(s).strip() for s in statements_of(init)] != ["pass"]:
             return
         self.workspace.write(path, None)
         routes_path = self.layout.routes
         routes = parse_module(self.workspace.read(routes_path), routes_path)
         for i, statement in enumerate(routes.body):
             if isinstance(statement, cst.FunctionDef):
-                block = list(statement.body.body)  # type: ignore[attr-defined]
+                block = statements_of(statement)
                 kept = [s for s in block if code_of(s).strip() != f"{name}(api)"]
                 if len(kept) != len(block):
                     routes = routes.with_changes(
@@ -434,15 +443,15 @@ def _drop_unused_imports(text: str, candidates: set[str], line_length: int) -> s
         node = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and statement.body else None
         if isinstance(node, cst.Import | cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
             names = [
-                (alias, alias.asname.name.value if alias.asname else code_of(alias.name))  # type: ignore[attr-defined]
+                (alias, asname_of(alias) or code_of(alias.name))
                 for alias in node.names
             ]
             keep = [alias for alias, local in names if local.split(".")[0] not in unused]
             if not keep:
                 removed = body.pop(index)
                 following = body[index] if index < len(body) else None
-                if following is not None and removed.leading_lines and not following.leading_lines:  # type: ignore[attr-defined]
-                    body[index] = following.with_changes(leading_lines=removed.leading_lines)  # type: ignore[attr-defined]
+                if following is not None and removed.leading_lines and not following.leading_lines:
+                    body[index] = following.with_changes(leading_lines=removed.leading_lines)
                 continue
             if len(keep) != len(names):
                 parts = [code_of(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)).strip().rstrip(",") for alias in keep]

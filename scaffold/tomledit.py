@@ -11,7 +11,7 @@ from scaffold.config import TagLayout
 def add_fragment(text: str, name: str, last: str) -> str:
     """Add `name` to [docs] build just before `last` (the definitions), or at the end."""
     document = tomlkit.parse(text)
-    build = document["docs"]["build"]  # type: ignore[index]
+    build = document["docs"]["build"]  # type: ignore[index,unused-ignore]
     assert isinstance(build, Array)
     position = len(build) - 1 if len(build) and build[-1] == last else len(build)
     build.insert(position, name)
@@ -20,7 +20,7 @@ def add_fragment(text: str, name: str, last: str) -> str:
 
 def remove_fragment(text: str, name: str) -> str:
     document = tomlkit.parse(text)
-    build = document["docs"]["build"]  # type: ignore[index]
+    build = document["docs"]["build"]  # type: ignore[index,unused-ignore]
     assert isinstance(build, Array)
     build.remove(name)
     return tomlkit.dumps(document)

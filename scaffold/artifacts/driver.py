@@ -11,7 +11,13 @@ from scaffold.endpoint import Endpoint, HttpMethod
 from scaffold.errors import RepoLayoutError
 from scaffold.inventory import RouteHelper, shape
 from scaffold.naming import singular
-from scaffold.pyedit import parse_module, parse_snippet, top_level_class, with_blank_lines
+from scaffold.pyedit import (
+    parse_module,
+    parse_snippet,
+    statements_of,
+    top_level_class,
+    with_blank_lines,
+)
 from scaffold.render import py_str
 
 _SECTION = re.compile(r"^#\s*(.+?)\s+Section\s*$")
@@ -56,7 +62,7 @@ def new_helpers(ctx: PlanContext) -> list[tuple[str, list[str], str, str]]:
     if collection.startswith("{"):
         return []
     base = re.sub(r"[^a-z0-9_]", "_", collection)
-    plans = []
+    plans: list[tuple[str, list[str], str, str]] = []
     name = f"{base}_route"
     if name in existing:
         return []
@@ -82,7 +88,7 @@ def plan_driver(ctx: PlanContext) -> None:
         )
     cls = module.body[index]
     assert isinstance(cls, cst.ClassDef)
-    body = list(cls.body.body)
+    body = statements_of(cls)
     helpers = list(ctx.inventory.route_helpers)
     added = new_helpers(ctx)
     if added:
@@ -161,7 +167,7 @@ def _place_in_section(
     """After the last member of `# <section> Section`; a new section goes at the class's end."""
     start = next((i for i, s in enumerate(body) if _section_of(s) == section), None)
     if start is None:
-        return len(body), method.with_changes(  # type: ignore[attr-defined]
+        return len(body), method.with_changes(
             leading_lines=[
                 cst.EmptyLine(indent=False),
                 cst.EmptyLine(indent=True, comment=cst.Comment(f"# {section} Section")),

@@ -20,6 +20,7 @@ from scaffold.pyedit import (
     insert_top_level,
     parse_module,
     parse_snippet,
+    statements_of,
     top_level_function,
     with_blank_lines,
 )
@@ -87,10 +88,10 @@ def plan_route(ctx: PlanContext) -> str | None:
         )
     function = module.body[index]
     assert isinstance(function, cst.FunctionDef)
-    statements = list(function.body.body)  # type: ignore[attr-defined]
+    statements = statements_of(function)
     same_router = [s for s in statements if code_of(s).strip().startswith(f"api.routes.{router}.")]
     routes = [s for s in statements if ".handle(" in code_of(s)]
-    anchor = (same_router or routes or [None])[-1]
+    anchor = (same_router or routes)[-1] if (same_router or routes) else None
     statement = parse_snippet(line)[0]
     module = insert_in_function(module, index, statement, lambda s: s is anchor)
     ctx.workspace.write(path, module.code)
@@ -126,7 +127,7 @@ def _register_init(ctx: PlanContext, handlers_path: str) -> None:
         (
             i
             for i, s in enumerate(module.body)
-            if isinstance(s, cst.FunctionDef) and any(is_init_call(x) for x in s.body.body)  # type: ignore[attr-defined]
+            if isinstance(s, cst.FunctionDef) and any(is_init_call(x) for x in statements_of(s))
         ),
         None,
     )
