@@ -10,10 +10,12 @@ from server.api4.apitestlib import (
     check_forbidden_status,
     check_not_found_status,
     check_ok_status,
+    check_request_entity_too_large_status,
     check_unauthorized_status,
 )
 from server.model.channel import CHANNEL_PRIVATE
 from server.model.ids import new_id
+from server.web.handlers import MAX_BODY_SIZE
 
 
 def _new_channel_body(team_id: str, type: str = "O") -> dict[str, Any]:
@@ -80,6 +82,12 @@ def test_create_channel_forbidden(th: TestHelper) -> None:
 def test_create_channel_private_forbidden(th: TestHelper) -> None:
     _, resp = th.client.create_channel(_new_channel_body(th.other_team.id, type="P"))
     check_forbidden_status(resp)
+
+
+def test_create_channel_too_large(th: TestHelper) -> None:
+    body = {**_new_channel_body(th.basic_team.id), "purpose": "x" * MAX_BODY_SIZE}
+    _, resp = th.client.create_channel(body)
+    check_request_entity_too_large_status(resp)
 
 
 def test_get_channel(th: TestHelper) -> None:
@@ -167,6 +175,11 @@ def test_patch_channel_forbidden(th: TestHelper) -> None:
 def test_patch_channel_not_found(th: TestHelper) -> None:
     _, resp = th.system_admin_client.patch_channel(new_id(), {"display_name": "Renamed"})
     check_not_found_status(resp)
+
+
+def test_patch_channel_too_large(th: TestHelper) -> None:
+    _, resp = th.client.patch_channel(th.basic_channel.id, {"header": "x" * MAX_BODY_SIZE})
+    check_request_entity_too_large_status(resp)
 
 
 def test_delete_channel(th: TestHelper) -> None:
@@ -281,3 +294,8 @@ def test_add_channel_member_forbidden(th: TestHelper) -> None:
 def test_add_channel_member_not_found(th: TestHelper) -> None:
     _, resp = th.system_admin_client.add_channel_member(new_id(), th.basic_user.id)
     check_not_found_status(resp)
+
+
+def test_add_channel_member_too_large(th: TestHelper) -> None:
+    _, resp = th.client.add_channel_member(th.basic_channel.id, "x" * MAX_BODY_SIZE)
+    check_request_entity_too_large_status(resp)

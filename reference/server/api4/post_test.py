@@ -9,9 +9,11 @@ from server.api4.apitestlib import (
     check_forbidden_status,
     check_not_found_status,
     check_ok_status,
+    check_request_entity_too_large_status,
     check_unauthorized_status,
 )
 from server.model.ids import new_id
+from server.web.handlers import MAX_BODY_SIZE
 
 
 def test_create_post(th: TestHelper) -> None:
@@ -66,6 +68,12 @@ def test_create_post_unauthorized(th: TestHelper) -> None:
 def test_create_post_forbidden(th: TestHelper) -> None:
     _, resp = th.client.create_post({"channel_id": th.other_channel.id, "message": "Hello"})
     check_forbidden_status(resp)
+
+
+def test_create_post_too_large(th: TestHelper) -> None:
+    body = {"channel_id": th.basic_channel.id, "message": "x" * MAX_BODY_SIZE}
+    _, resp = th.client.create_post(body)
+    check_request_entity_too_large_status(resp)
 
 
 def test_get_post(th: TestHelper) -> None:

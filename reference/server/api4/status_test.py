@@ -6,9 +6,11 @@ from server.api4.apitestlib import (
     check_forbidden_status,
     check_not_found_status,
     check_ok_status,
+    check_request_entity_too_large_status,
     check_unauthorized_status,
 )
 from server.model.ids import new_id
+from server.web.handlers import MAX_BODY_SIZE
 
 
 def test_get_user_status(th: TestHelper) -> None:
@@ -95,3 +97,9 @@ def test_update_user_status_not_found(th: TestHelper) -> None:
     body = {"user_id": user_id, "status": "online"}
     _, resp = th.system_admin_client.update_user_status(user_id, body)
     check_not_found_status(resp)
+
+
+def test_update_user_status_too_large(th: TestHelper) -> None:
+    body = {"user_id": th.basic_user.id, "status": "x" * MAX_BODY_SIZE}
+    _, resp = th.client.update_user_status(th.basic_user.id, body)
+    check_request_entity_too_large_status(resp)

@@ -9,9 +9,11 @@ from server.api4.apitestlib import (
     check_forbidden_status,
     check_not_found_status,
     check_ok_status,
+    check_request_entity_too_large_status,
     check_unauthorized_status,
 )
 from server.model.ids import new_id
+from server.web.handlers import MAX_BODY_SIZE
 
 
 def _new_team_body() -> dict[str, str]:
@@ -63,6 +65,11 @@ def test_create_team_unauthorized(th: TestHelper) -> None:
 def test_create_team_forbidden(th: TestHelper) -> None:
     _, resp = th.guest_client.create_team(_new_team_body())
     check_forbidden_status(resp)
+
+
+def test_create_team_too_large(th: TestHelper) -> None:
+    _, resp = th.client.create_team({**_new_team_body(), "display_name": "x" * MAX_BODY_SIZE})
+    check_request_entity_too_large_status(resp)
 
 
 def test_get_team(th: TestHelper) -> None:
@@ -137,6 +144,11 @@ def test_patch_team_forbidden_to_a_plain_member(th: TestHelper) -> None:
 def test_patch_team_not_found(th: TestHelper) -> None:
     _, resp = th.system_admin_client.patch_team(new_id(), {"display_name": "Renamed"})
     check_not_found_status(resp)
+
+
+def test_patch_team_too_large(th: TestHelper) -> None:
+    _, resp = th.client.patch_team(th.basic_team.id, {"description": "x" * MAX_BODY_SIZE})
+    check_request_entity_too_large_status(resp)
 
 
 def test_delete_team(th: TestHelper) -> None:
@@ -256,3 +268,8 @@ def test_add_team_member_unknown_user(th: TestHelper) -> None:
     _, resp = th.client.add_team_member(th.basic_team.id, new_id())
     check_not_found_status(resp)
     check_error_id(resp, "app.team.add_team_member.user_not_found")
+
+
+def test_add_team_member_too_large(th: TestHelper) -> None:
+    _, resp = th.client.add_team_member(th.basic_team.id, "x" * MAX_BODY_SIZE)
+    check_request_entity_too_large_status(resp)

@@ -10,9 +10,11 @@ from server.api4.apitestlib import (
     check_forbidden_status,
     check_not_found_status,
     check_ok_status,
+    check_request_entity_too_large_status,
     check_unauthorized_status,
 )
 from server.model.ids import new_id
+from server.web.handlers import MAX_BODY_SIZE
 
 
 def _new_user_body() -> dict[str, str]:
@@ -72,6 +74,11 @@ def test_create_user_without_session(th: TestHelper) -> None:
     assert user["roles"] == "system_user"
 
 
+def test_create_user_too_large(th: TestHelper) -> None:
+    _, resp = th.client.create_user({**_new_user_body(), "nickname": "x" * MAX_BODY_SIZE})
+    check_request_entity_too_large_status(resp)
+
+
 def test_login(th: TestHelper) -> None:
     user, resp = th.client.login(th.basic_user.username, PASSWORD)
     check_ok_status(resp)
@@ -108,6 +115,11 @@ def test_login_sets_status_online(th: TestHelper) -> None:
     status, resp = th.client.get_user_status(th.basic_user.id)
     check_ok_status(resp)
     assert status["status"] == "online"
+
+
+def test_login_too_large(th: TestHelper) -> None:
+    _, resp = th.client.login(th.basic_user.username, "x" * MAX_BODY_SIZE)
+    check_request_entity_too_large_status(resp)
 
 
 def test_logout(th: TestHelper) -> None:
@@ -261,6 +273,11 @@ def test_patch_user_as_system_admin(th: TestHelper) -> None:
     user, resp = th.system_admin_client.patch_user(th.basic_user.id, {"nickname": "Set by admin"})
     check_ok_status(resp)
     assert user["nickname"] == "Set by admin"
+
+
+def test_patch_user_too_large(th: TestHelper) -> None:
+    _, resp = th.client.patch_user(th.basic_user.id, {"nickname": "x" * MAX_BODY_SIZE})
+    check_request_entity_too_large_status(resp)
 
 
 def test_delete_user(th: TestHelper) -> None:

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,8 +18,14 @@ from server.model.user import is_valid_username
 logger = logging.getLogger(__name__)
 
 PAGE_DEFAULT = 0
+# page * per_page is the SQL OFFSET, a signed 64-bit integer in SQLite: a page that fits in 32
+# bits keeps it in range whatever per_page is.
+PAGE_MAXIMUM = (1 << 31) - 1
 PER_PAGE_DEFAULT = 60
 PER_PAGE_MAXIMUM = 200
+
+# Plain decimal digits only: int() would also take "1_0", " 7 " and non-ASCII digits.
+_UNSIGNED_INT = re.compile(r"[0-9]{1,10}")
 
 
 class Params:
@@ -38,7 +45,7 @@ class Params:
         # The first query parameter that failed to parse; the wrapper turns it into a 400
         # before the handler runs, so handlers read page and per_page as plain integers.
         self.invalid = ""
-        self.page = self._int("page", PAGE_DEFAULT, 0, None)
+        self.page = self._int("page", PAGE_DEFAULT, 0, PAGE_MAXIMUM)
         self.per_page = self._int("per_page", PER_PAGE_DEFAULT, 1, PER_PAGE_MAXIMUM)
 
     def __getattr__(self, name: str) -> str:
@@ -46,15 +53,12 @@ class Params:
             raise AttributeError(name)
         return self._values.get(name, "")
 
-    def _int(self, name: str, default: int, minimum: int, maximum: int | None) -> int:
+    def _int(self, name: str, default: int, minimum: int, maximum: int) -> int:
         raw = self._values.get(name)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum or (maximum is not None and value > maximum):
+        value = int(raw) if _UNSIGNED_INT.fullmatch(raw) else minimum - 1
+        if not minimum <= value <= maximum:
             self.invalid = self.invalid or name
             return default
         return value
@@ -110,10 +114,7 @@ class Context:
         """json_object decodes the body, which must be a JSON object; {} after an error."""
         if self.err is not None:
             return {}
-        try:
-            value = json.loads(self._body)
-        except ValueError:
-            value = None
+        value = decode_json(self._body)
         if not isinstance(value, dict):
             self.set_invalid_param("body")
             return {}
@@ -193,6 +194,26 @@ class Context:
         if self._etag:
             headers["ETag"] = self._etag
         return headers
+
+
+def decode_json(body: bytes) -> Any:
+    """decode_json parses a request body as strict JSON text; None when it is not.
+
+    Python's parser takes more than JSON: NaN and Infinity, and lone surrogates (`"\\ud800"`)
+    that no UTF-8 text can hold, which would fail later, in the database or a password hash.
+    Nesting deeper than the interpreter's recursion limit is refused too.
+    """
+    try:
+        value = json.loads(body, parse_constant=_reject_constant)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):
+        # UnicodeError is a ValueError: bad UTF-8 in the body, or a lone surrogate in a string.
+        return None
+    return value
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
 
 
 def to_jsonable(value: object) -> Any:

@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 from starlette.types import Receive, Scope, Send
 
 from server.app import session as session_app
@@ -134,7 +134,8 @@ def parse_auth_token(request: Request) -> tuple[str, bool]:
 async def read_body(request: Request) -> bytes:
     """read_body reads at most MAX_BODY_SIZE bytes; a larger body is a 413."""
     declared = request.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_SIZE:
+    # isdigit() alone takes digits int() refuses, such as "²".
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_SIZE:
         raise _too_large_error()
     chunks: list[bytes] = []
     size = 0
@@ -223,6 +224,28 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     response = error_response(err, request_id)
     if isinstance(exc, HTTPException) and exc.headers:
         response.headers.update(exc.headers)
+    if status_code == 405:
+        response.headers["Allow"] = ", ".join(_allowed_methods(request))
     response.headers[HEADER_REQUEST_ID] = request_id
     response.headers[HEADER_VERSION_ID] = CURRENT_VERSION
     return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """_allowed_methods lists every method the request's path serves, for the `Allow` header.
+
+    Each method of a path is a route of its own, and starlette's 405 names only the methods of
+    the first route whose path matched. That first route decides which path was meant
+    (`/users/logout` rather than `/users/{user_id}`); every method registered on it counts.
+    """
+    matched = [
+        route
+        for route in request.app.routes
+        if isinstance(route, Route) and route.matches(request.scope)[0] is not Match.NONE
+    ]
+    if not matched:
+        return []
+    path = matched[0].path
+    return sorted(
+        {method for route in matched if route.path == path for method in route.methods or ()}
+    )

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from starlette.responses import Response
@@ -17,23 +15,13 @@ from server.api4.apitestlib import (
     check_ok_status,
     check_request_entity_too_large_status,
     check_unauthorized_status,
-    setup,
 )
 from server.app.app import App
 from server.model.app_error import AppError
 from server.model.client4 import Client4
 from server.model.ids import new_id
-from server.web.context import Context
+from server.web.context import PAGE_MAXIMUM, PER_PAGE_MAXIMUM, Context
 from server.web.handlers import MAX_BODY_SIZE, Router
-
-
-@pytest.fixture
-def th() -> Iterator[TestHelper]:
-    helper = setup()
-    try:
-        yield helper.init_basic()
-    finally:
-        helper.tear_down()
 
 
 def _whoami(c: Context) -> Response | None:
@@ -154,6 +142,38 @@ def test_method_not_allowed(th: TestHelper) -> None:
     resp = th.http.patch("/api/v4/system/ping")
     assert resp.status_code == 405
     assert resp.json()["id"] == "api.context.405.app_error"
+
+
+def test_method_not_allowed_lists_every_method(th: TestHelper) -> None:
+    resp = th.http.request("OPTIONS", f"/api/v4/users/{th.basic_user.id}")
+    assert resp.status_code == 405
+    assert resp.headers["Allow"] == "DELETE, GET, HEAD"
+    # /users/logout is a path of its own, though /users/{user_id} matches it too.
+    resp = th.http.put("/api/v4/users/logout")
+    assert resp.status_code == 405
+    assert resp.headers["Allow"] == "POST"
+
+
+@pytest.mark.parametrize("page", ["1_0", " 1", "+1", "\u0661", str(PAGE_MAXIMUM + 1), "9" * 5000])
+def test_page_must_be_a_plain_integer_in_range(th: TestHelper, page: str) -> None:
+    headers = {"Authorization": f"Bearer {th.client.auth_token}"}
+    resp = th.http.get("/api/v4/users", params={"page": page}, headers=headers)
+    assert resp.status_code == 400
+    assert resp.json()["id"] == "api.context.invalid_url_param.app_error"
+
+
+def test_last_page_is_past_the_end(th: TestHelper) -> None:
+    # page * per_page is the SQL offset: at the largest page it must still be an SQLite integer.
+    users, resp = th.client.get_users(page=PAGE_MAXIMUM, per_page=PER_PAGE_MAXIMUM)
+    check_ok_status(resp)
+    assert users == []
+
+
+def test_content_length_not_a_number(th: TestHelper) -> None:
+    # A proxy or an HTTP server would refuse it first; an ASGI app gets the header as sent.
+    resp = th.http.post("/api/v4/users", content=b"{}", headers={b"Content-Length": b"\xb2"})
+    assert resp.status_code == 400
+    assert resp.json()["id"] == "api.context.invalid_body_param.app_error"
 
 
 def test_unexpected_error_is_a_500(th: TestHelper) -> None:
