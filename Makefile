@@ -15,10 +15,9 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# scaffold's own suite, then the reference server's suite on its own.
+# The whole suite; tests/test_reference.py runs the reference server's own suite in a copy.
 test: install
 	$(BIN)/python -m pytest
-	cd reference && ../$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # The main job on a fresh copy of the reference server: show the plan, apply it, prove it.
 demo: install
