@@ -7,6 +7,7 @@ string escaping), never pasted raw.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +37,33 @@ def yaml_block(value: str, indent: int = 0) -> str:
     return scalar(value, indent, block=True)
 
 
+class _RepoLoader(jinja2.FileSystemLoader):
+    """Overrides from the repo, refusing any that a link leads outside it (never read)."""
+
+    def __init__(self, directory: Path, repo: Path) -> None:
+        super().__init__(directory)
+        self.directory = directory
+        self.repo = repo.resolve()
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        candidate = self.directory / template
+        if candidate.exists() and not candidate.resolve().is_relative_to(self.repo):
+            raise RepoLayoutError(
+                f"the template override {template} links outside the repo",
+                hint="replace the link with the template itself, or remove it",
+                path=candidate,
+            )
+        return super().get_source(environment, template)
+
+
 class Renderer:
     """Templates of one repo: its overrides first, then the built-in ones."""
 
     def __init__(self, repo: Path | None = None) -> None:
         loaders: list[jinja2.BaseLoader] = []
         self.override_dir = repo / OVERRIDES if repo is not None else None
-        if self.override_dir is not None and self.override_dir.is_dir():
-            loaders.append(jinja2.FileSystemLoader(self.override_dir))
+        if repo is not None and self.override_dir is not None and self.override_dir.is_dir():
+            loaders.append(_RepoLoader(self.override_dir, repo))
         loaders.append(jinja2.FileSystemLoader(templates_dir()))
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
