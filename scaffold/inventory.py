@@ -3,21 +3,30 @@
 Nothing of the target code is imported: Python is read with the stdlib `ast`, YAML is composed
 with libyaml (nodes only, never constructed), so a repo the size of Mattermost's scans in about
 the time it takes to parse it. `add`, `list`, `check` and `checklist` all read this one view.
+
+Each file is read on its own into its *facts* (a pure function of its path and text), and the
+facts are joined afterwards: so a cache can hand back the facts of a file whose text it has
+seen before, and only changed files are parsed again (see `scaffold.cache`).
 """
 
 from __future__ import annotations
 
 import ast
-import glob
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Protocol, TypeVar
 
 import yaml
 
 from scaffold.config import RepoLayout
 from scaffold.errors import RepoLayoutError, ValidationError
+from scaffold.sources import Reader, disk_reader, handler_modules
+
+# Re-exported: the planners and the reports find files through the inventory.
+from scaffold.sources import matching_files as matching_files  # noqa: PLC0414
+from scaffold.sources import source_files as source_files  # noqa: PLC0414
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -82,6 +91,13 @@ class Handler:
     etag: bool
     reads_body: bool
     app_calls: tuple[tuple[str, str], ...]  # (module alias, function)
+    #: `c.params.<name>` read by the handler (path parameters and query parameters alike)
+    params_read: tuple[str, ...] = ()
+    #: the success status the handler writes (`c.json(x, status=201)`, `c.status_ok()`), when
+    #: it is a literal
+    success: int | None = None
+    #: (name, OpenAPI type, required) of the fields `c.require_fields(...)` checks
+    body_fields: tuple[tuple[str, str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +110,23 @@ class DocOperation:
     public: bool  # `security: []`
     tag: str | None
     location: Location
-    node: yaml.Node = field(compare=False, repr=False)
+    #: the composed YAML of the operation; None when the facts came from the cache
+    node: yaml.Node | None = field(default=None, compare=False, repr=False)
+    #: where `operationId:` is written (the operation's line when it is missing)
+    operation_id_line: int = 0
+    summary: str | None = None
+    #: the description without its `##### Permissions` section
+    description: str | None = None
+    #: the parameters declared `in: path`
+    path_params: tuple[str, ...] = ()
+    #: (name, OpenAPI type, required) of the parameters declared `in: query`
+    query: tuple[tuple[str, str, bool], ...] = ()
+    has_body: bool = False
+    #: the `$ref`'d schema of the JSON body, or the typed properties of an inline one
+    body_schema: str | None = None
+    body_fields: tuple[tuple[str, str, bool], ...] = ()
+    #: the schema the success response `$ref`s (directly or as the items of an array)
+    response_schema: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +186,8 @@ class Inventory:
     app_functions: dict[tuple[str, str], AppFunction] = field(default_factory=dict)
     context_helpers: frozenset[str] = frozenset()
     init_calls: tuple[str, ...] = ()
+    #: every file the scan read, in the order it read them (for reports and caches)
+    files: tuple[str, ...] = ()
 
     def routes_for(self, method: str, path: str) -> list[Route]:
         return [r for r in self.routes if r.method == method and shape(r.path) == shape(path)]
@@ -163,7 +197,9 @@ class Inventory:
 
     def driver_for(self, method: str, path: str) -> list[DriverMethod]:
         return [
-            d for d in self.driver_methods if d.method == method and d.path and shape(d.path) == shape(path)
+            d
+            for d in self.driver_methods
+            if d.method == method and d.path and shape(d.path) == shape(path)
         ]
 
     def driver_named(self, name: str) -> DriverMethod | None:
@@ -171,6 +207,10 @@ class Inventory:
 
     def tests_calling(self, driver_method: str) -> list[TestCase]:
         return [t for t in self.tests if driver_method in t.driver_calls]
+
+    def tests_asserting(self, driver_method: str) -> list[TestCase]:
+        """The tests that assert a status of a response of `driver_method`."""
+        return [t for t in self.tests if any(c.driver_method == driver_method for c in t.checks)]
 
     def handler_of(self, route: Route) -> Handler | None:
         return self.handlers.get((route.module, route.handler))
@@ -180,51 +220,147 @@ class Inventory:
 # Scanning
 
 
-Reader = Callable[[str], "str | None"]
+_T = TypeVar("_T")
 
 
-def scan(layout: RepoLayout, read: Reader | None = None) -> Inventory:
+class FactsMemo(Protocol):
+    """Returns the facts of one file: `compute()`, or what it returned before for the same text.
+
+    `kind` names the fact extractor and every setting it depends on, so equal (kind, text)
+    always give equal facts.
+    """
+
+    def __call__(self, kind: str, path: str, text: str, compute: Callable[[], _T]) -> _T: ...
+
+
+def _no_memo(kind: str, path: str, text: str, compute: Callable[[], _T]) -> _T:
+    return compute()
+
+
+class TextMemo:
+    """A FactsMemo in memory: scans of texts seen before in this process parse nothing again."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str, str], object] = {}
+
+    def __call__(self, kind: str, path: str, text: str, compute: Callable[[], _T]) -> _T:
+        key = (kind, path, text)
+        if key not in self._seen:
+            self._seen[key] = compute()
+        return self._seen[key]  # type: ignore[return-value]
+
+
+def scan(
+    layout: RepoLayout, read: Reader | None = None, memo: FactsMemo | None = None
+) -> Inventory:
     """Scan the repo (or the texts `read` returns, e.g. a Workspace with planned edits)."""
-    read = read or _disk_reader(layout.root)
-    inventory = Inventory()
-    _scan_routes(layout, read, inventory)
-    _scan_docs(layout, read, inventory)
-    _scan_driver(layout, read, inventory)
-    _scan_tests(layout, read, inventory)
-    _scan_app(layout, read, inventory)
-    context = read(layout.context)
-    if context is not None:
-        tree = _parse(context, layout.context)
-        inventory.context_helpers = frozenset(
-            node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+    scanner = _Scanner(layout, read or disk_reader(layout.root), memo or _no_memo)
+    return scanner.run()
+
+
+@dataclass
+class _Scanner:
+    layout: RepoLayout
+    read: Reader
+    memo: FactsMemo
+    inventory: Inventory = field(default_factory=Inventory)
+    files: list[str] = field(default_factory=list)
+
+    def text(self, path: str) -> str | None:
+        text = self.read(path)
+        if text is not None:
+            self.files.append(path)
+        return text
+
+    def run(self) -> Inventory:
+        self._routes()
+        self._docs()
+        self._driver()
+        self._tests()
+        self._app()
+        context = self.text(self.layout.context)
+        if context is not None:
+            compute = partial(context_facts, context, self.layout.context)
+            self.inventory.context_helpers = self.memo(
+                "context", self.layout.context, context, compute
+            )
+        self.inventory.files = tuple(self.files)
+        return self.inventory
+
+    def _routes(self) -> None:
+        layout, inventory = self.layout, self.inventory
+        text = self.text(layout.routes)
+        if text is None:
+            raise RepoLayoutError(
+                f"{layout.routes} does not exist",
+                hint="fix [server] routes in scaffold.toml",
+                path=layout.config_path,
+            )
+        routers, init_calls = self.memo(
+            "routers", layout.routes, text, partial(routes_facts, text, layout.routes)
         )
-    return inventory
+        inventory.routers = dict(routers)
+        inventory.init_calls = init_calls
+        prefix = layout.docs_prefix
+        for path in handler_modules(layout):
+            module_text = self.text(path)
+            if module_text is None:
+                continue
+            raw_routes, handlers = self.memo(
+                "handlers", path, module_text, partial(handlers_facts, module_text, path)
+            )
+            for raw in raw_routes:
+                route = raw.resolve(inventory.routers, prefix, path)
+                if route is not None:
+                    inventory.routes.append(route)
+            for handler in handlers:
+                inventory.handlers[(path, handler.name)] = handler
 
+    def _docs(self) -> None:
+        layout = self.layout
+        for name in layout.build:
+            fragment = layout.fragment_path(name)
+            text = self.text(fragment)
+            if text is None:
+                raise RepoLayoutError(
+                    f"the build list names {name}, which does not exist",
+                    hint=f"create {fragment} or remove it from [docs] build",
+                    path=layout.config_path,
+                )
+            compute = partial(docs_facts, text, fragment, layout.docs_prefix)
+            self.inventory.docs += self.memo(f"docs:{layout.docs_prefix}", fragment, text, compute)
 
-def _disk_reader(root: Path) -> Reader:
-    def read(path: str) -> str | None:
-        try:
-            with open(root / path, encoding="utf-8", newline="") as handle:
-                return handle.read()
-        except (FileNotFoundError, IsADirectoryError):
-            return None
-        except UnicodeDecodeError:
-            raise RepoLayoutError("not UTF-8 text", hint="save the file as UTF-8", path=path) from None
+    def _driver(self) -> None:
+        layout = self.layout
+        text = self.text(layout.driver)
+        if text is None:
+            raise RepoLayoutError(
+                f"{layout.driver} does not exist",
+                hint="fix [server] driver in scaffold.toml",
+                path=layout.config_path,
+            )
+        compute = partial(driver_facts, text, layout.driver, layout.driver_class)
+        methods, helpers, sections = self.memo(
+            f"driver:{layout.driver_class}", layout.driver, text, compute
+        )
+        self.inventory.driver_methods += methods
+        self.inventory.route_helpers += helpers
+        self.inventory.driver_sections.update(sections)
 
-    return read
+    def _tests(self) -> None:
+        for path, _ in matching_files(self.layout, self.layout.tests):
+            text = self.text(path)
+            if text is not None:
+                self.inventory.tests += self.memo(
+                    "tests", path, text, partial(tests_facts, text, path)
+                )
 
-
-def matching_files(layout: RepoLayout, pattern: str) -> list[tuple[str, str]]:
-    """(path, resource) of every file on disk matching a `{resource}` pattern."""
-    head, _, tail = pattern.partition("{resource}")
-    found = []
-    # Joined as text: a Path would drop the trailing "/" of a head like "server/api4/".
-    for match in sorted(glob.glob(glob.escape(f"{layout.root}/{head}") + "*" + glob.escape(tail))):
-        relative = Path(match).relative_to(layout.root).as_posix()
-        resource = relative[len(head) : len(relative) - len(tail)]
-        if re.fullmatch(r"[a-z_][a-z0-9_]*", resource):
-            found.append((relative, resource))
-    return found
+    def _app(self) -> None:
+        for path, _ in matching_files(self.layout, self.layout.app):
+            text = self.text(path)
+            if text is not None:
+                for function in self.memo("app", path, text, partial(app_facts, text, path)):
+                    self.inventory.app_functions[(path, function.name)] = function
 
 
 def _parse(text: str, path: str) -> ast.Module:
@@ -254,59 +390,91 @@ def _attr_chain(node: ast.AST) -> list[str]:
     return list(reversed(parts))
 
 
-def _scan_routes(layout: RepoLayout, read: Reader, inventory: Inventory) -> None:
-    text = read(layout.routes)
-    if text is None:
-        raise RepoLayoutError(
-            f"{layout.routes} does not exist",
-            hint="fix [server] routes in scaffold.toml",
-            path=layout.config_path,
-        )
-    tree = _parse(text, layout.routes)
+# ---------------------------------------------------------------------------------------------
+# Routes and handlers
+
+
+def routes_facts(text: str, path: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The sub-routers of the routes module (name → full prefix) and its init_* calls."""
+    tree = _parse(text, path)
     routers: dict[str, str] = {}
     for node in ast.walk(tree):
         # self.user = self.users.prefix("/{user_id}")  or  root.prefix("/api/v4")
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call)):
+        if not (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.value, ast.Call)
+        ):
             continue
         target = _attr_chain(node.targets[0])
         func = _attr_chain(node.value.func)
         suffix = _const_str(node.value.args[0]) if node.value.args else None
-        if len(target) == 2 and target[0] == "self" and func and func[-1] == "prefix" and suffix is not None:
+        if (
+            len(target) == 2
+            and target[0] == "self"
+            and func
+            and func[-1] == "prefix"
+            and suffix is not None
+        ):
             parent = func[-2] if len(func) >= 3 and func[0] == "self" else None
             routers[target[1]] = (routers.get(parent, "") if parent else "") + suffix
-    inventory.routers = routers
-    inventory.init_calls = tuple(
+    init_calls = tuple(
         node.func.id
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.startswith("init_")
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id.startswith("init_")
     )
-    for path, resource in matching_files(layout, layout.handlers):
-        if path == layout.routes:
-            continue
-        module_text = read(path)
-        if module_text is None:
-            continue
-        module = _parse(module_text, path)
-        _scan_handlers_module(layout, path, module, inventory)
+    return routers, init_calls
 
 
-def _scan_handlers_module(layout: RepoLayout, path: str, module: ast.Module, inventory: Inventory) -> None:
+@dataclass(frozen=True)
+class RawRoute:
+    """A route line as written: its sub-router is resolved to a path once all are known."""
+
+    router: str
+    suffix: str
+    method: str
+    wrapper: str
+    handler: str
+    line: int
+
+    def resolve(self, routers: dict[str, str], prefix: str, module: str) -> Route | None:
+        if self.router not in routers:
+            return None
+        full = routers[self.router] + self.suffix
+        relative = full[len(prefix) :] if full.startswith(prefix + "/") else full
+        return Route(
+            method=self.method,
+            path=relative,
+            router=self.router,
+            suffix=self.suffix,
+            wrapper=self.wrapper,
+            handler=self.handler,
+            module=module,
+            location=Location(module, self.line),
+        )
+
+
+def handlers_facts(text: str, path: str) -> tuple[tuple[RawRoute, ...], tuple[Handler, ...]]:
+    """The route lines of `init_*` and every handler (a function taking `c`) of a module."""
+    module = _parse(text, path)
     aliases = _import_aliases(module)
+    routes: list[RawRoute] = []
+    handlers: list[Handler] = []
     for node in module.body:
         if not isinstance(node, ast.FunctionDef):
             continue
         if node.name.startswith("init_"):
-            for statement in node.body:
-                route = _route_of(statement, layout, inventory.routers, path)
-                if route is not None:
-                    inventory.routes.append(route)
+            routes += [r for r in (_raw_route(s) for s in node.body) if r is not None]
             continue
         handler = _handler_of(node, path, aliases)
         if handler is not None:
-            inventory.handlers[(path, node.name)] = handler
+            handlers.append(handler)
+    return tuple(routes), tuple(handlers)
 
 
-def _route_of(statement: ast.stmt, layout: RepoLayout, routers: dict[str, str], path: str) -> Route | None:
+def _raw_route(statement: ast.stmt) -> RawRoute | None:
     # api.routes.<router>.handle("<suffix>", api.<wrapper>(<handler>), "<METHOD>")
     if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
         return None
@@ -314,28 +482,17 @@ def _route_of(statement: ast.stmt, layout: RepoLayout, routers: dict[str, str], 
     chain = _attr_chain(call.func)
     if len(chain) < 3 or chain[-1] != "handle" or len(call.args) != 3:
         return None
-    router = chain[-2]
     suffix = _const_str(call.args[0])
     method = _const_str(call.args[2])
     wrapped = call.args[1]
-    if suffix is None or method is None or router not in routers or not isinstance(wrapped, ast.Call):
+    if suffix is None or method is None or not isinstance(wrapped, ast.Call):
         return None
     wrapper_chain = _attr_chain(wrapped.func)
     handler = wrapped.args[0] if wrapped.args else None
     if not wrapper_chain or not isinstance(handler, ast.Name):
         return None
-    full = routers[router] + suffix
-    prefix = layout.docs_prefix
-    relative = full[len(prefix) :] if full.startswith(prefix + "/") else full
-    return Route(
-        method=method.upper(),
-        path=relative,
-        router=router,
-        suffix=suffix,
-        wrapper=wrapper_chain[-1],
-        handler=handler.id,
-        module=path,
-        location=Location(path, statement.lineno),
+    return RawRoute(
+        chain[-2], suffix, method.upper(), wrapper_chain[-1], handler.id, statement.lineno
     )
 
 
@@ -357,9 +514,22 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
         return None
     validates: list[str] = []
     permissions: list[str] = []
+    params_read: list[str] = []
     etag = reads_body = False
+    success: int | None = None
+    body_fields: list[tuple[str, str, bool]] = []
     app_calls: list[tuple[str, str]] = []
     for child in ast.walk(node):
+        if isinstance(child, ast.Attribute):
+            owner = child.value  # c.params.<name>
+            if (
+                isinstance(owner, ast.Attribute)
+                and owner.attr == "params"
+                and isinstance(owner.value, ast.Name)
+                and owner.value.id == "c"
+            ):
+                params_read.append(child.attr)
+            continue
         if not isinstance(child, ast.Call) or not isinstance(child.func, ast.Attribute):
             continue
         attr = child.func.attr
@@ -376,6 +546,18 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
             etag = True
         elif attr in ("json_object", "json_body", "json_list"):
             reads_body = True
+        elif (
+            attr in ("json", "status_ok")
+            and _attr_chain(child.func.value) == ["c"]
+            and success is None
+        ):
+            status = next((k.value for k in child.keywords if k.arg == "status"), None)
+            if status is None:
+                success = 200
+            elif isinstance(status, ast.Constant) and isinstance(status.value, int):
+                success = status.value
+        elif attr == "require_fields":
+            body_fields += _required_fields(child)
         elif isinstance(child.func.value, ast.Name) and child.func.value.id in aliases:
             app_calls.append((aliases[child.func.value.id], attr))
     return Handler(
@@ -387,56 +569,83 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
         etag=etag,
         reads_body=reads_body,
         app_calls=tuple(app_calls),
+        params_read=tuple(dict.fromkeys(params_read)),
+        success=success,
+        body_fields=tuple(body_fields),
     )
 
 
-def _scan_docs(layout: RepoLayout, read: Reader, inventory: Inventory) -> None:
-    for name in layout.build:
-        fragment = layout.fragment_path(name)
-        text = read(fragment)
-        if text is None:
-            raise RepoLayoutError(
-                f"the build list names {name}, which does not exist",
-                hint=f"create {fragment} or remove it from [docs] build",
-                path=layout.config_path,
-            )
-        try:
-            root = yaml.compose(text, Loader=_Loader)
-        except yaml.MarkedYAMLError as err:
-            mark = err.problem_mark or err.context_mark
-            raise ValidationError(
-                f"YAML syntax error: {err.problem or err.context}",
-                hint="fix the YAML of this fragment",
-                path=fragment,
-                line=mark.line + 1 if mark else None,
-            ) from None
-        if not isinstance(root, yaml.MappingNode):
+_PYTHON_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
+
+
+def _required_fields(call: ast.Call) -> list[tuple[str, str, bool]]:
+    """`c.require_fields(body, {"name": str}, optional={"purpose": str})` → typed fields."""
+    tables = [(call.args[1], True)] if len(call.args) > 1 else []
+    tables += [
+        (k.value, k.arg == "required") for k in call.keywords if k.arg in ("required", "optional")
+    ]
+    fields = []
+    for table, required in tables:
+        if not isinstance(table, ast.Dict):
             continue
-        for key_node, item in root.value:
-            key = str(key_node.value)
-            if not key.startswith("/") or not isinstance(item, yaml.MappingNode):
-                continue
-            relative = key[len(layout.docs_prefix) :] if key.startswith(layout.docs_prefix + "/") else key
-            for method_node, operation in item.value:
-                if method_node.value in HTTP_METHODS and isinstance(operation, yaml.MappingNode):
-                    inventory.docs.append(
-                        _doc_operation(method_node.value, relative, operation, fragment, method_node)
-                    )
+        for key, value in zip(table.keys, table.values):
+            name = _const_str(key)
+            kind = _PYTHON_TYPES.get(value.id) if isinstance(value, ast.Name) else None
+            if name and kind:
+                fields.append((name, kind, required))
+    return fields
 
 
-def _mapping(node: yaml.Node) -> dict[str, yaml.Node]:
+# ---------------------------------------------------------------------------------------------
+# Doc operations
+
+
+def docs_facts(text: str, fragment: str, prefix: str) -> list[DocOperation]:
+    """Every operation of one fragment, with the paths relative to the API prefix."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        raise ValidationError(
+            f"YAML syntax error: {err.problem or err.context}",
+            hint="fix the YAML of this fragment",
+            path=fragment,
+            line=mark.line + 1 if mark else None,
+        ) from None
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    operations = []
+    for key_node, item in root.value:
+        key = str(key_node.value)
+        if not key.startswith("/") or not isinstance(item, yaml.MappingNode):
+            continue
+        relative = key[len(prefix) :] if key.startswith(prefix + "/") else key
+        for method_node, operation in item.value:
+            if method_node.value in HTTP_METHODS and isinstance(operation, yaml.MappingNode):
+                operations.append(
+                    _doc_operation(method_node.value, relative, operation, fragment, method_node)
+                )
+    return operations
+
+
+def _mapping(node: yaml.Node | None) -> dict[str, yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return {str(k.value): v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     return {}
 
 
-def _doc_operation(method: str, path: str, node: yaml.MappingNode, fragment: str, key: yaml.Node) -> DocOperation:
+def _scalar(node: yaml.Node | None) -> str | None:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+def _doc_operation(
+    method: str, path: str, node: yaml.MappingNode, fragment: str, key: yaml.Node
+) -> DocOperation:
     fields = _mapping(node)
     operation_id = fields.get("operationId")
-    responses = _mapping(fields.get("responses", yaml.MappingNode("", [])))
+    responses = _mapping(fields.get("responses"))
     statuses = tuple(sorted(int(code) for code in responses if str(code).isdigit()))
-    description = fields.get("description")
-    text = description.value if isinstance(description, yaml.ScalarNode) else ""
+    text = _scalar(fields.get("description")) or ""
     permissions: tuple[str, ...] = ()
     if "##### Permissions" in text:
         permissions = tuple(_PERMISSION_NAME.findall(text.split("##### Permissions", 1)[1]))
@@ -445,9 +654,43 @@ def _doc_operation(method: str, path: str, node: yaml.MappingNode, fragment: str
     tags = fields.get("tags")
     tag = (
         str(tags.value[0].value)
-        if isinstance(tags, yaml.SequenceNode) and tags.value and isinstance(tags.value[0], yaml.ScalarNode)
+        if isinstance(tags, yaml.SequenceNode)
+        and tags.value
+        and isinstance(tags.value[0], yaml.ScalarNode)
         else None
     )
+    path_params: list[str] = []
+    query: list[tuple[str, str, bool]] = []
+    parameters = fields.get("parameters")
+    if isinstance(parameters, yaml.SequenceNode):
+        for parameter in parameters.value:
+            values = _mapping(parameter)
+            where, name = _scalar(values.get("in")), _scalar(values.get("name"))
+            if name and where == "path":
+                path_params.append(name)
+            elif name and where == "query":
+                kind = _scalar(_mapping(values.get("schema")).get("type")) or "string"
+                query.append((name, kind, _scalar(values.get("required")) == "true"))
+    body = _mapping(fields.get("requestBody"))
+    body_schema = _json_schema(body)
+    body_fields: list[tuple[str, str, bool]] = []
+    if body_schema is not None and "properties" in body_schema:
+        required = body_schema.get("required")
+        names = (
+            {_scalar(n) for n in required.value}
+            if isinstance(required, yaml.SequenceNode)
+            else set()
+        )
+        for field_name, prop in _mapping(body_schema.get("properties")).items():
+            prop_type = _scalar(_mapping(prop).get("type"))
+            if prop_type:
+                body_fields.append((field_name, prop_type, field_name in names))
+    success = next((code for code in statuses if 200 <= code < 300), None)
+    response = _json_schema(_mapping(responses.get(str(success)))) if success else None
+    if response is not None and "items" in response:
+        response = _mapping(response.get("items"))
+    description = text.split("##### Permissions", 1)[0].strip() or None
+    line = key.start_mark.line + 1
     return DocOperation(
         method=method.upper(),
         path=path,
@@ -456,37 +699,59 @@ def _doc_operation(method: str, path: str, node: yaml.MappingNode, fragment: str
         permissions=permissions,
         public=public,
         tag=tag,
-        location=Location(fragment, key.start_mark.line + 1),
+        location=Location(fragment, line),
         node=node,
+        operation_id_line=operation_id.start_mark.line + 1 if operation_id is not None else line,
+        summary=_scalar(fields.get("summary")),
+        description=description,
+        path_params=tuple(path_params),
+        query=tuple(query),
+        has_body=bool(body),
+        body_schema=_ref_name(body_schema),
+        body_fields=tuple(body_fields),
+        response_schema=_ref_name(response),
     )
+
+
+def _json_schema(holder: dict[str, yaml.Node]) -> dict[str, yaml.Node] | None:
+    """The `content: application/json: schema:` mapping of a request body or a response."""
+    media = _mapping(_mapping(holder.get("content")).get("application/json"))
+    schema = media.get("schema")
+    return _mapping(schema) if isinstance(schema, yaml.MappingNode) else None
+
+
+def _ref_name(schema: dict[str, yaml.Node] | None) -> str | None:
+    ref = _scalar(schema.get("$ref")) if schema else None
+    return ref.rsplit("/", 1)[-1] if ref and ref.startswith("#/components/schemas/") else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The driver
 
 
 _SECTION = re.compile(r"^\s*#\s*(.+?)\s+Section\s*$")
 
 
-def _scan_driver(layout: RepoLayout, read: Reader, inventory: Inventory) -> None:
-    text = read(layout.driver)
-    if text is None:
-        raise RepoLayoutError(
-            f"{layout.driver} does not exist", hint="fix [server] driver in scaffold.toml", path=layout.config_path
-        )
-    tree = _parse(text, layout.driver)
-    cls = next(
-        (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == layout.driver_class), None
-    )
+def driver_facts(
+    text: str, path: str, class_name: str
+) -> tuple[list[DriverMethod], list[RouteHelper], dict[str, Location]]:
+    """The driver class's methods (verb and symbolic URL), route helpers and sections."""
+    tree = _parse(text, path)
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
     if cls is None:
         raise RepoLayoutError(
-            f"no class {layout.driver_class} in {layout.driver}",
+            f"no class {class_name} in {path}",
             hint="fix [server] driver_class in scaffold.toml",
-            path=layout.driver,
+            path=path,
         )
     # Sections are comments, which `ast` drops: read them from the lines.
     sections: list[tuple[int, str]] = []
+    section_lines: dict[str, Location] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         match = _SECTION.match(line)
         if match and cls.lineno <= number <= (cls.end_lineno or number):
             sections.append((number, match.group(1)))
-            inventory.driver_sections[match.group(1)] = Location(layout.driver, number)
+            section_lines[match.group(1)] = Location(path, number)
     methods = [n for n in cls.body if isinstance(n, ast.FunctionDef)]
     helpers = {m.name: m for m in methods if m.name.endswith("_route")}
     resolved: dict[str, tuple[tuple[str, ...], str]] = {}
@@ -495,7 +760,12 @@ def _scan_driver(layout: RepoLayout, read: Reader, inventory: Inventory) -> None
         if name in resolved:
             return resolved[name]
         node = helpers.get(name)
-        if node is None or depth > 10 or len(node.body) != 1 or not isinstance(node.body[0], ast.Return):
+        if (
+            node is None
+            or depth > 10
+            or len(node.body) != 1
+            or not isinstance(node.body[0], ast.Return)
+        ):
             return None
         params = tuple(a.arg for a in node.args.args[1:])
         value = _url_of(node.body[0].value, {p: "{" + p + "}" for p in params}, helper_path, depth)
@@ -504,10 +774,12 @@ def _scan_driver(layout: RepoLayout, read: Reader, inventory: Inventory) -> None
         resolved[name] = (params, value)
         return resolved[name]
 
+    route_helpers = []
     for name, node in helpers.items():
         found = helper_path(name)
         if found:
-            inventory.route_helpers.append(RouteHelper(name, found[0], found[1], Location(layout.driver, node.lineno)))
+            route_helpers.append(RouteHelper(name, found[0], found[1], Location(path, node.lineno)))
+    driver_methods = []
     for node in methods:
         if node.name in helpers or node.name.startswith("_"):
             continue
@@ -516,11 +788,12 @@ def _scan_driver(layout: RepoLayout, read: Reader, inventory: Inventory) -> None
             continue
         verb, url = call
         args = {a.arg: "{" + a.arg + "}" for a in node.args.args[1:]}
-        path = _url_of(url, args, helper_path, 0)
+        url_path = _url_of(url, args, helper_path, 0)
         section = next((title for line, title in reversed(sections) if line < node.lineno), None)
-        inventory.driver_methods.append(
-            DriverMethod(node.name, verb, path, section, Location(layout.driver, node.lineno))
+        driver_methods.append(
+            DriverMethod(node.name, verb, url_path, section, Location(path, node.lineno))
         )
+    return driver_methods, route_helpers, section_lines
 
 
 def _api_call(function: ast.FunctionDef) -> tuple[str, ast.expr] | None:
@@ -551,106 +824,180 @@ def _url_of(
     if isinstance(node, ast.JoinedStr):
         parts = []
         for value in node.values:
-            part = _url_of(value.value if isinstance(value, ast.FormattedValue) else value, names, helper, depth)
+            part = _url_of(
+                value.value if isinstance(value, ast.FormattedValue) else value,
+                names,
+                helper,
+                depth,
+            )
             if part is None:
                 return None
             parts.append(part)
         return "".join(parts)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _url_of(node.left, names, helper, depth), _url_of(node.right, names, helper, depth)
+        left, right = (
+            _url_of(node.left, names, helper, depth),
+            _url_of(node.right, names, helper, depth),
+        )
         return left + right if left is not None and right is not None else None
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _attr_chain(node.func)[:1] == ["self"]:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and _attr_chain(node.func)[:1] == ["self"]
+    ):
         found = helper(node.func.attr, depth + 1)
         if found is None:
             return None
         params, template = found
         for param, arg in zip(params, node.args):
-            value = _url_of(arg, names, helper, depth)
-            if value is None:
+            argument = _url_of(arg, names, helper, depth)
+            if argument is None:
                 return None
-            template = template.replace("{" + param + "}", value)
+            template = template.replace("{" + param + "}", argument)
         return template
     return None
 
 
-def _scan_tests(layout: RepoLayout, read: Reader, inventory: Inventory) -> None:
-    for path, _ in matching_files(layout, layout.tests):
-        text = read(path)
-        if text is None:
-            continue
-        tree = _parse(text, path)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                inventory.tests.append(_test_case(node, path))
+# ---------------------------------------------------------------------------------------------
+# Tests, app functions, the context
+
+
+def tests_facts(text: str, path: str) -> list[TestCase]:
+    tree = _parse(text, path)
+    return [
+        _test_case(node, path)
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    ]
 
 
 def _test_case(node: ast.FunctionDef, path: str) -> TestCase:
-    produced_by: dict[str, str] = {}
+    produced_by: dict[str, str] = {}  # response variable → the driver method that returned it
     calls: list[str] = []
     checks: list[StatusCheck] = []
+    # Statement by statement, in order, so `resp` is the response of the latest call. A test
+    # is a few flat statements; only the rare other one is walked node by node.
     for statement in _statements(node.body):
-        for child in ast.walk(statement):
-            if isinstance(child, ast.Assign) and isinstance(child.value, ast.Call):
-                method = _driver_call(child.value)
-                if method is None:
-                    continue
-                for target in child.targets:
-                    names = target.elts if isinstance(target, ast.Tuple) else [target]
-                    for name in names:
-                        if isinstance(name, ast.Name):
+        value = statement.value if isinstance(statement, (ast.Assign, ast.Expr)) else None
+        if not isinstance(value, ast.Call):
+            calls += [m for m in map(_driver_call, _calls_in(statement)) if m is not None]
+            continue
+        method = _driver_call(value)
+        if method is not None:
+            calls.append(method)
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                for name in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    if isinstance(name, ast.Name):
+                        if method is not None:
                             produced_by[name.id] = method
-            elif isinstance(child, ast.Call):
-                method = _driver_call(child)
-                if method is not None:
-                    calls.append(method)
-                name = child.func.id if isinstance(child.func, ast.Name) else None
-                if name in CHECK_STATUSES and child.args:
-                    response = child.args[-1]
-                    if isinstance(response, ast.Name) and response.id in produced_by:
-                        checks.append(
-                            StatusCheck(produced_by[response.id], CHECK_STATUSES[name], Location(path, child.lineno))
-                        )
+                        else:
+                            produced_by.pop(name.id, None)
+            continue
+        check = value.func.id if isinstance(value.func, ast.Name) else None
+        if check in CHECK_STATUSES and value.args:
+            response = value.args[-1]
+            if isinstance(response, ast.Name) and response.id in produced_by:
+                status = CHECK_STATUSES[check]
+                checks.append(
+                    StatusCheck(produced_by[response.id], status, Location(path, value.lineno))
+                )
     xfail, reason = False, None
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         if _attr_chain(target)[-2:] == ["mark", "xfail"]:
             xfail = True
             if isinstance(decorator, ast.Call):
-                reason = next((_const_str(k.value) for k in decorator.keywords if k.arg == "reason"), None)
-    return TestCase(node.name, Location(path, node.lineno), tuple(dict.fromkeys(calls)), tuple(checks), xfail, reason)
+                reason = next(
+                    (_const_str(k.value) for k in decorator.keywords if k.arg == "reason"), None
+                )
+    return TestCase(
+        node.name,
+        Location(path, node.lineno),
+        tuple(dict.fromkeys(calls)),
+        tuple(checks),
+        xfail,
+        reason,
+    )
+
+
+_COMPOUND_BODIES = ("body", "orelse", "finalbody", "handlers")
+_SIMPLE = (ast.Assign, ast.Expr, ast.AnnAssign, ast.AugAssign, ast.Assert, ast.Return, ast.Pass)
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    yield from body
+    """The simple statements of a block in order, those inside if/for/with/try included."""
+    for statement in body:
+        if isinstance(statement, _SIMPLE):
+            yield statement
+            continue
+        blocks = [getattr(statement, name, None) for name in _COMPOUND_BODIES]
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or not any(
+            blocks
+        ):
+            yield statement
+            continue
+        yield statement  # its own header (a test, an iterable, a context manager)
+        for block in blocks:
+            for item in block or ():
+                yield from _statements(item.body if isinstance(item, ast.ExceptHandler) else [item])
+
+
+def _calls_in(statement: ast.stmt) -> Iterator[ast.Call]:
+    """The calls of a statement outside its nested blocks (those are visited on their own)."""
+    nested = {id(s) for name in _COMPOUND_BODIES for s in getattr(statement, name, None) or ()}
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if id(child) not in nested)
 
 
 def _driver_call(call: ast.Call) -> str | None:
     """`th.client.get_user(...)` or `client.get_user(...)` → `get_user`."""
-    chain = _attr_chain(call.func)
-    if len(chain) >= 2 and ("client" in chain[-2] or chain[0] == "th" and len(chain) >= 3):
-        return chain[-1]
-    return None
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None  # most calls of a test are `check_*(resp)`: decided without a chain
+    owner = func.value
+    if isinstance(owner, ast.Name):
+        return func.attr if "client" in owner.id else None
+    if isinstance(owner, ast.Attribute) and "client" in owner.attr:
+        return func.attr
+    chain = _attr_chain(func)
+    return chain[-1] if len(chain) >= 3 and chain[0] == "th" else None
 
 
-def _scan_app(layout: RepoLayout, read: Reader, inventory: Inventory) -> None:
-    for path, _ in matching_files(layout, layout.app):
-        text = read(path)
-        if text is None:
-            continue
-        tree = _parse(text, path)
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef):
-                inventory.app_functions[(path, node.name)] = AppFunction(
-                    path, node.name, Location(path, node.lineno), is_stub(node)
-                )
+def app_facts(text: str, path: str) -> list[AppFunction]:
+    tree = _parse(text, path)
+    return [
+        AppFunction(path, node.name, Location(path, node.lineno), is_stub(node))
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    ]
+
+
+def context_facts(text: str, path: str) -> frozenset[str]:
+    """The names of the Context's functions (`require_user_id`, ...)."""
+    tree = _parse(text, path)
+    return frozenset(node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef))
 
 
 def is_stub(function: ast.FunctionDef) -> bool:
     """True for the generated stub: a body that only raises AppError.not_implemented(...)."""
-    body = [s for s in function.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    body = [
+        s
+        for s in function.body
+        if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+    ]
     return (
         len(body) == 1
         and isinstance(body[0], ast.Raise)
         and isinstance(body[0].exc, ast.Call)
         and _attr_chain(body[0].exc.func)[-1:] == ["not_implemented"]
     )
+
+
+def strip_nodes(operations: list[DocOperation]) -> list[DocOperation]:
+    """The operations without their YAML nodes (large, and only `check --fix` reads them)."""
+    return [replace(op, node=None) for op in operations]

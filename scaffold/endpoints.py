@@ -1,0 +1,293 @@
+"""The inventory joined per endpoint: one record per METHOD + path with its five artifacts.
+
+`endpoint list`, `check` and `checklist` all read these records. An endpoint is keyed by its
+method and path shape (parameter names erased), so a route and a doc operation that name a
+parameter differently still meet — and `check` reports the difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from scaffold.artifacts import ARTIFACTS
+from scaffold.config import RepoLayout
+from scaffold.inventory import (
+    AppFunction,
+    DocOperation,
+    DriverMethod,
+    Handler,
+    Inventory,
+    Location,
+    Route,
+    TestCase,
+    params_of,
+    shape,
+)
+from scaffold.naming import to_pascal, to_snake
+
+METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+#: The wrapper of a public route; every other wrapper needs a session (401 without one).
+PUBLIC_WRAPPER = "api_handler"
+
+State = Literal["done", "pending", "missing"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One status code of an endpoint and the tests that assert it."""
+
+    status: int
+    #: done: a test asserts it; pending: only xfail tests do; missing: no test does
+    state: State
+    tests: tuple[TestCase, ...] = ()
+
+    @property
+    def location(self) -> Location | None:
+        return self.tests[0].location if self.tests else None
+
+
+@dataclass
+class EndpointRecord:
+    """Everything the repo has for one METHOD + path."""
+
+    method: str
+    path: str  # without the API prefix; parameter names as the route (else the doc) writes them
+    prefix: str
+    route: Route | None = None
+    handler: Handler | None = None
+    doc: DocOperation | None = None
+    driver: DriverMethod | None = None
+    app_function: AppFunction | None = None
+    #: the tests that assert a status of a response of the endpoint's driver method
+    tests: tuple[TestCase, ...] = ()
+    #: the status codes the route and handler can answer (DESIGN §5), empty without a route
+    required: tuple[int, ...] = ()
+    #: every code that is required, documented or asserted, and how the tests cover it
+    cases: dict[int, Case] = field(default_factory=dict)
+
+    @property
+    def full_path(self) -> str:
+        return self.prefix + self.path
+
+    @property
+    def key(self) -> str:
+        """`GET /api/v4/users/{}`: stable across renames of path parameters."""
+        return f"{self.method} {self.prefix}{shape(self.path)}"
+
+    @property
+    def operation_id(self) -> str | None:
+        if self.doc is not None and self.doc.operation_id:
+            return self.doc.operation_id
+        return to_pascal(self.name) if self.name else None
+
+    @property
+    def name(self) -> str | None:
+        """The snake_case name that ties the artifacts (handler, driver, tests)."""
+        if self.route is not None:
+            return self.route.handler
+        if self.doc is not None and self.doc.operation_id:
+            return to_snake(self.doc.operation_id)
+        return self.driver.name if self.driver else None
+
+    @property
+    def driver_name(self) -> str | None:
+        return self.driver.name if self.driver else self.name
+
+    @property
+    def public(self) -> bool:
+        if self.route is not None:
+            return self.route.wrapper == PUBLIC_WRAPPER
+        return self.doc is not None and (self.doc.public or 401 not in self.doc.statuses)
+
+    def artifacts(self) -> dict[str, Location | None]:
+        return {
+            "docs": self.doc.location if self.doc else None,
+            "route": self.route.location if self.route else None,
+            "handler": self.handler.location if self.handler else None,
+            "driver": self.driver.location if self.driver else None,
+            "tests": self.tests[0].location if self.tests else None,
+        }
+
+    def state(self, artifact: str) -> State:
+        """done, missing, or (tests only) pending while a case is asserted only by xfail tests."""
+        if self.artifacts()[artifact] is None:
+            return "missing"
+        if artifact == "tests" and any(c.state == "pending" for c in self.cases.values()):
+            return "pending"
+        return "done"
+
+    def list_entry(self) -> dict[str, Any]:
+        """The endpoint as `endpoint list --format json` prints it."""
+        return {
+            "method": self.method,
+            "path": self.full_path,
+            "operation_id": self.operation_id,
+            "artifacts": {name: _location_json(where) for name, where in self.artifacts().items()},
+        }
+
+    def check_entry(self) -> dict[str, Any]:
+        """The endpoint as `check` reports it: with the state of each artifact and status case."""
+        return {
+            **self.list_entry(),
+            "states": {name: self.state(name) for name in ARTIFACTS},
+            "cases": [
+                {
+                    "status": case.status,
+                    "state": case.state,
+                    "required": case.status in self.required,
+                    "tests": [
+                        {"name": t.name, "path": t.location.path, "line": t.location.line}
+                        for t in case.tests
+                    ],
+                }
+                for case in sorted(self.cases.values(), key=lambda c: c.status)
+            ],
+        }
+
+    @property
+    def anchor(self) -> Location:
+        """Where a finding about this endpoint as a whole points: its route, else its doc."""
+        if self.route is not None:
+            return self.route.location
+        if self.doc is not None:
+            return self.doc.location
+        assert self.driver is not None, "a record has a route, a doc or a driver"
+        return self.driver.location
+
+
+@dataclass
+class Catalog:
+    """Every endpoint of a repo, and the driver methods that belong to none."""
+
+    endpoints: list[EndpointRecord]
+    #: driver methods whose METHOD + path no route or doc operation has
+    orphan_drivers: list[DriverMethod]
+    #: what the catalog was joined from
+    inventory: Inventory
+
+    #: (METHOD, path shape) → the record
+    index: dict[tuple[str, str], EndpointRecord] = field(default_factory=dict)
+
+    def find(self, method: str, path: str) -> EndpointRecord | None:
+        if not self.index:
+            self.index = {(e.method, shape(e.path)): e for e in self.endpoints}
+        return self.index.get((method.upper(), shape(path)))
+
+
+def _location_json(location: Location | None) -> dict[str, Any] | None:
+    return None if location is None else {"path": location.path, "line": location.line}
+
+
+def catalog(inventory: Inventory, layout: RepoLayout) -> Catalog:
+    """Join routes, handlers, docs, driver methods and tests into one record per endpoint."""
+    records: dict[tuple[str, str], EndpointRecord] = {}
+
+    def record(method: str, path: str) -> EndpointRecord:
+        key = (method, shape(path))
+        if key not in records:
+            records[key] = EndpointRecord(method, path, layout.docs_prefix)
+        return records[key]
+
+    for route in inventory.routes:
+        entry = record(route.method, route.path)
+        if entry.route is None:
+            entry.route = route
+            entry.handler = inventory.handler_of(route)
+    for doc in inventory.docs:
+        entry = record(doc.method, doc.path)
+        if entry.doc is None:
+            entry.doc = doc
+    drivers_by_key: dict[tuple[str, str], list[DriverMethod]] = {}
+    for driver in inventory.driver_methods:
+        if driver.path is not None:
+            drivers_by_key.setdefault((driver.method, shape(driver.path)), []).append(driver)
+    by_name = {d.name: d for d in inventory.driver_methods}
+    claimed: set[str] = set()
+    for key, entry in records.items():
+        candidates = drivers_by_key.get(key, [])
+        named = next((d for d in candidates if d.name == entry.name), None)
+        if named is None and entry.name in by_name and by_name[entry.name].path is None:
+            named = by_name[entry.name]  # its URL is built in a way the scan cannot follow
+        entry.driver = named or (candidates[0] if candidates else None)
+        if entry.driver is not None:
+            claimed.add(entry.driver.name)
+    orphans = [
+        d
+        for d in inventory.driver_methods
+        if d.name not in claimed and d.path is not None and (d.method, shape(d.path)) not in records
+    ]
+    checks = _checks_by_driver(inventory)
+    for entry in records.values():
+        if entry.name and entry.handler is not None:
+            for module, function in entry.handler.app_calls:
+                path = module.replace(".", "/") + ".py"
+                if function == entry.name and (path, function) in inventory.app_functions:
+                    entry.app_function = inventory.app_functions[(path, function)]
+        _cover(entry, checks.get(entry.driver_name or "", {}))
+    ordered = sorted(records.values(), key=_order)
+    return Catalog(ordered, orphans, inventory, records)
+
+
+def _order(entry: EndpointRecord) -> tuple[str, int]:
+    rank = METHOD_ORDER.index(entry.method) if entry.method in METHOD_ORDER else len(METHOD_ORDER)
+    return shape(entry.path), rank
+
+
+def _checks_by_driver(inventory: Inventory) -> dict[str, dict[int, list[TestCase]]]:
+    found: dict[str, dict[int, list[TestCase]]] = {}
+    for test in inventory.tests:
+        for check in test.checks:
+            tests = found.setdefault(check.driver_method, {}).setdefault(check.status, [])
+            if test not in tests:
+                tests.append(test)
+    return found
+
+
+def required_statuses(entry: EndpointRecord) -> tuple[int, ...]:
+    """The codes the route and its handler can answer: DESIGN §5 read from the code."""
+    route, handler = entry.route, entry.handler
+    if route is None:
+        return ()
+    params = params_of(route.path)
+    success = handler.success if handler is not None and handler.success is not None else None
+    if success is None and entry.doc is not None:
+        success = next((code for code in entry.doc.statuses if 200 <= code < 300), None)
+    codes = {success or (201 if route.method == "POST" else 200)}
+    if handler is not None:
+        if params or handler.validates or handler.reads_body:
+            codes.add(400)
+        if handler.permissions:
+            codes.add(403)
+        if handler.etag:
+            codes.add(304)
+    elif params:
+        codes.add(400)
+    if route.wrapper != PUBLIC_WRAPPER:
+        codes.add(401)
+    if params:
+        codes.add(404)
+    return tuple(sorted(codes))
+
+
+def _cover(entry: EndpointRecord, asserted: dict[int, list[TestCase]]) -> None:
+    entry.required = required_statuses(entry)
+    # The endpoint's own tests (`test_<name>`, `test_<name>_<case>`) first, then the others.
+    own = f"test_{entry.name}"
+
+    def rank(test: TestCase) -> tuple[bool, str, int]:
+        mine = test.name == own or test.name.startswith(own + "_")
+        return not mine, test.location.path, test.location.line
+
+    entry.tests = tuple(sorted({t for tests in asserted.values() for t in tests}, key=rank))
+    documented = entry.doc.statuses if entry.doc is not None else ()
+    for status in sorted({*entry.required, *documented, *asserted}):
+        tests = tuple(sorted(asserted.get(status, ()), key=rank))
+        if any(not t.xfail for t in tests):
+            state: State = "done"
+        elif tests:
+            state = "pending"
+        else:
+            state = "missing"
+        entry.cases[status] = Case(status, state, tests)
