@@ -75,7 +75,7 @@ def user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("interrupted: nothing was changed")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except (typer.Exit, typer.Abort):
+    except (typer.Exit, typer.Abort, BrokenPipeError):
         raise
     except Exception as exc:  # a bug: say so in one line unless debugging
         if os.environ.get("SCAFFOLD_DEBUG") == "1":
@@ -360,7 +360,13 @@ def endpoint_remove(
 
 def main() -> None:
     """The console script."""
-    app(prog_name="scaffold")
+    try:
+        app(prog_name="scaffold")
+    except BrokenPipeError:
+        # `scaffold check | head`: the reader left; say nothing more, like other tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from scaffold.resources import reference_dir
 
 # Build products and local state of the reference tree are never copied.
 _IGNORED = shutil.ignore_patterns(
-    "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis", "data", "html", ".scaffold.lock"
+    "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis", ".mypy_cache", "data", "html",
+    ".scaffold", ".scaffold.lock", ".scaffold.journal",
 )
 
 

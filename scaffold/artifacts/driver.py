@@ -127,13 +127,14 @@ def render_method(ctx: PlanContext, helper: RouteHelper | None) -> str:
         args.append("body: dict[str, Any]")
         call_args.append("body")
     for field in endpoint.query:
-        args.append(f'{field.name}: str = ""')
+        args.append(f"{field.name}: {field.python_type} | None = None")
     if endpoint.etag:
         args.append('etag: str = ""')
         call_args.append("etag=etag")
     if endpoint.query:
+        # Only the parameters the caller gave: an empty value is not "no value" to the server.
         items = ", ".join(f"{py_str(f.name)}: {f.name}" for f in endpoint.query)
-        call_args.append(f"params={{{items}}}")
+        call_args.append(f"params={{k: v for k, v in {{{items}}}.items() if v is not None}}")
     summary = endpoint.summary.rstrip(".") + "."
     docstring_text = f"{endpoint.name}: {summary}"
     if '"' in docstring_text or "\\" in docstring_text or not docstring_text.isprintable():
