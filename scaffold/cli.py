@@ -217,6 +217,7 @@ def endpoint_add(
     from scaffold.add import plan_add
     from scaffold.artifacts import ARTIFACTS
     from scaffold.formatter import format_changes
+    from scaffold.cache import CheckCache
     from scaffold.inventory import scan
     from scaffold.prompts import ask_missing, describe
     from scaffold.endpoint import EndpointOptions, parse_endpoint
@@ -232,7 +233,8 @@ def endpoint_add(
         )
         # Ask only on a terminal, and only for what was not given; never in JSON mode.
         interactive = format == "text" and sys.stdin.isatty() and not yes
-        inventory = scan(layout)
+        # The facts `check` cached for unchanged files; add reads the cache, never writes it.
+        inventory = scan(layout, memo=CheckCache(layout.root).memo)
         if interactive:
             given = {key for key, value in (("summary", summary), ("auth", auth), ("permission", permission), ("tag", tag)) if value is not None}
             options = ask_missing(out, method, path, options, given, layout, inventory)

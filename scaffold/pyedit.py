@@ -7,6 +7,7 @@ parsed, and placed as nodes; a parse failure is reported against the template, n
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Sequence
 
@@ -15,7 +16,9 @@ import libcst as cst
 from scaffold.errors import RepoLayoutError
 
 
+@functools.lru_cache(maxsize=8)
 def parse_module(text: str, path: str) -> cst.Module:
+    """Parse a module; the same text is parsed once per process (libcst trees are immutable)."""
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as err:
@@ -276,3 +279,44 @@ def format_code(code: str, line_length: int, depth: int = 0) -> str:
 
     mode = black.Mode(line_length=max(line_length - 4 * depth, 40), target_versions={black.mode.TargetVersion.PY311})
     return black.format_str(code, mode=mode)
+
+
+_BODY_START = ("def ", "async def ", "class ", "@", "if __name__")
+
+
+def split_head(text: str) -> tuple[str, str]:
+    """The module's head (docstring, imports, constants) and the rest, from its first
+    top-level `def`/`class`/decorator on.
+
+    Imports are added to the head alone, so a 50,000-line test module is not parsed and
+    regenerated to add one name; libcst keeps the head's bytes as they were.
+    """
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.startswith(_BODY_START):
+            # Blank lines and comments just above the first definition belong to it.
+            start = number
+            while start > 0 and (not lines[start - 1].strip() or lines[start - 1].startswith("#")):
+                start -= 1
+            return "".join(lines[:start]), "".join(lines[start:])
+    return text, ""
+
+
+def add_imports(
+    text: str,
+    path: str,
+    imports: Sequence[tuple[str, str | None, str | None]],
+    *,
+    local: frozenset[str],
+    line_length: int,
+) -> str:
+    """`text` with each (module, name, alias) import added to its head (see `add_import`)."""
+    head, rest = split_head(text)
+    try:
+        module = cst.parse_module(head)
+    except cst.ParserSyntaxError:
+        head, rest = text, ""
+        module = parse_module(text, path)
+    for from_module, name, alias in imports:
+        module = add_import(module, from_module, name, alias, local=local, line_length=line_length)
+    return module.code + rest

@@ -15,6 +15,7 @@ from scaffold.inventory import is_stub, matching_files
 from scaffold.naming import humanize
 from scaffold.pyedit import (
     add_import,
+    add_imports,
     code_of,
     insert_in_function,
     insert_top_level,
@@ -276,7 +277,6 @@ def plan_app_function(ctx: PlanContext) -> bool:
         text = ctx.renderer.render("app_module.py.jinja", resource=endpoint.resource, imports=imports)
     stub = render_app_function(ctx)
     text = text.rstrip("\n") + "\n\n\n" + stub.rstrip("\n") + "\n"
-    module = parse_module(text, path)
-    module = add_import(module, "typing", "Any", local=layout.local_packages, line_length=layout.line_length)
-    ctx.workspace.write(path, module.code)
+    text = add_imports(text, path, [("typing", "Any", None)], local=layout.local_packages, line_length=layout.line_length)
+    ctx.workspace.write(path, text)
     return True

@@ -14,7 +14,7 @@ from scaffold.artifacts.server import body_fields, validated_params
 from scaffold.endpoint import Field
 from scaffold.imports import dotted, import_source
 from scaffold.inventory import matching_files
-from scaffold.pyedit import add_import, parse_module
+from scaffold.pyedit import add_imports
 from scaffold.render import py_str
 
 CHECKS = {
@@ -136,14 +136,13 @@ def plan_tests(ctx: PlanContext, stub: bool) -> None:
     if text is None:
         text = ctx.renderer.render("tests_module.py.jinja", helpers=helpers)
     text = text.rstrip("\n") + "\n\n\n" + formatted.lstrip("\n")
-    module = parse_module(text, path)
     check_source = import_source(siblings, "check_ok_status") or helpers
     needed = {case.check for case in cases if case.check} | {"check_etag" for case in cases if case.etag}
-    for name in sorted(needed):
-        module = add_import(module, check_source, name, local=layout.local_packages, line_length=layout.line_length)
-    module = add_import(module, helpers, "TestHelper", local=layout.local_packages, line_length=layout.line_length)
+    imports: list[tuple[str, str | None, str | None]] = [(check_source, name, None) for name in sorted(needed)]
+    imports.append((helpers, "TestHelper", None))
     if any("new_id()" in arg for case in cases for arg in [*case.args, *case.setup]):
-        module = add_import(module, import_source(siblings, "new_id") or "server.model.ids", "new_id", local=layout.local_packages, line_length=layout.line_length)
+        imports.append((import_source(siblings, "new_id") or "server.model.ids", "new_id", None))
     if any(case.xfail for case in cases):
-        module = add_import(module, "pytest", None, local=layout.local_packages, line_length=layout.line_length)
-    ctx.workspace.write(path, module.code)
+        imports.append(("pytest", None, None))
+    text = add_imports(text, path, imports, local=layout.local_packages, line_length=layout.line_length)
+    ctx.workspace.write(path, text)
