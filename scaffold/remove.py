@@ -25,7 +25,7 @@ from scaffold.artifacts.server import app_module_alias, render_app_function, ren
 from scaffold.artifacts.tests import render_cases
 from scaffold.changes import ChangeSet, Workspace
 from scaffold.config import CONFIG_NAME, RepoLayout, parse_layout
-from scaffold.docsfirst import endpoint_from_doc
+from scaffold.derive import TRUST_REQUESTER_WRAPPER, options_from_doc
 from scaffold.endpoint import Endpoint, EndpointOptions, parse_endpoint, parse_method, parse_path
 from scaffold.errors import UsageError
 from scaffold.inventory import Inventory, Location, Route, scan
@@ -78,7 +78,10 @@ def plan_remove(layout: RepoLayout, method: str, path: str, *, force: bool = Fal
         )
     route = routes[0] if routes else None
     if docs:
-        endpoint = endpoint_from_doc(docs[0], layout, route)
+        options = options_from_doc(docs[0])
+        if route is not None and route.wrapper == TRUST_REQUESTER_WRAPPER:
+            options.auth = "trust-requester"  # the doc alone cannot tell it from "session"
+        endpoint = parse_endpoint(http_method, clean, options, layout)
     else:
         name = route.handler if route else drivers[0].name
         auth = {"api_handler": "public", "api_session_required_trust_requester": "trust-requester"}.get(
