@@ -27,6 +27,7 @@ from scaffold.sources import Reader, disk_reader, handler_modules
 # Re-exported: the planners and the reports find files through the inventory.
 from scaffold.sources import matching_files as matching_files  # noqa: PLC0414
 from scaffold.sources import source_files as source_files  # noqa: PLC0414
+from scaffold.yamltext import error_position
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -604,13 +605,14 @@ def docs_facts(text: str, fragment: str, prefix: str) -> list[DocOperation]:
     """Every operation of one fragment, with the paths relative to the API prefix."""
     try:
         root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+    except yaml.YAMLError as err:
+        # Reader errors (a NUL, another character YAML forbids) are not MarkedYAMLErrors.
+        line, problem = error_position(err, text)
         raise ValidationError(
-            f"YAML syntax error: {err.problem or err.context}",
+            f"YAML syntax error: {problem}",
             hint="fix the YAML of this fragment",
             path=fragment,
-            line=mark.line + 1 if mark else None,
+            line=line + 1 if line is not None else None,
         ) from None
     if not isinstance(root, yaml.MappingNode):
         return []
@@ -978,9 +980,20 @@ def app_facts(text: str, path: str) -> list[AppFunction]:
 
 
 def context_facts(text: str, path: str) -> frozenset[str]:
-    """The names of the Context's functions (`require_user_id`, ...)."""
+    """The Context's helpers that take no argument (`require_user_id`, ...).
+
+    Generated handlers call `c.require_<param>()` bare; a helper such as
+    `require_id(name)` or `require_fields(body, ...)` must not be mistaken for one.
+    """
     tree = _parse(text, path)
-    return frozenset(node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef))
+    return frozenset(
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+        and len(node.args.args) == 1
+        and not node.args.kwonlyargs
+        and node.args.vararg is None
+    )
 
 
 def is_stub(function: ast.FunctionDef) -> bool:
