@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO := .demo
 ENDPOINT := GET /users/{user_id}/sessions --summary "Get the sessions of a user" --permission edit_other_users
 
-.PHONY: install test demo bench clean
+.PHONY: install test demo bench reliability clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,16 @@ demo: install
 	@echo '== the new repo'"'"'s own tests: new cases pass, or xfail until the app function is written'
 	@echo
 	cd $(DEMO) && ../$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The speed goals, as ratios against the floor (python start + parsing the same files).
+# The first run builds a Mattermost-sized repo with scaffold itself (a few minutes).
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+# The long reliability run: many more generated inputs, faults and conformance examples,
+# ending with one table of what was tried and what failed.
+reliability: install
+	$(BIN)/python -m pytest tests/reliability --reliability -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache
