@@ -178,6 +178,14 @@ def check_created_status(resp: Response) -> None:
     _check_status(resp, 201)
 
 
+def check_accepted_status(resp: Response) -> None:
+    _check_status(resp, 202)
+
+
+def check_no_content_status(resp: Response) -> None:
+    _check_status(resp, 204)
+
+
 def check_bad_request_status(resp: Response) -> None:
     _check_status(resp, 400)
 

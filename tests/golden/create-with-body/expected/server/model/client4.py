@@ -94,17 +94,25 @@ class Client4:
     ) -> tuple[Any, Response]:
         return self.do_request("GET", url, etag=etag, params=params)
 
-    def do_api_post(self, url: str, body: Any = None) -> tuple[Any, Response]:
-        return self.do_request("POST", url, body=body)
+    def do_api_post(
+        self, url: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> tuple[Any, Response]:
+        return self.do_request("POST", url, body=body, params=params)
 
-    def do_api_put(self, url: str, body: Any = None) -> tuple[Any, Response]:
-        return self.do_request("PUT", url, body=body)
+    def do_api_put(
+        self, url: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> tuple[Any, Response]:
+        return self.do_request("PUT", url, body=body, params=params)
 
-    def do_api_patch(self, url: str, body: Any = None) -> tuple[Any, Response]:
-        return self.do_request("PATCH", url, body=body)
+    def do_api_patch(
+        self, url: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> tuple[Any, Response]:
+        return self.do_request("PATCH", url, body=body, params=params)
 
-    def do_api_delete(self, url: str, body: Any = None) -> tuple[Any, Response]:
-        return self.do_request("DELETE", url, body=body)
+    def do_api_delete(
+        self, url: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> tuple[Any, Response]:
+        return self.do_request("DELETE", url, body=body, params=params)
 
     def do_request(
         self,
