@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import glob
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffold.apply import recover
 from scaffold.errors import RepoLayoutError
 from scaffold.naming import is_snake_identifier, singular, to_pascal
 
@@ -123,7 +125,41 @@ def load_layout(root: Path) -> RepoLayout:
             f"{root} has no {CONFIG_NAME}",
             hint="pass the repo's top directory with --repo, or create one with `scaffold init DIR`",
         )
-    return parse_layout(root, path.read_text(encoding="utf-8"))
+    if not path.resolve().is_relative_to(root):
+        raise RepoLayoutError(
+            f"{CONFIG_NAME} resolves outside the repo (a symlink)",
+            hint="replace the link with the file itself",
+            path=path,
+        )
+    # A command killed while writing leaves a journal: undo its half-written change before
+    # anything reads the repo (the transaction itself would only do so once it writes).
+    recover(root)
+    layout = parse_layout(root, path.read_text(encoding="utf-8"))
+    _check_links(layout)
+    return layout
+
+
+def _check_links(layout: RepoLayout) -> None:
+    """No file scaffold reads is a symlink out of the repo: what it reads, it may copy in
+    (a fragment into the built spec), and a repo must not reach into its reader's files."""
+    root = layout.root
+    candidates = [root / layout.fragment_path(name) for name in layout.build]
+    for pattern in (layout.handlers, layout.tests, layout.app):
+        head, _, tail = pattern.partition("{resource}")
+        candidates += [Path(p) for p in glob.glob(glob.escape(f"{root}/{head}") + "*" + glob.escape(tail))]
+    # Resolving every file would cost milliseconds on a large repo: resolve each directory
+    # once, and only the files that are links themselves.
+    inside: dict[Path, bool] = {}
+    for candidate in candidates:
+        parent = candidate.parent
+        if parent not in inside:
+            inside[parent] = parent.resolve().is_relative_to(root)
+        if not inside[parent] or (candidate.is_symlink() and not candidate.resolve().is_relative_to(root)):
+            raise RepoLayoutError(
+                f"{candidate.relative_to(root).as_posix()} resolves outside the repo (a symlink)",
+                hint="replace the link with the file itself",
+                path=candidate,
+            )
 
 
 def parse_layout(root: Path, text: str) -> RepoLayout:
@@ -150,6 +186,9 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
     build = reader.string_list(docs, "docs", "build")
     if not build:
         raise reader.error("docs", "build", "[docs] build must list at least one fragment")
+    for name in build:
+        if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
+            raise reader.error("docs", "build", f"[docs] build names {name!r}, outside [docs] source")
     tags: dict[str, TagLayout] = {}
     for name, table in reader.table(data, "tags", required=False).items():
         if not isinstance(table, dict):
@@ -255,7 +294,10 @@ class _TableReader:
         probe = value.replace("{resource}", "x") if pattern else value
         if pattern and "{resource}" not in value:
             raise self.error(name, key, f"[{name}] {key} must contain {{resource}}")
-        resolved = (self.root / probe).resolve()
-        if Path(probe).is_absolute() or not resolved.is_relative_to(self.root):
+        if Path(probe).is_absolute() or ".." in Path(probe).parts:
             raise self.error(name, key, f"[{name}] {key} = {value!r} points outside the repo")
+        if not (self.root / probe).resolve().is_relative_to(self.root):
+            raise self.error(
+                name, key, f"[{name}] {key} = {value!r} resolves outside the repo through a symlink"
+            )
         return value.rstrip("/")

@@ -48,6 +48,11 @@ ACTION_VERBS = frozenset(
     "detach regenerate revoke enable disable approve reject publish sync test".split()
 )
 
+# Names the generated code binds itself, so a path or query parameter cannot take them: the
+# driver method's `self`, `body` and `etag` arguments, the app function's `a: App`, and the
+# tests' `new_id()` (a parameter ending in `_id` becomes a local of the test that calls it).
+RESERVED_PARAMS = frozenset({"self", "a", "body", "etag", "new_id"})
+
 _LITERAL_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _PARAM_SEGMENT = re.compile(r"^(?:\{(?P<brace>[^{}]*)\}|<(?P<angle>[^<>]*)>)$")
 _PERMISSION = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -196,6 +201,13 @@ def parse_path(path: str, prefix: str = "/api/v4") -> str:
     return "/" + "/".join(segments)
 
 
+def _reserved(name: str, what: str) -> UsageError:
+    return UsageError(
+        f"{what} {name!r} is a name the generated code uses for itself",
+        hint=f"rename it, e.g. {name}_value; reserved: {', '.join(sorted(RESERVED_PARAMS))}",
+    )
+
+
 def _bad_path(path: str, why: str) -> UsageError:
     return UsageError(
         f"invalid path {path!r}: {why}",
@@ -316,6 +328,12 @@ def parse_endpoint(
         if http_method is HttpMethod.GET:
             raise UsageError("a GET has no request body", hint="use --query for GET parameters")
     query = parse_fields(options.query, "--query", required=False)
+    for param in clean_path_params(clean_path):
+        if param in RESERVED_PARAMS:
+            raise _reserved(param, "path parameter")
+    for field in query:
+        if field.name in RESERVED_PARAMS:
+            raise _reserved(field.name, "--query parameter")
     clash = set(clean_path_params(clean_path)) & {f.name for f in query}
     if clash:
         raise UsageError(f"--query {sorted(clash)[0]} is already a path parameter", hint="rename it")
@@ -334,6 +352,8 @@ def parse_endpoint(
     elif etag and http_method is not HttpMethod.GET:
         raise UsageError("only a GET can answer with an Etag", hint="drop --etag")
     name = to_snake(operation_id)
+    for option, text in (("--summary", options.summary), ("--description", options.description)):
+        _check_text(option, text)
     summary = (options.summary or humanize(name)).strip()
     if not summary:
         raise UsageError("--summary is empty", hint="describe the endpoint in a few words")
@@ -356,6 +376,20 @@ def parse_endpoint(
         section=tag_layout.section,
         prefix=prefix,
     )
+
+
+def _check_text(option: str, text: str | None) -> None:
+    """Free text must be Unicode: bytes that are not UTF-8 reach argv as lone surrogates,
+    which neither a YAML file nor a UTF-8 source file can hold."""
+    if text is None:
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise UsageError(
+            f"{option} is not valid UTF-8 text (at character {err.start + 1})",
+            hint="retype it in a UTF-8 terminal, or pass it as UTF-8",
+        ) from None
 
 
 def clean_path_params(path: str) -> list[str]:

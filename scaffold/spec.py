@@ -15,13 +15,21 @@ from typing import Any
 
 import yaml
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from referencing.exceptions import Unresolvable
 
 from scaffold.config import RepoLayout
 from scaffold.errors import RepoLayoutError, ValidationError
+from scaffold.yamltext import error_position
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: How many nodes aliases may add to the document once expanded. Fragments rarely use them;
+#: a "billion laughs" document adds billions, and validating it would never end.
+MAX_ALIAS_EXPANSION = 50_000
+#: How deep mappings and sequences may nest: the validator recurses, and a real spec nests
+#: a few dozen levels at most.
+MAX_NESTING = 100
 _UNRESOLVED_PATH = re.compile(r"in '(/[^']*)'")
 
 
@@ -95,11 +103,13 @@ def merge(fragments: list[tuple[str, str]]) -> MergedSpec:
     merged = MergedSpec(text, tuple(placed), yaml.MappingNode("", []), {})
     try:
         root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = merged.locate(mark.line) if mark else (placed[0].path, None)
+    except yaml.YAMLError as err:
+        error_line, problem = error_position(err, text)
+        where: tuple[str, int | None] = (
+            merged.locate(error_line) if error_line is not None else (placed[0].path, None)
+        )
         raise ValidationError(
-            f"YAML syntax error: {err.problem or err.context}",
+            f"YAML syntax error: {problem}",
             hint="fix the YAML of this fragment",
             path=where[0],
             line=where[1],
@@ -111,8 +121,21 @@ def merge(fragments: list[tuple[str, str]]) -> MergedSpec:
             path=placed[0].path,
         )
     merged = MergedSpec(text, tuple(placed), root, {})
-    _check_duplicate_keys(merged)
-    data = yaml.constructor.SafeConstructor().construct_document(root)
+    _check_structure(merged)
+    try:
+        data = yaml.constructor.SafeConstructor().construct_document(root)
+    except (yaml.MarkedYAMLError, ValueError, TypeError) as err:
+        # An explicit tag that does not fit its value (`!!int abc`) or that safe loading
+        # refuses (`!!python/object`).
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        where = merged.locate(mark.line) if mark else (placed[0].path, None)
+        problem = str(getattr(err, "problem", None) or err)
+        raise ValidationError(
+            f"YAML value error: {_shorten(problem)}",
+            hint="remove the explicit tag or fix the value",
+            path=where[0],
+            line=where[1],
+        ) from None
     return MergedSpec(text, tuple(placed), root, data)
 
 
@@ -127,7 +150,26 @@ def validate(merged: MergedSpec, *, only: set[str] | None = None) -> None:
     version = str(merged.data.get("openapi", ""))
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     document = merged.data if only is None else _restricted(merged, only)
-    for error in validator_class(document).iter_errors():
+    try:
+        errors = list(validator_class(document).iter_errors())
+    except Unresolvable as err:
+        # A missing pointer comes back without its "#".
+        ref = str(err.ref) if not str(err.ref).startswith("/") else "#" + str(err.ref)
+        fragment, line = merged.locate_node(_ref_node(merged.root, ref) or merged.root)
+        raise ValidationError(
+            f"$ref {ref!r} points to nothing",
+            hint="fix the $ref, or define what it names in the definitions fragment",
+            path=fragment,
+            line=line,
+        ) from None
+    except (RecursionError, ValueError, TypeError) as err:
+        # The validator gives up on some documents ($ref cycles, keys that are not strings).
+        raise ValidationError(
+            f"the merged spec cannot be validated: {_shorten(str(err))}",
+            hint="look for $ref cycles, very deep schemas or keys that are not strings",
+            path=merged.fragments[0].path if merged.fragments else None,
+        ) from None
+    for error in errors:
         path = list(getattr(error, "absolute_path", []) or [])
         match = _UNRESOLVED_PATH.search(error.message)
         if not path and match:
@@ -141,6 +183,25 @@ def validate(merged: MergedSpec, *, only: set[str] | None = None) -> None:
             path=fragment,
             line=line,
         )
+
+
+def _ref_node(root: yaml.Node, ref: str) -> yaml.Node | None:
+    """The first `$ref: <ref>` value in the document (the validator does not say where)."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == "$ref" and getattr(value_node, "value", None) == ref:
+                    return value_node  # type: ignore[no-any-return]
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
 
 
 def _restricted(merged: MergedSpec, fragments: set[str]) -> dict[str, Any]:
@@ -179,26 +240,76 @@ def node_at(root: yaml.Node, path: list[Any]) -> yaml.Node:
     return node
 
 
-def _check_duplicate_keys(merged: MergedSpec) -> None:
+def _check_structure(merged: MergedSpec) -> None:
+    """Refuse keys defined twice, nesting deeper than MAX_NESTING, and aliases that expand
+    the document by more than MAX_ALIAS_EXPANSION nodes (a "billion laughs")."""
     # YAML loaders keep the last of two equal keys silently; a path or an operation defined
-    # twice (often in two fragments) would vanish from the spec without a word.
+    # twice (often in two fragments) would vanish from the spec without a word. Validating a
+    # very deep or alias-bombed document would exhaust the stack or never end.
     seen_nodes: set[int] = set()
-    stack: list[yaml.Node] = [merged.root]
+    shared = False
+    stack: list[tuple[yaml.Node, int]] = [(merged.root, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if id(node) in seen_nodes:
+            shared = True  # an alias: the expanded size is measured below
             continue
         seen_nodes.add(id(node))
+        if depth > MAX_NESTING:
+            _raise_shape(merged, node, f"YAML nested more than {MAX_NESTING} levels deep",
+                         "flatten it, e.g. with $ref to components")
         if isinstance(node, yaml.MappingNode):
             first: dict[Any, yaml.Node] = {}
             for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = key_node.value
+                else:
+                    key = id(key_node)
+                    stack.append((key_node, depth + 1))
                 if key in first:
                     _raise_twice(merged, f"{key!s} is defined twice", first[key], key_node)
                 first[key] = key_node
-                stack.append(value_node)
+                stack.append((value_node, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((child, depth + 1) for child in node.value)
+    if shared:
+        _check_expansion(merged)
+
+
+def _check_expansion(merged: MergedSpec) -> None:
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) → (nodes once aliases expand, height)
+    stack: list[tuple[yaml.Node, bool]] = [(merged.root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        done = [sizes[id(child)] for child in children]
+        size, height = 1 + sum(s for s, _ in done), 1 + max((h for _, h in done), default=0)
+        sizes[id(node)] = (size, height)
+        if size - len(sizes) > MAX_ALIAS_EXPANSION:
+            _raise_shape(merged, node, f"YAML aliases expand this node by more than {MAX_ALIAS_EXPANSION} "
+                         "nodes (an alias bomb?)", "write the repeated parts out, or use $ref")
+        if height > MAX_NESTING:
+            _raise_shape(merged, node, f"YAML nested more than {MAX_NESTING} levels deep",
+                         "flatten it, e.g. with $ref to components")
+
+
+def _raise_shape(merged: MergedSpec, node: yaml.Node, problem: str, hint: str) -> None:
+    path, line = merged.locate_node(node)
+    raise ValidationError(problem, hint=hint, path=path, line=line)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _check_duplicate_operation_ids(merged: MergedSpec) -> None:

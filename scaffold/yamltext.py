@@ -66,14 +66,29 @@ def compose(text: str, path: str) -> yaml.Node | None:
     """Compose one YAML file, reporting a syntax error with its line."""
     try:
         return yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+    except yaml.YAMLError as err:
+        line, problem = error_position(err, text)
         raise ValidationError(
-            f"YAML syntax error: {err.problem or err.context}",
+            f"YAML syntax error: {problem}",
             hint="fix the YAML of this file",
             path=path,
-            line=mark.line + 1 if mark else None,
+            line=line + 1 if line is not None else None,
         ) from None
+
+
+def error_position(err: yaml.YAMLError, text: str) -> tuple[int | None, str]:
+    """The 0-based line of a YAML error in `text`, and what the error says.
+
+    The reader's errors (a NUL or another character YAML forbids) carry a character offset
+    rather than a mark.
+    """
+    if isinstance(err, yaml.MarkedYAMLError):
+        mark = err.problem_mark or err.context_mark
+        return (mark.line if mark else None), str(err.problem or err.context)
+    if isinstance(err, yaml.reader.ReaderError):
+        code = err.character if isinstance(err.character, int) else ord(err.character)
+        return text[: err.position].count("\n"), f"{err.reason} (#x{code:04x})"
+    return None, str(err)
 
 
 def entries(node: yaml.MappingNode, lines: list[str], limit: int | None = None) -> list[Entry]:
