@@ -42,8 +42,8 @@ def options_from_doc(doc: DocOperation) -> EndpointOptions:
         tag=doc.tag,
         query=_fields(doc.query, optional_mark=False),
         body=doc.body_schema or _fields(doc.body_fields),
-        # StatusOK is what a generated action answers anyway; naming it would change the code.
-        response=None if doc.response_schema == "StatusOK" else doc.response_schema,
+        # A generated DELETE answers StatusOK anyway; naming it would change its handler.
+        response=None if doc.method == "DELETE" and doc.response_schema == "StatusOK" else doc.response_schema,
         status=success[0] if success else None,
         etag=doc.method == "GET" and 304 in doc.statuses,
         name=doc.operation_id,
