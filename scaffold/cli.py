@@ -6,11 +6,11 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,7 @@ from rich.prompt import Confirm
 
 from scaffold import __version__
 from scaffold.apply import apply_changes
+from scaffold.changes import ChangeSet
 from scaffold.config import RepoLayout, find_repo, load_layout
 from scaffold.errors import EXIT_INTERRUPTED, ScaffoldError
 
@@ -40,7 +41,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_BUG = 70
 
 RepoOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--repo", help="The server repo (default: the nearest parent with scaffold.toml)."),
 ]
 FormatOption = Annotated[str, typer.Option("--format", help="Output format: text or json.")]
@@ -92,6 +93,15 @@ def _layout(repo: Path | None) -> RepoLayout:
     layout = load_layout(repo if repo is not None else find_repo(Path.cwd()))
     _current_root.set(layout.root)
     return layout
+
+
+def apply_checked(layout: RepoLayout, changes: ChangeSet) -> None:
+    """Apply a planned edit of the server: it must parse, its spec validate, and it must import."""
+    from scaffold.validate import check_syntax, import_check, spec_check
+
+    apply_changes(
+        layout.root, changes, validators=[check_syntax, spec_check(layout)], post_checks=[import_check(layout)]
+    )
 
 
 def _check_format(value: str, allowed: tuple[str, ...]) -> str:
@@ -195,18 +205,18 @@ def docs_serve(
 def endpoint_add(
     method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
     path: Annotated[str, typer.Argument(help="/users/<user_id>/sessions or /users/{user_id}/sessions.")],
-    summary: Annotated[Optional[str], typer.Option(help="A few words for the docs.")] = None,
-    description: Annotated[Optional[str], typer.Option(help="A sentence or two for the docs.")] = None,
-    permission: Annotated[Optional[str], typer.Option(help="The permission checked (403), or none.")] = None,
-    auth: Annotated[Optional[str], typer.Option(help="session (the default), public or trust-requester.")] = None,
-    tag: Annotated[Optional[str], typer.Option(help="The doc tag (default: from the path).")] = None,
-    query: Annotated[Optional[str], typer.Option(help="Query parameters: name:type,...")] = None,
-    body: Annotated[Optional[str], typer.Option(help="Body fields name:type,... or a schema name.")] = None,
-    response: Annotated[Optional[str], typer.Option(help="The response schema name.")] = None,
-    status: Annotated[Optional[int], typer.Option(help="Success status (201 for POST, else 200).")] = None,
-    etag: Annotated[Optional[bool], typer.Option("--etag/--no-etag", help="Answer 304 on a matching Etag.")] = None,
-    name: Annotated[Optional[str], typer.Option(help="The operation name (default: from method and path).")] = None,
-    only: Annotated[Optional[str], typer.Option(help="Only these artifacts: docs,route,handler,driver,tests.")] = None,
+    summary: Annotated[str | None, typer.Option(help="A few words for the docs.")] = None,
+    description: Annotated[str | None, typer.Option(help="A sentence or two for the docs.")] = None,
+    permission: Annotated[str | None, typer.Option(help="The permission checked (403), or none.")] = None,
+    auth: Annotated[str | None, typer.Option(help="session (the default), public or trust-requester.")] = None,
+    tag: Annotated[str | None, typer.Option(help="The doc tag (default: from the path).")] = None,
+    query: Annotated[str | None, typer.Option(help="Query parameters: name:type,...")] = None,
+    body: Annotated[str | None, typer.Option(help="Body fields name:type,... or a schema name.")] = None,
+    response: Annotated[str | None, typer.Option(help="The response schema name.")] = None,
+    status: Annotated[int | None, typer.Option(help="Success status (201 for POST, else 200).")] = None,
+    etag: Annotated[bool | None, typer.Option("--etag/--no-etag", help="Answer 304 on a matching Etag.")] = None,
+    name: Annotated[str | None, typer.Option(help="The operation name (default: from method and path).")] = None,
+    only: Annotated[str | None, typer.Option(help="Only these artifacts: docs,route,handler,driver,tests.")] = None,
     fill: Annotated[bool, typer.Option(help="Add only the artifacts that are missing.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diffs; write nothing.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
@@ -216,13 +226,12 @@ def endpoint_add(
     """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
     from scaffold.add import plan_add
     from scaffold.artifacts import ARTIFACTS
-    from scaffold.formatter import format_changes
     from scaffold.cache import CheckCache
-    from scaffold.inventory import scan
-    from scaffold.prompts import ask_missing, describe
     from scaffold.endpoint import EndpointOptions, parse_endpoint
+    from scaffold.formatter import format_changes
+    from scaffold.inventory import scan
     from scaffold.output import changes_json, endpoint_json, print_diff, print_summary
-    from scaffold.validate import check_syntax, import_check, spec_check
+    from scaffold.prompts import ask_missing, describe
 
     _check_format(format, ("text", "json"))
     with user_errors():
@@ -250,12 +259,7 @@ def endpoint_add(
                 if not Confirm.ask("Apply these changes?", default=True, console=out):
                     out.print("nothing was changed")
                     raise typer.Exit(1)
-            apply_changes(
-                layout.root,
-                plan.changes,
-                validators=[check_syntax, spec_check(layout)],
-                post_checks=[import_check(layout)],
-            )
+            apply_checked(layout, plan.changes)
             applied = True
         if format == "json":
             _print_json(
@@ -294,7 +298,7 @@ def templates_list(repo: RepoOption = None, format: FormatOption = "text") -> No
 
 
 # Commands kept in their own modules register themselves on the apps above.
-from scaffold import cli_check  # noqa: E402, F401
+from scaffold import cli_check  # noqa: F401
 
 
 @endpoint_app.command("remove")
@@ -311,7 +315,6 @@ def endpoint_remove(
     from scaffold.errors import ConflictError
     from scaffold.output import changes_json, endpoint_json, print_diff, print_summary
     from scaffold.remove import plan_remove
-    from scaffold.validate import check_syntax, import_check, spec_check
 
     _check_format(format, ("text", "json"))
     with user_errors():
@@ -334,12 +337,7 @@ def endpoint_remove(
                 if not Confirm.ask("Remove these?", default=True, console=out):
                     out.print("nothing was changed")
                     raise typer.Exit(1)
-            apply_changes(
-                layout.root,
-                plan.changes,
-                validators=[check_syntax, spec_check(layout)],
-                post_checks=[import_check(layout)],
-            )
+            apply_checked(layout, plan.changes)
             applied = True
         if format == "json":
             _print_json(

@@ -21,6 +21,7 @@ from scaffold.cli import (
     _layout,
     _print_json,
     app,
+    apply_checked,
     endpoint_app,
     err,
     out,
@@ -106,10 +107,8 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
     """Plan and apply the fixes; a dry run only shows them, and the command ends there."""
     from rich.markup import escape
 
-    from scaffold.apply import apply_changes
     from scaffold.fix import plan_fix
     from scaffold.output import print_diff, print_summary
-    from scaffold.validate import check_syntax, import_check, spec_check
 
     plan = plan_fix(layout)
     console = err if quiet else out
@@ -124,12 +123,7 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
         err.print(f"--dry-run: {fixed} findings would be fixed; nothing was written")
         raise typer.Exit(EXIT_FINDINGS if plan.planned or plan.manual or plan.skipped else EXIT_OK)
     if plan.changes:
-        apply_changes(
-            layout.root,
-            plan.changes,
-            validators=[check_syntax, spec_check(layout)],
-            post_checks=[import_check(layout)],
-        )
+        apply_checked(layout, plan.changes)
         for endpoint, findings in plan.planned:
             console.print(
                 f"fixed {endpoint.method.value} {endpoint.full_path}: "

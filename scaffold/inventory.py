@@ -21,13 +21,13 @@ from typing import Protocol, TypeVar
 import yaml
 
 from scaffold.config import RepoLayout
-from scaffold.errors import RepoLayoutError, ValidationError
+from scaffold.errors import RepoLayoutError
 from scaffold.sources import Reader, disk_reader, handler_modules
 
 # Re-exported: the planners and the reports find files through the inventory.
 from scaffold.sources import matching_files as matching_files  # noqa: PLC0414
 from scaffold.sources import source_files as source_files  # noqa: PLC0414
-from scaffold.yamltext import error_position
+from scaffold.yamltext import compose
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -603,17 +603,7 @@ def _required_fields(call: ast.Call) -> list[tuple[str, str, bool]]:
 
 def docs_facts(text: str, fragment: str, prefix: str) -> list[DocOperation]:
     """Every operation of one fragment, with the paths relative to the API prefix."""
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as err:
-        # Reader errors (a NUL, another character YAML forbids) are not MarkedYAMLErrors.
-        line, problem = error_position(err, text)
-        raise ValidationError(
-            f"YAML syntax error: {problem}",
-            hint="fix the YAML of this fragment",
-            path=fragment,
-            line=line + 1 if line is not None else None,
-        ) from None
+    root = compose(text, fragment)
     if not isinstance(root, yaml.MappingNode):
         return []
     operations = []
