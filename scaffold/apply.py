@@ -21,11 +21,13 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING
 
 from scaffold.changes import ChangeSet
 from scaffold.errors import ScaffoldError, StaleRepoError
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 LOCK_NAME = ".scaffold.lock"
 JOURNAL_NAME = ".scaffold.journal"
@@ -201,6 +203,9 @@ def recover(root: Path) -> list[str]:
 
 def _lock(root: Path) -> FileLock | None:
     """The repo lock, taken; None while another command holds it."""
+    # Imported here: commands that only read a repo never lock it.
+    from filelock import FileLock, Timeout
+
     lock = FileLock(str(root / LOCK_NAME), timeout=0)
     try:
         lock.acquire()
