@@ -454,8 +454,8 @@ def test_damaged_files_give_a_clear_refusal_or_a_valid_add(
     @settings(
         max_examples=150 if thorough else 6,
         deadline=None,
-        database=None,
-        phases=[Phase.explicit, Phase.generate],  # an example costs a second: no shrinking
+        # An example costs a second: no shrinking; a failure found once is replayed first.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
         suppress_health_check=[HealthCheck.too_slow],
     )
     @given(damages=st.lists(damage, min_size=1, max_size=3))
