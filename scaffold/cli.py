@@ -81,8 +81,9 @@ def user_errors() -> Iterator[None]:
     except Exception as exc:  # a bug: say so in one line unless debugging
         if os.environ.get("SCAFFOLD_DEBUG") == "1":
             raise
+        detail = " ".join(str(exc).split())  # one line, whatever the exception says
         err.print(
-            f"internal error: {type(exc).__name__}: {exc} — run again with SCAFFOLD_DEBUG=1 "
+            f"internal error: {type(exc).__name__}: {detail} — run again with SCAFFOLD_DEBUG=1 "
             "for the traceback and report it",
             markup=False,
         )
