@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from scaffold.errors import RepoLayoutError
+from scaffold.sources import disk_reader
 
 Action = Literal["create", "update", "delete"]
 
@@ -78,6 +79,7 @@ class Workspace:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._read = disk_reader(root)
         self._original: dict[str, str | None] = {}
         self._current: dict[str, str | None] = {}
 
@@ -91,16 +93,8 @@ class Workspace:
                 hint="replace the link with the file itself",
                 path=target,
             )
-        try:
-            # newline="" keeps \r\n as it is: the rest of the file must stay byte-identical.
-            with open(target, encoding="utf-8", newline="") as handle:
-                text: str | None = handle.read()
-        except (FileNotFoundError, IsADirectoryError):
-            text = None
-        except UnicodeDecodeError:
-            raise RepoLayoutError(
-                "not UTF-8 text", hint="save the file as UTF-8", path=target
-            ) from None
+        # Read keeping \r\n as it is: the rest of the file must stay byte-identical.
+        text = self._read(path)
         self._original[path] = text
         self._current[path] = text
 

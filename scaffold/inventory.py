@@ -29,8 +29,6 @@ from scaffold.sources import matching_files as matching_files  # noqa: PLC0414
 from scaffold.sources import source_files as source_files  # noqa: PLC0414
 from scaffold.yamltext import compose
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 #: `check_*` helpers of the tests and the status each asserts.

@@ -21,14 +21,19 @@ from scaffold.add import components_of
 from scaffold.artifacts.context import PlanContext
 from scaffold.artifacts.docs import render_operation
 from scaffold.artifacts.driver import best_helper, new_helpers, render_method
-from scaffold.artifacts.server import app_module_alias, render_app_function, render_handler, render_route
+from scaffold.artifacts.server import (
+    app_module_alias,
+    render_app_function,
+    render_handler,
+    render_route,
+)
 from scaffold.artifacts.tests import render_cases
 from scaffold.changes import ChangeSet, Workspace
 from scaffold.config import CONFIG_NAME, RepoLayout, parse_layout
 from scaffold.derive import TRUST_REQUESTER_WRAPPER, options_from_doc
 from scaffold.endpoint import Endpoint, EndpointOptions, parse_endpoint, parse_method, parse_path
 from scaffold.errors import UsageError
-from scaffold.inventory import Inventory, Location, Route, scan
+from scaffold.inventory import Location, Route, scan
 from scaffold.pyedit import (
     asname_of,
     code_of,
@@ -262,7 +267,8 @@ class _Remover:
 
     def _drop_unused_helpers(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
         """Route helpers scaffold adds for a new resource go when nothing uses them any more."""
-        candidates = {name: code for name, _, code, _ in self._helper_forms()}
+        # What `add` would create for this path if no helper existed: compared by name only.
+        candidates = {name for name, _, _, _ in new_helpers(self.ctx, existing=frozenset())}
         kept = list(body)
         changed = True
         while changed:
@@ -275,16 +281,6 @@ class _Remover:
                         changed = True
                         break
         return kept
-
-    def _helper_forms(self) -> list[tuple[str, list[str], str, str]]:
-        # What `add` would create for this path if no helper existed: compare by name only.
-        inventory = self.ctx.inventory
-        saved = inventory.route_helpers
-        inventory.route_helpers = []
-        try:
-            return new_helpers(self.ctx)
-        finally:
-            inventory.route_helpers = saved
 
     # Tests ------------------------------------------------------------------------------
 

@@ -10,9 +10,12 @@ import glob
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scaffold.config import RepoLayout
 from scaffold.errors import RepoLayoutError
+
+if TYPE_CHECKING:
+    from scaffold.config import RepoLayout
 
 #: Returns the text of a repo-relative path, or None when there is no such file.
 Reader = Callable[[str], "str | None"]

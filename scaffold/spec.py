@@ -19,11 +19,10 @@ from referencing.exceptions import Unresolvable
 
 from scaffold.config import RepoLayout
 from scaffold.errors import RepoLayoutError, ValidationError
-from scaffold.yamltext import error_position
+from scaffold.yamltext import Loader, error_position
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: How many nodes aliases may add to the document once expanded. Fragments rarely use them;
 #: a "billion laughs" document adds billions, and validating it would never end.
 MAX_ALIAS_EXPANSION = 50_000
@@ -102,7 +101,7 @@ def merge(fragments: list[tuple[str, str]]) -> MergedSpec:
     text = "".join(text for _, text in fragments)
     merged = MergedSpec(text, tuple(placed), yaml.MappingNode("", []), {})
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=Loader)
     except yaml.YAMLError as err:
         error_line, problem = error_position(err, text)
         where: tuple[str, int | None] = (

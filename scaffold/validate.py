@@ -15,8 +15,7 @@ from scaffold.config import CONFIG_NAME, RepoLayout, parse_layout
 from scaffold.errors import ValidationError
 from scaffold.imports import dotted
 from scaffold.spec import merge, read_fragments, validate
-
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from scaffold.yamltext import Loader
 
 
 def check_syntax(changes: ChangeSet) -> None:
@@ -28,7 +27,7 @@ def check_syntax(changes: ChangeSet) -> None:
             if change.path.endswith(".py"):
                 compile(change.after, change.path, "exec", dont_inherit=True)
             elif change.path.endswith((".yaml", ".yml")):
-                yaml.compose(change.after, Loader=_Loader)
+                yaml.compose(change.after, Loader=Loader)
             elif change.path.endswith(".toml"):
                 tomllib.loads(change.after)
         except SyntaxError as err:

@@ -18,7 +18,8 @@ from scaffold.errors import ValidationError
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's loader where PyYAML was built with it (every scan and merge composes with it).
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def scalar(value: str, indent: int = 0, *, block: bool = False) -> str:
@@ -45,7 +46,7 @@ def _emit(value: str, style: str | None) -> str:
 
 def _read_back(text: str) -> Any:
     try:
-        data = yaml.load("k: " + text + "\n", Loader=_Loader)
+        data = yaml.load("k: " + text + "\n", Loader=Loader)
     except yaml.YAMLError:
         return None
     return data.get("k") if isinstance(data, dict) else None
@@ -65,7 +66,7 @@ class Entry:
 def compose(text: str, path: str) -> yaml.Node | None:
     """Compose one YAML file, reporting a syntax error with its line."""
     try:
-        return yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=Loader)
     except yaml.YAMLError as err:
         line, problem = error_position(err, text)
         raise ValidationError(

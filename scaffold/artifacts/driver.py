@@ -51,13 +51,15 @@ def url_expression(endpoint: Endpoint, helper: RouteHelper | None) -> str:
     return f'f"{{{call}}}{rest}"' if rest else call
 
 
-def new_helpers(ctx: PlanContext) -> list[tuple[str, list[str], str, str]]:
+def new_helpers(ctx: PlanContext, existing: frozenset[str] | None = None) -> list[tuple[str, list[str], str, str]]:
     """Route helpers for a path no helper starts: `widgets_route()`, `widget_route(widget_id)`.
 
-    Returns (name, params, expression, path) for each helper to add.
+    Returns (name, params, expression, path) for each helper to add; `existing` are the helper
+    names already there (default: the driver's).
     """
     segments = _segments(ctx.endpoint.path)
-    existing = {h.name for h in ctx.inventory.route_helpers}
+    if existing is None:
+        existing = frozenset(h.name for h in ctx.inventory.route_helpers)
     collection = segments[0]
     if collection.startswith("{"):
         return []
