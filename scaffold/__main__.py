@@ -1,5 +1,5 @@
 """`python -m scaffold`."""
 
-from scaffold.cli import main
+from scaffold.cli_replay import main
 
 main()

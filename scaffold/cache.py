@@ -1,11 +1,13 @@
 """A content-hash cache under the repo's `.scaffold/cache/`: warm runs skip unchanged work.
 
-Three things are kept, each by the hash of everything it was computed from:
+Four things are kept, each by the hash of everything it was computed from:
 
 - the facts of each scanned file, so an unchanged file is not parsed again;
 - the problems of the merged spec, so content already validated is not validated again;
 - the last report (endpoints and findings), so a repo where nothing changed is not even joined
-  and audited again.
+  and audited again;
+- and, kept by `scaffold.cli_replay`, what the last read-only commands printed, so that one run
+  again on an unchanged repo does not even load the command line.
 
 scaffold's own source is part of every key: upgrading or editing scaffold empties the cache.
 A cache must never fail a command: an unreadable or corrupt cache is an empty one, and a repo
@@ -14,6 +16,7 @@ where it cannot be written simply runs cold every time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -33,7 +36,8 @@ def digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-def _code_fingerprint() -> bytes:
+@functools.cache
+def code_fingerprint() -> bytes:
     """scaffold's source and the spec validator's version: what every cached result depends on."""
     package = Path(__file__).parent
     hasher = hashlib.blake2b(_FORMAT, digest_size=16)
@@ -47,7 +51,7 @@ def _code_fingerprint() -> bytes:
     return hasher.digest()
 
 
-class _Store:
+class Store:
     """One pickle file: loaded on first use, written back only when it changed."""
 
     def __init__(self, path: Path, fingerprint: bytes, enabled: bool) -> None:
@@ -104,11 +108,11 @@ class CheckCache:
 
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
         self.enabled = enabled
-        self.fingerprint = _code_fingerprint() if enabled else b""
+        self.fingerprint = code_fingerprint() if enabled else b""
         directory = root / CACHE_DIR
-        self._facts = _Store(directory / "facts.pickle", self.fingerprint, enabled)
-        self._spec = _Store(directory / "spec.pickle", self.fingerprint, enabled)
-        self._report = _Store(directory / "report.pickle", self.fingerprint, enabled)
+        self._facts = Store(directory / "facts.pickle", self.fingerprint, enabled)
+        self._spec = Store(directory / "spec.pickle", self.fingerprint, enabled)
+        self._report = Store(directory / "report.pickle", self.fingerprint, enabled)
         #: files whose facts came from the cache / had to be computed, in this process
         self.hits = self.misses = 0
 

@@ -27,6 +27,7 @@ from scaffold.cli import (
     out,
     user_errors,
 )
+from scaffold.cli_replay import record
 from scaffold.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
@@ -99,7 +100,9 @@ def check(
             write_baseline.write_text(baseline_text(everything), encoding="utf-8")
             err.print(f"wrote {write_baseline}: {len(everything)} findings accepted")
             raise typer.Exit(EXIT_OK)
-        _print_report(report, format, output, matrix)
+        printed = _print_report(report, format, output, matrix)
+        if printed is not None:
+            record(layout.root, report.content, printed, report.exit_code)
         raise typer.Exit(report.exit_code)
 
 
@@ -133,50 +136,55 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
         print_summary(console, plan.changes, applied=True)
 
 
-def _print_report(report: Report, format: str, output: Path | None, matrix: bool) -> None:
+def _print_report(report: Report, format: str, output: Path | None, matrix: bool) -> str | None:
+    """Print the report (or write it to `output`); what went to stdout, when it went as text."""
+    if format == "json":
+        from scaffold.reporters.json import report_json
+
+        return _emit_json(report_json(report), output)
+    if format == "sarif":
+        from scaffold.reporters.sarif import report_sarif
+
+        return _emit_json(report_sarif(report), output)
     if format == "text":
         from scaffold.reporters.text import report_text
 
         color = output is None and out.is_terminal and out.color_system is not None
-        _emit_text(report_text(report, color=color, show_matrix=matrix), output)
-    elif format == "json":
-        from scaffold.reporters.json import report_json
-
-        _emit_json(report_json(report), output)
-    elif format == "sarif":
-        from scaffold.reporters.sarif import report_sarif
-
-        _emit_json(report_sarif(report), output)
+        text = report_text(report, color=color, show_matrix=matrix)
     elif format == "github":
         from scaffold.reporters.github import report_github
 
-        _emit_text(report_github(report), output)
+        text = report_github(report)
     else:
         from scaffold.reporters.html import report_html
 
-        _emit_text(report_html(report), output)
+        text = report_html(report)
+    printed = _emit_text(text, output)
     if output is not None:
         summary = report.summary()
         err.print(
             f"wrote {output}: {summary['errors']} errors, {summary['warnings']} warnings",
             highlight=False,
         )
+    return printed
 
 
-def _emit_json(data: Any, output: Path | None) -> None:
+def _emit_json(data: Any, output: Path | None) -> str | None:
     if output is None and out.is_terminal:
         _print_json(data)
-        return
+        return None
     # One line off a terminal: the C encoder is ten times faster than an indenting one.
-    _emit_text(json.dumps(data, separators=(",", ":")) + "\n", output)
+    return _emit_text(json.dumps(data, separators=(",", ":")) + "\n", output)
 
 
-def _emit_text(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
+def _emit_text(text: str, output: Path | None) -> str | None:
+    """Print `text`, or write it to `output`; `text` when it was printed."""
+    if output is not None:
         output.write_text(text, encoding="utf-8")
+        return None
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return text
 
 
 @endpoint_app.command("list")
@@ -191,23 +199,27 @@ def endpoint_list(
     from scaffold.artifacts import ARTIFACTS
     from scaffold.cache import CheckCache
     from scaffold.report import scan_repo
+    from scaffold.sources import content_key, read_sources
 
     _check_format(format, ("text", "json"))
     with user_errors():
         layout = _layout(repo)
         cache = CheckCache(layout.root)
-        endpoints = scan_repo(layout, cache, validate_spec=False).catalog.endpoints
+        texts = read_sources(layout)
+        endpoints = scan_repo(layout, cache, validate_spec=False, texts=texts).catalog.endpoints
         cache.save()
         if missing:
             endpoints = [e for e in endpoints if any(e.state(a) == "missing" for a in ARTIFACTS)]
-        if format == "json":
-            _emit_json([e.list_entry() for e in endpoints], None)
-            return
-        from scaffold.reporters.text import Painter, listing_lines
-
-        color = out.is_terminal and out.color_system is not None
         entries = [e.list_entry() for e in endpoints]
-        _emit_text("\n".join(listing_lines(entries, Painter(color))) + "\n", None)
+        if format == "json":
+            printed = _emit_json(entries, None)
+        else:
+            from scaffold.reporters.text import Painter, listing_lines
+
+            color = out.is_terminal and out.color_system is not None
+            printed = _emit_text("\n".join(listing_lines(entries, Painter(color))) + "\n", None)
+        if printed is not None:
+            record(layout.root, content_key(layout, texts), printed, EXIT_OK)
 
 
 @app.command("checklist")

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from scaffold.baseline import Baseline
 from scaffold.cache import CheckCache
-from scaffold.config import CONFIG_NAME, RepoLayout
+from scaffold.config import RepoLayout
 from scaffold.errors import EXIT_FINDINGS, EXIT_OK, RepoLayoutError, ValidationError
 from scaffold.findings import Finding
-from scaffold.sources import disk_reader, source_files
+from scaffold.sources import content_key, read_sources
 from scaffold.speccheck import SpecProblem, start_validation
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ class Report:
     strict: bool = False
     #: the whole result came from the cache (nothing in the repo changed)
     cached: bool = False
+    #: the `sources.content_key` of the files the report was computed from
+    content: bytes = b""
 
     @property
     def errors(self) -> list[Finding]:
@@ -112,17 +114,6 @@ class SpecValidation:
         return problems
 
 
-def read_sources(layout: RepoLayout) -> dict[str, str]:
-    """The text of every file a scan reads (missing files left out)."""
-    read = disk_reader(layout.root)
-    texts = {}
-    for path in source_files(layout):
-        text = read(path)
-        if text is not None:
-            texts[path] = text
-    return texts
-
-
 def scan_repo(
     layout: RepoLayout,
     cache: CheckCache,
@@ -173,8 +164,8 @@ def _run_check(
 ) -> Report:
     cache = CheckCache(layout.root, enabled=use_cache)
     texts = read_sources(layout)
-    config = layout.config_path.read_text(encoding="utf-8")
-    key = cache.fingerprint + cache.key([(CONFIG_NAME, config), *sorted(texts.items())])
+    content = content_key(layout, texts)
+    key = cache.fingerprint + content
     stored = cache.report(key)
     cached = stored is not None
     if stored is None:
@@ -193,7 +184,7 @@ def _run_check(
     stale = 0
     if baseline is not None:
         findings, accepted, stale = baseline.split(findings)
-    return Report(endpoints, findings, accepted, stale, strict, cached)
+    return Report(endpoints, findings, accepted, stale, strict, cached, content)
 
 
 def _audit(

@@ -38,6 +38,26 @@ def disk_reader(root: Path) -> Reader:
     return read
 
 
+def read_sources(layout: RepoLayout) -> dict[str, str]:
+    """The text of every file a scan reads (missing files left out)."""
+    read = disk_reader(layout.root)
+    texts = {}
+    for path in source_files(layout):
+        text = read(path)
+        if text is not None:
+            texts[path] = text
+    return texts
+
+
+def content_key(layout: RepoLayout, texts: dict[str, str]) -> bytes:
+    """The key of everything a report on the repo is computed from: its scaffold.toml and `texts`
+    (as `read_sources` gives them). Equal keys, equal reports."""
+    from scaffold.cache import CheckCache
+
+    config = layout.config_path.read_text(encoding="utf-8")
+    return CheckCache.key([(layout.config_path.name, config), *sorted(texts.items())])
+
+
 def source_files(layout: RepoLayout) -> list[str]:
     """Every file `scan` reads, in the order it reads them (those missing on disk included)."""
     return [

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import scaffold.cli
+from scaffold import cli_replay
 from scaffold.cli import app
 from scaffold.init import init_repo
 
@@ -62,6 +64,31 @@ class Cli:
 @pytest.fixture
 def cli(runner: CliRunner) -> Cli:
     return Cli(runner)
+
+
+class Script:
+    """Run the console script in this process: (exit code, stdout, whether the CLI ran)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        self.monkeypatch = monkeypatch
+        self.capsys = capsys
+
+    def __call__(self, *argv: str) -> tuple[int, str, bool]:
+        ran = []
+        real = scaffold.cli.main
+
+        def counted() -> None:
+            ran.append(True)
+            real()
+
+        with self.monkeypatch.context() as patch:
+            patch.setattr(scaffold.cli, "main", counted)
+            patch.setattr(sys, "argv", ["scaffold", *argv])
+            with pytest.raises(SystemExit) as exited:
+                cli_replay.main()
+        captured = self.capsys.readouterr()
+        assert "Traceback" not in captured.err
+        return exited.value.code or 0, captured.out, bool(ran)
 
 
 def tree_digest(root: Path) -> dict[str, str]:
