@@ -95,7 +95,7 @@ def plan_add(
             hint="use --fill to add only what is missing, or `scaffold endpoint remove` first",
         )
     workspace = workspace or Workspace(layout.root)
-    merged = merge(read_fragments(layout, workspace.read_or_none))
+    merged = merge(read_fragments(layout, workspace.read_or_none), only="components")
     ctx = PlanContext(layout, workspace, Renderer(layout.root), inventory, components_of(merged), endpoint)
     todo = [name for name in ARTIFACTS if name in selected and name not in present]
     if "docs" in todo:

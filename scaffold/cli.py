@@ -1,4 +1,4 @@
-"""The command line: parse, call one core function, print. The only module that prints or exits."""
+"""The command line: parse, call one core function, print. Only the cli modules print or exit."""
 
 from __future__ import annotations
 
@@ -233,6 +233,7 @@ def endpoint_add(
     from scaffold.inventory import scan
     from scaffold.output import changes_json, endpoint_json, print_diff, print_summary
     from scaffold.prompts import ask_missing, describe
+    from scaffold.report import paused_gc
 
     _check_format(format, ("text", "json"))
     with user_errors():
@@ -244,14 +245,17 @@ def endpoint_add(
         # Ask only on a terminal, and only for what was not given; never in JSON mode.
         interactive = format == "text" and sys.stdin.isatty() and not yes
         # The facts `check` cached for unchanged files; add reads the cache, never writes it.
-        inventory = scan(layout, memo=CheckCache(layout.root).memo)
+        # Planning allocates much and frees it all, without cycles: see `paused_gc`.
+        with paused_gc():
+            inventory = scan(layout, memo=CheckCache(layout.root).memo)
         if interactive:
             given = {key for key, value in (("summary", summary), ("auth", auth), ("permission", permission), ("tag", tag)) if value is not None}
             options = ask_missing(out, method, path, options, given, layout, inventory)
         endpoint = parse_endpoint(method, path, options, layout)
         selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
-        plan = plan_add(layout, endpoint, only=selected, fill=fill, inventory=inventory)
-        plan = replace(plan, changes=format_changes(layout, plan.changes))
+        with paused_gc():
+            plan = plan_add(layout, endpoint, only=selected, fill=fill, inventory=inventory)
+            plan = replace(plan, changes=format_changes(layout, plan.changes))
         applied = False
         if plan.changes and not dry_run:
             if interactive:

@@ -362,7 +362,8 @@ class _Scanner:
                     self.inventory.app_functions[(path, function.name)] = function
 
 
-def _parse(text: str, path: str) -> ast.Module:
+def parse_python(text: str, path: str) -> ast.Module:
+    """The `ast` of a repo module; a syntax error is the user's to fix, located."""
     try:
         return ast.parse(text, filename=path)
     except SyntaxError as err:
@@ -395,7 +396,7 @@ def _attr_chain(node: ast.AST) -> list[str]:
 
 def routes_facts(text: str, path: str) -> tuple[dict[str, str], tuple[str, ...]]:
     """The sub-routers of the routes module (name → full prefix) and its init_* calls."""
-    tree = _parse(text, path)
+    tree = parse_python(text, path)
     routers: dict[str, str] = {}
     for node in ast.walk(tree):
         # self.user = self.users.prefix("/{user_id}")  or  root.prefix("/api/v4")
@@ -457,7 +458,7 @@ class RawRoute:
 
 def handlers_facts(text: str, path: str) -> tuple[tuple[RawRoute, ...], tuple[Handler, ...]]:
     """The route lines of `init_*` and every handler (a function taking `c`) of a module."""
-    module = _parse(text, path)
+    module = parse_python(text, path)
     aliases = _import_aliases(module)
     routes: list[RawRoute] = []
     handlers: list[Handler] = []
@@ -726,7 +727,7 @@ def driver_facts(
     text: str, path: str, class_name: str
 ) -> tuple[list[DriverMethod], list[RouteHelper], dict[str, Location]]:
     """The driver class's methods (verb and symbolic URL), route helpers and sections."""
-    tree = _parse(text, path)
+    tree = parse_python(text, path)
     cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
     if cls is None:
         raise RepoLayoutError(
@@ -853,7 +854,7 @@ def _url_of(
 
 
 def tests_facts(text: str, path: str) -> list[TestCase]:
-    tree = _parse(text, path)
+    tree = parse_python(text, path)
     return [
         _test_case(node, path)
         for node in tree.body
@@ -959,7 +960,7 @@ def _driver_call(call: ast.Call) -> str | None:
 
 
 def app_facts(text: str, path: str) -> list[AppFunction]:
-    tree = _parse(text, path)
+    tree = parse_python(text, path)
     return [
         AppFunction(path, node.name, Location(path, node.lineno), is_stub(node))
         for node in tree.body
@@ -973,7 +974,7 @@ def context_facts(text: str, path: str) -> frozenset[str]:
     Generated handlers call `c.require_<param>()` bare; a helper such as
     `require_id(name)` or `require_fields(body, ...)` must not be mistaken for one.
     """
-    tree = _parse(text, path)
+    tree = parse_python(text, path)
     return frozenset(
         node.name
         for node in ast.walk(tree)

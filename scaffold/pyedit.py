@@ -42,13 +42,6 @@ def parse_snippet(code: str) -> list[cst.BaseStatement]:
         ) from None
 
 
-def with_blank_lines(statement: cst.BaseStatement, count: int, comments: Sequence[str] = ()) -> cst.BaseStatement:
-    """`statement` preceded by `count` blank lines, then the given comment lines."""
-    lines = [cst.EmptyLine(indent=False) for _ in range(count)]
-    lines += [cst.EmptyLine(indent=True, comment=cst.Comment(text)) for text in comments]
-    return statement.with_changes(leading_lines=lines)
-
-
 def statements_of(node: cst.FunctionDef | cst.ClassDef) -> list[cst.BaseStatement]:
     """The statements of a function's or class's indented body."""
     if not isinstance(node.body, cst.IndentedBlock):
@@ -71,13 +64,6 @@ def top_level_class(module: cst.Module, name: str) -> int | None:
         if isinstance(statement, cst.ClassDef) and statement.name.value == name:
             return index
     return None
-
-
-def insert_top_level(module: cst.Module, index: int, statements: Sequence[cst.BaseStatement]) -> cst.Module:
-    """Insert statements before `module.body[index]` (at the end when index == len)."""
-    body: list[cst.BaseStatement] = list(module.body)
-    body[index:index] = statements
-    return module.with_changes(body=body)
 
 
 def insert_in_function(

@@ -94,7 +94,7 @@ def plan_remove(layout: RepoLayout, method: str, path: str, *, force: bool = Fal
         )
         endpoint = parse_endpoint(http_method, clean, EndpointOptions(name=name, auth=auth), layout)
     workspace = Workspace(layout.root)
-    components = components_of(merge(read_fragments(layout, workspace.read_or_none)))
+    components = components_of(merge(read_fragments(layout, workspace.read_or_none), only="components"))
     ctx = PlanContext(layout, workspace, Renderer(layout.root), inventory, components, endpoint)
     plan = RemovePlan(endpoint, ChangeSet())
     remover = _Remover(ctx, plan, force)

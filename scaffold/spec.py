@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from referencing.exceptions import Unresolvable
 
 from scaffold.config import RepoLayout
 from scaffold.errors import RepoLayoutError, ValidationError
@@ -92,8 +90,12 @@ def read_fragments(layout: RepoLayout, read: Callable[[str], str | None]) -> lis
     return fragments
 
 
-def merge(fragments: list[tuple[str, str]]) -> MergedSpec:
-    """Concatenate and parse fragments; report the fragment and line of any problem."""
+def merge(fragments: list[tuple[str, str]], *, only: str | None = None) -> MergedSpec:
+    """Concatenate and parse fragments; report the fragment and line of any problem.
+
+    With `only`, `data` holds that top-level key alone: building Python values for the whole
+    document costs twice what reading it does, and planning an add needs only `components`.
+    """
     placed, line = [], 0
     for path, text in fragments:
         placed.append(Fragment(path, text, line))
@@ -121,6 +123,8 @@ def merge(fragments: list[tuple[str, str]]) -> MergedSpec:
         )
     merged = MergedSpec(text, tuple(placed), root, {})
     _check_structure(merged)
+    if only is not None:
+        root = yaml.MappingNode(root.tag, [(k, v) for k, v in root.value if k.value == only])
     try:
         data = yaml.constructor.SafeConstructor().construct_document(root)
     except (yaml.MarkedYAMLError, ValueError, TypeError) as err:
@@ -135,7 +139,7 @@ def merge(fragments: list[tuple[str, str]]) -> MergedSpec:
             path=where[0],
             line=where[1],
         ) from None
-    return MergedSpec(text, tuple(placed), root, data)
+    return MergedSpec(text, tuple(placed), merged.root, data)
 
 
 def validate(merged: MergedSpec, *, only: set[str] | None = None) -> None:
@@ -145,6 +149,10 @@ def validate(merged: MergedSpec, *, only: set[str] | None = None) -> None:
     they were not changed, and full validation costs about a second per 500 operations.
     Duplicate paths and operationIds are still checked across the whole document.
     """
+    # Imported here: a third of a second, and only validation needs it (not a dry run's merge).
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from referencing.exceptions import Unresolvable
+
     _check_duplicate_operation_ids(merged)
     version = str(merged.data.get("openapi", ""))
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import re
-
-import libcst as cst
 
 from scaffold.artifacts.context import PlanContext
 from scaffold.endpoint import Endpoint, HttpMethod
 from scaffold.errors import RepoLayoutError
 from scaffold.inventory import RouteHelper, shape
 from scaffold.naming import singular
-from scaffold.pyedit import (
-    parse_module,
-    parse_snippet,
-    statements_of,
-    top_level_class,
-    with_blank_lines,
-)
 from scaffold.render import py_str
+from scaffold.splice import Source, indented, last_line
 
 _SECTION = re.compile(r"^#\s*(.+?)\s+Section\s*$")
 
@@ -80,27 +73,19 @@ def new_helpers(ctx: PlanContext, existing: frozenset[str] | None = None) -> lis
 def plan_driver(ctx: PlanContext) -> None:
     endpoint, layout = ctx.endpoint, ctx.layout
     path = layout.driver
-    module = parse_module(ctx.workspace.read(path), path)
-    index = top_level_class(module, layout.driver_class)
-    if index is None:
-        raise RepoLayoutError(
-            f"no class {layout.driver_class} in {path}",
-            hint="fix [server] driver_class in scaffold.toml",
-            path=path,
-        )
-    cls = module.body[index]
-    assert isinstance(cls, cst.ClassDef)
-    body = statements_of(cls)
+    source = _driver_source(ctx)
     helpers = list(ctx.inventory.route_helpers)
     added = new_helpers(ctx)
     if added:
+        body = source.top_level(ast.ClassDef, layout.driver_class).body  # type: ignore[union-attr]
         last_helper = max(
-            (i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value.endswith("_route")),
-            default=None,
+            (i for i, s in enumerate(body) if isinstance(s, ast.FunctionDef) and s.name.endswith("_route")),
+            default=len(body) - 1,
         )
-        position = last_helper + 1 if last_helper is not None else len(body)
-        for offset, (name, params, expression, helper_path) in enumerate(added):
-            code = ctx.renderer.render_code(
+        indent = source.indent_of(body[last_helper])
+        code = ""
+        for name, params, expression, helper_path in added:
+            rendered = ctx.renderer.render_code(
                 "route_helper.py.jinja",
                 line_length=ctx.layout.line_length,
                 depth=1,
@@ -108,16 +93,25 @@ def plan_driver(ctx: PlanContext) -> None:
                 params=params,
                 expression=expression,
             )
-            statement = parse_snippet(code)[0]
-            body.insert(position + offset, with_blank_lines(statement, 1))
+            code += "\n" + indented(rendered.strip("\n") + "\n", indent)
             helpers.append(RouteHelper(name, tuple(params), helper_path, None))
-    method = parse_snippet(render_method(ctx, best_helper(helpers, endpoint.path)))[0]
-    position, statement = _place_in_section(body, endpoint.section, method)
-    body.insert(position, statement)
-    cls = cls.with_changes(body=cls.body.with_changes(body=body))
-    module_body = list(module.body)
-    module_body[index] = cls
-    ctx.workspace.write(path, module.with_changes(body=module_body).code)
+        ctx.workspace.write(path, source.insert_after(last_line(body[last_helper]), code))
+        source = _driver_source(ctx)
+    method = render_method(ctx, best_helper(helpers, endpoint.path)).strip("\n") + "\n"
+    ctx.workspace.write(path, _place_in_section(source, layout.driver_class, endpoint.section, method))
+
+
+def _driver_source(ctx: PlanContext) -> Source:
+    path = ctx.layout.driver
+    source = Source.parse(ctx.workspace.read(path), path)
+    cls = source.top_level(ast.ClassDef, ctx.layout.driver_class)
+    if cls is None:
+        raise RepoLayoutError(
+            f"no class {ctx.layout.driver_class} in {path}",
+            hint="fix [server] driver_class in scaffold.toml",
+            path=path,
+        )
+    return source
 
 
 def render_method(ctx: PlanContext, helper: RouteHelper | None) -> str:
@@ -155,28 +149,25 @@ def render_method(ctx: PlanContext, helper: RouteHelper | None) -> str:
     )
 
 
-def _section_of(statement: cst.BaseStatement) -> str | None:
-    for line in getattr(statement, "leading_lines", ()):
-        if line.comment is not None:
-            match = _SECTION.match(line.comment.value)
-            if match:
-                return match.group(1)
+def _section_of(comments: list[str]) -> str | None:
+    for comment in comments:
+        match = _SECTION.match(comment)
+        if match:
+            return match.group(1)
     return None
 
 
-def _place_in_section(
-    body: list[cst.BaseStatement], section: str, method: cst.BaseStatement
-) -> tuple[int, cst.BaseStatement]:
-    """After the last member of `# <section> Section`; a new section goes at the class's end."""
-    start = next((i for i, s in enumerate(body) if _section_of(s) == section), None)
+def _place_in_section(source: Source, class_name: str, section: str, method: str) -> str:
+    """The module with `method` after the last member of `# <section> Section` of the class;
+    a new section goes at the class's end."""
+    cls = source.top_level(ast.ClassDef, class_name)
+    assert isinstance(cls, ast.ClassDef)
+    body = cls.body
+    sections = [_section_of(source.comments_before(body, i, cls.lineno)) for i in range(len(body))]
+    indent = source.indent_of(body[0])
+    start = next((i for i, name in enumerate(sections) if name == section), None)
     if start is None:
-        return len(body), method.with_changes(
-            leading_lines=[
-                cst.EmptyLine(indent=False),
-                cst.EmptyLine(indent=True, comment=cst.Comment(f"# {section} Section")),
-                cst.EmptyLine(indent=False),
-            ]
-        )
-    end = next((i for i in range(start + 1, len(body)) if _section_of(body[i]) is not None), len(body))
-    return end, with_blank_lines(method, 1)
-
+        code = f"\n{indent}# {section} Section\n\n" + indented(method, indent)
+        return source.insert_after(last_line(body[-1]), code)
+    end = next((i for i in range(start + 1, len(body)) if sections[i] is not None), len(body))
+    return source.insert_after(last_line(body[end - 1]), "\n" + indented(method, indent))

@@ -18,14 +18,12 @@ from scaffold.pyedit import (
     add_imports,
     code_of,
     insert_in_function,
-    insert_top_level,
     parse_module,
     parse_snippet,
     statements_of,
-    top_level_function,
-    with_blank_lines,
 )
 from scaffold.render import py_str
+from scaffold.splice import Source, indented, last_line
 
 WRAPPERS = {
     Auth.SESSION: "api_session_required",
@@ -79,24 +77,26 @@ def plan_route(ctx: PlanContext) -> str | None:
     if text is None:
         _create_handlers_module(ctx, path, line)
         return None
-    module = parse_module(text, path)
-    index = top_level_function(module, f"init_{endpoint.resource}")
-    if index is None:
+    source = Source.parse(text, path)
+    function = source.top_level(ast.FunctionDef, f"init_{endpoint.resource}")
+    if not isinstance(function, ast.FunctionDef):
         raise RepoLayoutError(
             f"no init_{endpoint.resource}() in {path}",
             hint=f"add `def init_{endpoint.resource}(api: API) -> None:` or fix [tags.{endpoint.tag}] resource",
             path=path,
         )
-    function = module.body[index]
-    assert isinstance(function, cst.FunctionDef)
-    statements = statements_of(function)
-    same_router = [s for s in statements if code_of(s).strip().startswith(f"api.routes.{router}.")]
-    routes = [s for s in statements if ".handle(" in code_of(s)]
-    anchor = (same_router or routes)[-1] if (same_router or routes) else None
-    statement = parse_snippet(line)[0]
-    module = insert_in_function(module, index, statement, lambda s: s is anchor)
-    ctx.workspace.write(path, module.code)
-    match = _HANDLER_OF_ROUTE.search(code_of(anchor)) if anchor is not None else None
+    statements = function.body
+    codes = [source.segment(s).strip() for s in statements]
+    same_router = [i for i, code in enumerate(codes) if code.startswith(f"api.routes.{router}.")]
+    routes = [i for i, code in enumerate(codes) if ".handle(" in code]
+    anchor = (same_router or routes or [len(statements) - 1])[-1]
+    indent = source.indent_of(statements[anchor])
+    ctx.workspace.write(
+        path, source.insert_after(last_line(statements[anchor]), indented(line + "\n", indent))
+    )
+    if not (same_router or routes):
+        return None
+    match = _HANDLER_OF_ROUTE.search(codes[anchor])
     return match.group(1) if match else None
 
 
@@ -228,17 +228,22 @@ def render_handler(ctx: PlanContext, alias: str) -> str:
 def plan_handler(ctx: PlanContext, after: str | None) -> None:
     endpoint, layout = ctx.endpoint, ctx.layout
     path = layout.handlers_module(endpoint.resource)
-    module = parse_module(ctx.workspace.read(path), path)
-    package, app_name, alias = app_module_alias(ctx, module.code)
+    text = ctx.workspace.read(path)
+    package, app_name, alias = app_module_alias(ctx, text)
+    imports = []
     if alias is None:
         alias = f"{endpoint.resource}_app"
-        module = add_import(module, package, app_name, alias, local=layout.local_packages, line_length=layout.line_length)
-    code = render_handler(ctx, alias)
-    statements = [with_blank_lines(s, 2) for s in parse_snippet(code)]
-    index = top_level_function(module, after) if after else None
-    position = index + 1 if index is not None else len(module.body)
-    module = insert_top_level(module, position, statements)
-    ctx.workspace.write(path, module.code)
+        imports.append((package, app_name, alias))
+    code = render_handler(ctx, alias).strip("\n") + "\n"
+    source = Source.parse(text, path)
+    anchor = source.top_level(ast.FunctionDef, after) if after else None
+    if anchor is None and source.tree.body:
+        anchor = source.tree.body[-1]
+    position = last_line(anchor) if anchor is not None else len(source.lines)
+    text = source.insert_after(position, "\n\n" + code)
+    if imports:
+        text = add_imports(text, path, imports, local=layout.local_packages, line_length=layout.line_length)
+    ctx.workspace.write(path, text)
 
 
 def render_app_function(ctx: PlanContext) -> str:

@@ -1,0 +1,134 @@
+"""Python edits as text, at positions found with `ast`: for the big modules of a repo.
+
+libcst takes about a second to parse a 9,000-line driver and half a second to print it back;
+`ast` finds the same positions in a few hundredths of a second. New code is rendered and
+formatted on its own, as ever, then inserted between existing lines: every other byte of the
+module stays as it was, because it is never parsed into nodes and printed again.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+
+from scaffold.inventory import parse_python
+
+#: One line and its end, as Python counts lines (\r\n, \r or \n); the last may have no end.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` with their ends; line N (1-based, as `ast` counts) is [N - 1]."""
+    return _LINE.findall(text)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A module's text, its lines and its `ast` tree."""
+
+    text: str
+    path: str
+    lines: list[str]
+    tree: ast.Module
+
+    @classmethod
+    def parse(cls, text: str, path: str) -> Source:
+        return cls(text, path, split_lines(text), parse_python(text, path))
+
+    @property
+    def newline(self) -> str:
+        """The module's line end (its first one), for the lines inserted."""
+        for line in self.lines:
+            stripped = line.rstrip("\r\n")
+            if stripped != line:
+                return line[len(stripped) :]
+        return "\n"
+
+    def top_level(self, kind: type[ast.stmt], name: str) -> ast.stmt | None:
+        """The top-level function or class called `name`."""
+        return next(
+            (n for n in self.tree.body if isinstance(n, kind) and getattr(n, "name", None) == name),
+            None,
+        )
+
+    def segment(self, node: ast.stmt) -> str:
+        """The lines of a statement, from its first (decorators included) to its last."""
+        return "".join(self.lines[first_line(node) - 1 : last_line(node)])
+
+    def indent_of(self, node: ast.stmt) -> str:
+        """The whitespace before a statement's first line."""
+        line = self.lines[first_line(node) - 1]
+        return line[: len(line) - len(line.lstrip(" \t\f"))]
+
+    def comments_before(self, body: list[ast.stmt], index: int, header: int) -> list[str]:
+        """The comment lines between `body[index]` and the statement before it (or `header`,
+        the last line before the block's first statement)."""
+        start = last_line(body[index - 1]) if index > 0 else header
+        lines = self.lines[start : first_line(body[index]) - 1]
+        return [line.strip() for line in lines if line.lstrip().startswith("#")]
+
+    def insert_after(self, line: int, code: str) -> str:
+        """The text with `code` (whole lines, each ended) inserted after line `line`."""
+        lines = list(self.lines)
+        newline = self.newline
+        code = code.replace("\n", newline) if newline != "\n" else code
+        if line == len(lines) and lines and lines[-1].rstrip("\r\n") == lines[-1]:
+            # The module ends without a line end: the old last line gets one, the new one not.
+            lines[-1] += newline
+            code = code.removesuffix(newline)
+        lines[line:line] = [code]
+        return "".join(lines)
+
+
+def first_line(node: ast.stmt) -> int:
+    """A statement's first line: its first decorator's, if it has any."""
+    decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
+def last_line(node: ast.stmt) -> int:
+    """A statement's last line: its body's last, for a compound statement."""
+    return node.end_lineno or node.lineno
+
+
+def indented(code: str, prefix: str) -> str:
+    """Rendered code (black's four spaces a level) indented by `prefix`, a block's indent.
+
+    Lines inside a string that spans lines are left alone: indenting them would change the
+    string. A block indented with tabs or two spaces gets the same unit inside the new code.
+    """
+    literal = _string_continuations(code)
+    unit = _unit(prefix)
+    out = []
+    for number, line in enumerate(code.splitlines(keepends=True), start=1):
+        if number in literal or not line.strip():
+            out.append(line)
+            continue
+        body = line.lstrip(" ")
+        levels, extra = divmod(len(line) - len(body), 4)
+        out.append(prefix + unit * levels + " " * extra + body)
+    return "".join(out)
+
+
+def _unit(prefix: str) -> str:
+    """One level of indentation in a block indented by `prefix`."""
+    if not prefix:
+        return "    "
+    if prefix.startswith("\t"):
+        return "\t"
+    return prefix if len(prefix) < 4 or len(prefix) % 4 else "    "
+
+
+def _string_continuations(code: str) -> set[int]:
+    """The lines (1-based) that continue a token begun on an earlier line: a string's inside."""
+    rows: set[int] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.start[0] < token.end[0] and token.type not in (tokenize.NL, tokenize.NEWLINE):
+                rows.update(range(token.start[0] + 1, token.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        pass  # code that does not tokenize is refused by the syntax check of the plan
+    return rows

@@ -1,0 +1,97 @@
+"""Text edits at `ast` positions: line ends, indentation and strings of the module are kept."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from pathlib import Path
+
+import pytest
+
+from scaffold.splice import Source, indented, split_lines
+from tests.conftest import Cli
+
+HANDLERS = "server/api4/user.py"
+DRIVER = "server/model/client4.py"
+ENDPOINT = ("endpoint", "add", "GET", "/users/{user_id}/sessions", "--permission", "edit_other_users")
+
+
+def test_lines_end_where_python_ends_them() -> None:
+    text = "a = 1\r\nb = '\x0c\u2028'\rc = 3\nd = 4"
+    assert split_lines(text) == ["a = 1\r\n", "b = '\x0c\u2028'\r", "c = 3\n", "d = 4"]
+    assert "".join(split_lines(text)) == text
+    tree = ast.parse(text)
+    assert [node.lineno for node in tree.body] == [1, 2, 3, 4]
+
+
+def test_insertion_keeps_the_module_line_end_and_a_missing_last_one() -> None:
+    source = Source.parse("def f():\r\n    pass\r\n\r\n\r\ndef g():\r\n    pass", "m.py")
+    text = source.insert_after(6, "\n\ndef h():\n    pass\n")
+    assert text == "def f():\r\n    pass\r\n\r\n\r\ndef g():\r\n    pass\r\n\r\n\r\ndef h():\r\n    pass"
+    ast.parse(text)
+
+
+def test_indented_leaves_the_inside_of_strings_alone() -> None:
+    code = 'def f(self):\n    """Doc.\n\n    more\n    """\n    return (\n        1\n    )\n'
+    assert indented(code, "    ") == (
+        '    def f(self):\n        """Doc.\n\n    more\n    """\n        return (\n            1\n        )\n'
+    )
+    assert indented(code, "\t").splitlines()[5] == "\t\treturn ("
+
+
+def _only_added(before: str, after: str) -> list[str]:
+    """The lines `after` adds to `before`; fails if any line of `before` changed or went."""
+    added = []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        assert not line.startswith("- "), f"changed: {line!r}"
+        if line.startswith("+ "):
+            added.append(line[2:])
+    return added
+
+
+def _crlf(path: Path) -> str:
+    text = path.read_bytes().decode().replace("\r\n", "\n").replace("\n", "\r\n")
+    path.write_bytes(text.encode())
+    return text
+
+
+def test_an_add_into_crlf_modules_writes_crlf_lines_and_changes_nothing_else(cli: Cli, repo: Path) -> None:
+    before = {name: _crlf(repo / name) for name in (HANDLERS, DRIVER)}
+    result = cli(*ENDPOINT, "--repo", str(repo), "--yes")
+    assert result.exit_code == 0, result.output
+    for name, old in before.items():
+        new = (repo / name).read_bytes().decode()
+        assert _only_added(old, new), name
+        assert "\n" not in new.replace("\r\n", ""), f"{name}: a line that does not end in CRLF"
+        compile(new, name, "exec")
+
+
+def test_an_add_into_a_tab_indented_driver_indents_with_tabs(cli: Cli, repo: Path) -> None:
+    driver = repo / DRIVER
+    tabbed = "".join(
+        "\t" * ((len(line) - len(line.lstrip(" "))) // 4) + line.lstrip(" ") for line in driver.read_text().splitlines(True)
+    )
+    compile(tabbed, DRIVER, "exec")
+    driver.write_text(tabbed)
+    result = cli(*ENDPOINT, "--repo", str(repo), "--yes", "--only", "driver")
+    assert result.exit_code == 0, result.output
+    added = _only_added(tabbed, driver.read_text())
+    assert "\tdef get_user_sessions(self, user_id: str) -> tuple[Any, Response]:" in added
+    assert all(not line.startswith(" ") for line in added)
+
+
+@pytest.mark.parametrize("ending", ["", "\n\n# the end\n"])
+def test_a_handler_after_the_last_function_of_the_module(cli: Cli, repo: Path, ending: str) -> None:
+    handlers = repo / HANDLERS
+    text = handlers.read_text().rstrip("\n") + ending
+    handlers.write_text(text)
+    # Served by the last route of the module: its handler is the module's last function.
+    endpoint = ("endpoint", "add", "GET", "/users/username/{username}/sessions", "--auth", "public")
+    result = cli(*endpoint, "--repo", str(repo), "--yes", "--only", "route,handler")
+    assert result.exit_code == 0, result.output
+    new = handlers.read_text()
+    compile(new, HANDLERS, "exec")
+    added = "\n".join(_only_added(text, new))
+    assert new.endswith(ending) and not new.endswith("\n\n\n")
+    last = ast.parse(new).body[-1]
+    assert isinstance(last, ast.FunctionDef) and f"def {last.name}(" in added
