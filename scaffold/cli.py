@@ -93,16 +93,24 @@ def user_errors() -> Iterator[None]:
 def _layout(repo: Path | None) -> RepoLayout:
     layout = load_layout(repo if repo is not None else find_repo(Path.cwd()))
     _current_root.set(layout.root)
+    if layout.recovered:
+        err.print(
+            "[yellow]rolled back:[/yellow] a scaffold command was killed while writing; restored "
+            + escape(", ".join(layout.recovered)),
+            highlight=False,
+        )
     return layout
 
 
 def apply_checked(layout: RepoLayout, changes: ChangeSet) -> None:
     """Apply a planned edit of the server: it must parse, its spec validate, and it must import."""
+    from scaffold.report import paused_gc
     from scaffold.validate import check_syntax, import_check, spec_check
 
-    apply_changes(
-        layout.root, changes, validators=[check_syntax, spec_check(layout)], post_checks=[import_check(layout)]
-    )
+    with paused_gc():  # the merged spec is many small objects and no cycles
+        apply_changes(
+            layout.root, changes, validators=[check_syntax, spec_check(layout)], post_checks=[import_check(layout)]
+        )
 
 
 def _check_format(value: str, allowed: tuple[str, ...]) -> str:

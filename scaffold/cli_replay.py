@@ -151,13 +151,13 @@ def prepare(invocation: Invocation) -> tuple[Path, bytes] | None:
 def replay(root: Path, key: bytes) -> int | None:
     """Print the output recorded under `key` and return its exit code; None on a miss."""
     try:
+        from scaffold.apply import JOURNAL_NAME
         from scaffold.config import load_layout
         from scaffold.sources import content_key, read_sources
 
         recorded = _store(root).data.get(key)
-        if not isinstance(recorded, Record):
-            return None
-        # As the command itself would: a killed command's journal is undone, links refused.
+        if not isinstance(recorded, Record) or (root / JOURNAL_NAME).exists():
+            return None  # a killed command's change is rolled back by the command, which says so
         layout = load_layout(root)
         if content_key(layout, read_sources(layout)) != recorded.content:
             return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,8 @@ class RepoLayout:
     line_length: int = 100
     #: a command that formats Python from stdin to stdout (`{path}` is the file's path)
     formatter: str | None = None
+    #: files restored while loading: a command killed while writing had left them half-written
+    recovered: tuple[str, ...] = ()
 
     @property
     def local_packages(self) -> frozenset[str]:
@@ -133,10 +135,10 @@ def load_layout(root: Path) -> RepoLayout:
         )
     # A command killed while writing leaves a journal: undo its half-written change before
     # anything reads the repo (the transaction itself would only do so once it writes).
-    recover(root)
+    restored = recover(root)
     layout = parse_layout(root, path.read_text(encoding="utf-8"))
     _check_links(layout)
-    return layout
+    return replace(layout, recovered=tuple(restored)) if restored else layout
 
 
 def _check_links(layout: RepoLayout) -> None:

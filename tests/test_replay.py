@@ -159,3 +159,13 @@ def test_the_console_script_replays_without_importing_typer(repo: Path) -> None:
     assert again.stdout == first.stdout and "0 errors" in again.stdout
     typer_imported = re.compile(r"\|\s+typer$", re.MULTILINE)
     assert typer_imported.search(first.stderr) and not typer_imported.search(again.stderr)
+
+
+def test_a_journal_left_by_a_killed_command_is_never_replayed_over(script: Script, repo: Path) -> None:
+    from scaffold.apply import JOURNAL_NAME
+
+    argv = ("check", "--repo", str(repo))
+    script(*argv)
+    (repo / JOURNAL_NAME).write_text("{}")
+    code, out, ran = script(*argv)
+    assert ran and code == 2 and out == ""

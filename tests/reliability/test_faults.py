@@ -516,6 +516,10 @@ def test_killed_while_holding_the_lock_then_the_next_add_succeeds(
     # Any command that loads the repo finishes the roll back; a dry run writes nothing else.
     dry = add(repo, "new-tag", "--dry-run")
     assert dry.exit_code == 0, dry.stderr
+    # …and says so when it restored something.
+    assert ("rolled back: a scaffold command was killed while writing" in dry.stderr) == (
+        point in ("replacing", "post-check")
+    ), dry.stderr
     left = snapshot(repo)
     left.pop(apply.LOCK_NAME, None)  # a stale lock file of the dead process is no obstacle
     assert left == before
