@@ -21,7 +21,7 @@ from scaffold import __version__
 from scaffold.apply import apply_changes
 from scaffold.changes import ChangeSet
 from scaffold.config import RepoLayout, find_repo, load_layout
-from scaffold.errors import EXIT_INTERRUPTED, ScaffoldError
+from scaffold.errors import EXIT_BUG, EXIT_INTERRUPTED, INTERRUPTED, ScaffoldError, internal_error
 
 app = typer.Typer(
     name="scaffold",
@@ -37,8 +37,6 @@ app.add_typer(endpoint_app, name="endpoint")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-EXIT_BUG = 70
 
 RepoOption = Annotated[
     Path | None,
@@ -74,19 +72,14 @@ def user_errors() -> Iterator[None]:
         err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        err.print("interrupted: nothing was changed")
+        err.print(INTERRUPTED)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except (typer.Exit, typer.Abort, BrokenPipeError):
         raise
     except Exception as exc:  # a bug: say so in one line unless debugging
         if os.environ.get("SCAFFOLD_DEBUG") == "1":
             raise
-        detail = " ".join(str(exc).split())  # one line, whatever the exception says
-        err.print(
-            f"internal error: {type(exc).__name__}: {detail} — run again with SCAFFOLD_DEBUG=1 "
-            "for the traceback and report it",
-            markup=False,
-        )
+        err.print(internal_error(exc), markup=False)
         raise typer.Exit(EXIT_BUG) from None
 
 

@@ -18,12 +18,14 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import stat
 import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from scaffold.cache import CACHE_DIR, Store, code_fingerprint
+from scaffold.errors import EXIT_BUG, EXIT_INTERRUPTED, INTERRUPTED, internal_error
 
 #: command → (options that take a value, flags): what a replayed command line may hold
 _REPLAYABLE: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {
@@ -110,7 +112,9 @@ class Invocation:
             origin = Path(found.origin) if found is not None and found.origin else None
             add(name, origin, _stamp(origin))
         if self.baseline is not None:
-            # Read now, before the command does: the record is of this content.
+            # Only a plain file can be read twice (here, and by the command): a pipe cannot.
+            if not stat.S_ISREG(self.baseline.stat().st_mode):
+                raise OSError(f"{self.baseline} is not a plain file")
             add(self.baseline.read_bytes())
         return hasher.digest()
 
@@ -136,8 +140,8 @@ def _store(root: Path) -> Store:
     return Store(root / CACHE_DIR / "replay.pickle", code_fingerprint(), enabled=True)
 
 
-#: Where the running command records what it prints, and under which key (set by `main`).
-_recording: ContextVar[tuple[Path, bytes] | None] = ContextVar("recording", default=None)
+#: The invocation of the running command, its repo and its key (set by `main`).
+_recording: ContextVar[tuple[Invocation, Path, bytes] | None] = ContextVar("recording", default=None)
 
 
 def prepare(invocation: Invocation) -> tuple[Path, bytes] | None:
@@ -173,9 +177,11 @@ def record(root: Path, content: bytes, stdout: str, exit_code: int) -> None:
     current = _recording.get()
     if current is None:
         return
+    invocation, _, key = current
+    if prepare(invocation) != (root, key):
+        return  # the baseline, say, changed while the command ran: this output is of neither
     store = _store(root)
     entries = store.data
-    _, key = current
     entries.pop(key, None)  # re-inserted last: the oldest entries are dropped first
     entries[key] = Record(content, stdout, exit_code)
     for stale in list(entries)[:-_KEPT]:
@@ -187,16 +193,24 @@ def record(root: Path, content: bytes, stdout: str, exit_code: int) -> None:
 def main() -> None:
     """The console script: replay when nothing changed, else run the command line."""
     invocation = Invocation.parse(sys.argv[1:])
-    recording = prepare(invocation) if invocation is not None else None
-    if recording is not None:
+    recording = None
+    if invocation is not None:
         try:
-            code = replay(*recording)
+            prepared = prepare(invocation)
+            code = replay(*prepared) if prepared is not None else None
+        except KeyboardInterrupt:
+            print(INTERRUPTED, file=sys.stderr)
+            sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # `scaffold check | head`: the reader left; say nothing more, as the CLI does.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:  # stdout itself failed (a full disk): as the CLI reports it
+            print(internal_error(exc), file=sys.stderr)
+            sys.exit(EXIT_BUG)
         if code is not None:
             sys.exit(code)
+        recording = (invocation, *prepared) if prepared is not None else None
     from scaffold.cli import main as run
 
     token = _recording.set(recording)

@@ -20,6 +20,20 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+#: a bug in scaffold (EX_SOFTWARE)
+EXIT_BUG = 70
+
+#: What Ctrl-C is answered with: every command either finished or restored the repo.
+INTERRUPTED = "interrupted: nothing was changed"
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one line an unexpected exception is reported in (its text may hold newlines)."""
+    detail = " ".join(str(exc).split())
+    return (
+        f"internal error: {type(exc).__name__}: {detail} — run again with SCAFFOLD_DEBUG=1 "
+        "for the traceback and report it"
+    )
 
 
 class ScaffoldError(Exception):

@@ -14,6 +14,7 @@ import re
 import tokenize
 from dataclasses import dataclass
 
+from scaffold.errors import RepoLayoutError
 from scaffold.inventory import parse_python
 
 #: One line and its end, as Python counts lines (\r\n, \r or \n); the last may have no end.
@@ -47,12 +48,25 @@ class Source:
                 return line[len(stripped) :]
         return "\n"
 
-    def top_level(self, kind: type[ast.stmt], name: str) -> ast.stmt | None:
+    def top_level(self, kind: type | tuple[type, ...], name: str) -> ast.stmt | None:
         """The top-level function or class called `name`."""
         return next(
             (n for n in self.tree.body if isinstance(n, kind) and getattr(n, "name", None) == name),
             None,
         )
+
+    def block(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> list[ast.stmt]:
+        """The statements of a function's or class's body, which must be indented to take more."""
+        first = node.body[0]
+        line = self.lines[first_line(first) - 1]
+        if not (line.lstrip().startswith("@") or not line.encode()[: first.col_offset].strip()):
+            raise RepoLayoutError(
+                f"{node.name} is written on one line",
+                hint="give it an indented body so that statements can be added to it",
+                path=self.path,
+                line=node.lineno,
+            )
+        return node.body
 
     def segment(self, node: ast.stmt) -> str:
         """The lines of a statement, from its first (decorators included) to its last."""
@@ -60,13 +74,35 @@ class Source:
 
     def indent_of(self, node: ast.stmt) -> str:
         """The whitespace before a statement's first line."""
-        line = self.lines[first_line(node) - 1]
-        return line[: len(line) - len(line.lstrip(" \t\f"))]
+        return _indent(self.lines[first_line(node) - 1])
+
+    def unit_of(self, node: ast.stmt) -> str:
+        """One level of indentation, as the body of `node` has it (four spaces if it has none)."""
+        body = getattr(node, "body", None)
+        outer = self.indent_of(node)
+        inner = self.indent_of(body[0]) if body else ""
+        return inner[len(outer) :] if inner.startswith(outer) and inner != outer else "    "
+
+    def end_of(self, node: ast.stmt) -> int:
+        """The last line a statement owns: its own last line and, for a compound statement, the
+        comment lines after it that are indented as its body is (they close that body)."""
+        end = last_line(node)
+        if not hasattr(node, "body"):
+            return end
+        width = len(self.indent_of(node).expandtabs())
+        for number in range(end + 1, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            if not line.strip():
+                continue
+            if not line.lstrip().startswith("#") or len(_indent(line).expandtabs()) <= width:
+                break
+            end = number
+        return end
 
     def comments_before(self, body: list[ast.stmt], index: int, header: int) -> list[str]:
-        """The comment lines between `body[index]` and the statement before it (or `header`,
-        the last line before the block's first statement)."""
-        start = last_line(body[index - 1]) if index > 0 else header
+        """The comment lines that lead `body[index]`: after the statement before it (or after
+        `header`, the line that opens the block) and its trailing comments."""
+        start = self.end_of(body[index - 1]) if index > 0 else header
         lines = self.lines[start : first_line(body[index]) - 1]
         return [line.strip() for line in lines if line.lstrip().startswith("#")]
 
@@ -83,6 +119,10 @@ class Source:
         return "".join(lines)
 
 
+#: what libcst's FunctionDef covers: a definition, async or not
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
 def first_line(node: ast.stmt) -> int:
     """A statement's first line: its first decorator's, if it has any."""
     decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
@@ -94,14 +134,14 @@ def last_line(node: ast.stmt) -> int:
     return node.end_lineno or node.lineno
 
 
-def indented(code: str, prefix: str) -> str:
-    """Rendered code (black's four spaces a level) indented by `prefix`, a block's indent.
+def indented(code: str, prefix: str, unit: str) -> str:
+    """Rendered code (black's four spaces a level) indented by `prefix`, a block's indent, its
+    levels written with `unit` (the module's own: tabs, two spaces, four…).
 
     Lines inside a string that spans lines are left alone: indenting them would change the
-    string. A block indented with tabs or two spaces gets the same unit inside the new code.
+    string.
     """
     literal = _string_continuations(code)
-    unit = _unit(prefix)
     out = []
     for number, line in enumerate(code.splitlines(keepends=True), start=1):
         if number in literal or not line.strip():
@@ -113,13 +153,8 @@ def indented(code: str, prefix: str) -> str:
     return "".join(out)
 
 
-def _unit(prefix: str) -> str:
-    """One level of indentation in a block indented by `prefix`."""
-    if not prefix:
-        return "    "
-    if prefix.startswith("\t"):
-        return "\t"
-    return prefix if len(prefix) < 4 or len(prefix) % 4 else "    "
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t\f"))]
 
 
 def _string_continuations(code: str) -> set[int]:

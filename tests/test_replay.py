@@ -169,3 +169,48 @@ def test_a_journal_left_by_a_killed_command_is_never_replayed_over(script: Scrip
     (repo / JOURNAL_NAME).write_text("{}")
     code, out, ran = script(*argv)
     assert ran and code == 2 and out == ""
+
+
+def test_a_baseline_read_from_a_pipe_is_read_once_by_the_command(
+    script: Script, cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    import threading
+
+    drop_functions(repo / DRIVER, {"get_user_by_username"})
+    saved = tmp_path / "baseline.json"
+    cli("check", "--repo", str(repo), "--write-baseline", str(saved))
+    pipe = tmp_path / "pipe"
+    for _ in range(2):  # never recorded, so never replayed: each run reads the pipe itself
+        os.mkfifo(pipe)
+        writer = threading.Thread(target=lambda: pipe.write_bytes(saved.read_bytes()))
+        writer.start()
+        code, out, ran = script("check", "--repo", str(repo), "--baseline", str(pipe), "--no-matrix")
+        writer.join()
+        pipe.unlink()
+        assert ran and code == 0 and "1 accepted" in out, out
+
+
+def test_a_replay_that_cannot_write_says_so_in_one_line(
+    script: Script, repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+    import io
+
+    from scaffold import cli_replay
+
+    argv = ("check", "--repo", str(repo))
+    script(*argv)
+
+    class Full(io.StringIO):
+        def flush(self) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sys, "argv", ["scaffold", *argv])
+    monkeypatch.setattr(sys, "stdout", Full())
+    with pytest.raises(SystemExit) as exited:
+        cli_replay.main()
+    assert exited.value.code == 70
+    assert capsys.readouterr().err == (
+        "internal error: OSError: [Errno 28] No space left on device — run again with "
+        "SCAFFOLD_DEBUG=1 for the traceback and report it\n"
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.splice import Source, indented, split_lines
-from tests.conftest import Cli
+from tests.conftest import Cli, tree_digest
 
 HANDLERS = "server/api4/user.py"
 DRIVER = "server/model/client4.py"
@@ -33,10 +33,10 @@ def test_insertion_keeps_the_module_line_end_and_a_missing_last_one() -> None:
 
 def test_indented_leaves_the_inside_of_strings_alone() -> None:
     code = 'def f(self):\n    """Doc.\n\n    more\n    """\n    return (\n        1\n    )\n'
-    assert indented(code, "    ") == (
+    assert indented(code, "    ", "    ") == (
         '    def f(self):\n        """Doc.\n\n    more\n    """\n        return (\n            1\n        )\n'
     )
-    assert indented(code, "\t").splitlines()[5] == "\t\treturn ("
+    assert indented(code, "\t", "\t").splitlines()[5] == "\t\treturn ("
 
 
 def _only_added(before: str, after: str) -> list[str]:
@@ -95,3 +95,78 @@ def test_a_handler_after_the_last_function_of_the_module(cli: Cli, repo: Path, e
     assert new.endswith(ending) and not new.endswith("\n\n\n")
     last = ast.parse(new).body[-1]
     assert isinstance(last, ast.FunctionDef) and f"def {last.name}(" in added
+
+
+def _edit(path: Path, old: str, new: str) -> str:
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+    return path.read_text()
+
+
+def test_comments_closing_a_body_stay_in_it(cli: Cli, repo: Path) -> None:
+    closings = {  # the last line of the body before the new code, and a comment closing it
+        HANDLERS: (
+            "    user_app.delete_user(c.app, c.params.user_id)\n\n    # 5. Write the response.\n"
+            + "    return c.status_ok()\n",
+            "    # closes the body\n",
+        ),
+        DRIVER: ("        return self.do_api_get(self.user_by_username_route(username))\n",
+                 "        # closes the body\n"),
+    }
+    before = {path: _edit(repo / path, closing, closing + comment) for path, (closing, comment) in closings.items()}
+    assert cli(*ENDPOINT, "--repo", str(repo), "--yes").exit_code == 0
+    for path, (closing, comment) in closings.items():
+        new = (repo / path).read_text()
+        _only_added(before[path], new)
+        # The comment still closes the body it closed; the new code comes after it.
+        assert new.index(closing + comment) < new.index("def get_user_sessions("), path
+
+
+def test_a_section_comment_inside_a_method_is_not_a_section(cli: Cli, repo: Path) -> None:
+    _edit(
+        repo / DRIVER,
+        '        return self.do_api_put(f"{self.user_route(user_id)}/patch", patch)\n',
+        '        return self.do_api_put(f"{self.user_route(user_id)}/patch", patch)\n        # Status Section\n',
+    )
+    assert cli(*ENDPOINT, "--repo", str(repo), "--yes", "--only", "driver").exit_code == 0
+    text = (repo / DRIVER).read_text()
+    # At the end of the User section, as without the comment.
+    assert text.index("def get_user_by_username(") < text.index("def get_user_sessions(") < text.index(
+        "\n    # Status Section\n"
+    )
+
+
+def test_a_one_line_init_function_is_refused_untouched(cli: Cli, repo: Path) -> None:
+    system = repo / "server/api4/system.py"
+    _edit(system, "-> None:\n    api.routes.system.handle(", "-> None: api.routes.system.handle(")
+    before = tree_digest(repo)
+    result = cli("endpoint", "add", "GET", "/system/time", "--auth", "public", "--repo", str(repo), "--yes")
+    assert result.exit_code == 2
+    assert "server/api4/system.py:14: init_system is written on one line" in result.stderr
+    assert tree_digest(repo) == before
+
+
+def test_a_tab_indented_handlers_module_gets_a_tab_indented_handler(cli: Cli, repo: Path) -> None:
+    handlers = repo / HANDLERS
+    tabbed = "".join(
+        "\t" * ((len(line) - len(line.lstrip(" "))) // 4) + line.lstrip(" ") for line in handlers.read_text().splitlines(True)
+    )
+    handlers.write_text(tabbed)
+    assert cli(*ENDPOINT, "--repo", str(repo), "--yes", "--only", "route,handler").exit_code == 0
+    added = _only_added(tabbed, handlers.read_text())
+    assert any(line.startswith("\t") for line in added)
+    assert not any(line.startswith(" ") for line in added)
+
+
+def test_async_definitions_are_anchors_too(cli: Cli, repo: Path) -> None:
+    handlers = repo / HANDLERS
+    _edit(handlers, "def init_user(api: API)", "async def init_user(api: API)")
+    old = _edit(handlers, "def delete_user(c: Context)", "async def delete_user(c: Context)")
+    assert cli(*ENDPOINT, "--repo", str(repo), "--yes", "--only", "route,handler").exit_code == 0
+    new = handlers.read_text()
+    _only_added(old, new)
+    # Placed after the handler of the route before it, as for a plain def.
+    assert new.index("async def delete_user(") < new.index("def get_user_sessions(") < new.index(
+        "def get_user_by_username("
+    )

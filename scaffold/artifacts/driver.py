@@ -11,7 +11,7 @@ from scaffold.errors import RepoLayoutError
 from scaffold.inventory import RouteHelper, shape
 from scaffold.naming import singular
 from scaffold.render import py_str
-from scaffold.splice import Source, indented, last_line
+from scaffold.splice import FUNCTIONS, Source, indented
 
 _SECTION = re.compile(r"^#\s*(.+?)\s+Section\s*$")
 
@@ -73,16 +73,17 @@ def new_helpers(ctx: PlanContext, existing: frozenset[str] | None = None) -> lis
 def plan_driver(ctx: PlanContext) -> None:
     endpoint, layout = ctx.endpoint, ctx.layout
     path = layout.driver
-    source = _driver_source(ctx)
+    source = Source.parse(ctx.workspace.read(path), path)
+    cls = _driver_class(source, ctx)
     helpers = list(ctx.inventory.route_helpers)
     added = new_helpers(ctx)
     if added:
-        body = source.top_level(ast.ClassDef, layout.driver_class).body  # type: ignore[union-attr]
+        body = source.block(cls)
         last_helper = max(
-            (i for i, s in enumerate(body) if isinstance(s, ast.FunctionDef) and s.name.endswith("_route")),
+            (i for i, s in enumerate(body) if isinstance(s, FUNCTIONS) and s.name.endswith("_route")),
             default=len(body) - 1,
         )
-        indent = source.indent_of(body[last_helper])
+        indent, unit = source.indent_of(body[last_helper]), source.unit_of(cls)
         code = ""
         for name, params, expression, helper_path in added:
             rendered = ctx.renderer.render_code(
@@ -93,25 +94,24 @@ def plan_driver(ctx: PlanContext) -> None:
                 params=params,
                 expression=expression,
             )
-            code += "\n" + indented(rendered.strip("\n") + "\n", indent)
+            code += "\n" + indented(rendered.strip("\n") + "\n", indent, unit)
             helpers.append(RouteHelper(name, tuple(params), helper_path, None))
-        ctx.workspace.write(path, source.insert_after(last_line(body[last_helper]), code))
-        source = _driver_source(ctx)
+        ctx.workspace.write(path, source.insert_after(source.end_of(body[last_helper]), code))
+        source = Source.parse(ctx.workspace.read(path), path)
+        cls = _driver_class(source, ctx)
     method = render_method(ctx, best_helper(helpers, endpoint.path)).strip("\n") + "\n"
-    ctx.workspace.write(path, _place_in_section(source, layout.driver_class, endpoint.section, method))
+    ctx.workspace.write(path, _place_in_section(source, cls, endpoint.section, method))
 
 
-def _driver_source(ctx: PlanContext) -> Source:
-    path = ctx.layout.driver
-    source = Source.parse(ctx.workspace.read(path), path)
+def _driver_class(source: Source, ctx: PlanContext) -> ast.ClassDef:
     cls = source.top_level(ast.ClassDef, ctx.layout.driver_class)
-    if cls is None:
+    if not isinstance(cls, ast.ClassDef):
         raise RepoLayoutError(
-            f"no class {ctx.layout.driver_class} in {path}",
+            f"no class {ctx.layout.driver_class} in {source.path}",
             hint="fix [server] driver_class in scaffold.toml",
-            path=path,
+            path=source.path,
         )
-    return source
+    return cls
 
 
 def render_method(ctx: PlanContext, helper: RouteHelper | None) -> str:
@@ -157,17 +157,15 @@ def _section_of(comments: list[str]) -> str | None:
     return None
 
 
-def _place_in_section(source: Source, class_name: str, section: str, method: str) -> str:
+def _place_in_section(source: Source, cls: ast.ClassDef, section: str, method: str) -> str:
     """The module with `method` after the last member of `# <section> Section` of the class;
     a new section goes at the class's end."""
-    cls = source.top_level(ast.ClassDef, class_name)
-    assert isinstance(cls, ast.ClassDef)
-    body = cls.body
+    body = source.block(cls)
     sections = [_section_of(source.comments_before(body, i, cls.lineno)) for i in range(len(body))]
-    indent = source.indent_of(body[0])
+    indent, unit = source.indent_of(body[0]), source.unit_of(cls)
     start = next((i for i, name in enumerate(sections) if name == section), None)
     if start is None:
-        code = f"\n{indent}# {section} Section\n\n" + indented(method, indent)
-        return source.insert_after(last_line(body[-1]), code)
+        code = f"\n{indent}# {section} Section\n\n" + indented(method, indent, unit)
+        return source.insert_after(source.end_of(body[-1]), code)
     end = next((i for i in range(start + 1, len(body)) if sections[i] is not None), len(body))
-    return source.insert_after(last_line(body[end - 1]), "\n" + indented(method, indent))
+    return source.insert_after(source.end_of(body[end - 1]), "\n" + indented(method, indent, unit))

@@ -23,7 +23,7 @@ from scaffold.pyedit import (
     statements_of,
 )
 from scaffold.render import py_str
-from scaffold.splice import Source, indented, last_line
+from scaffold.splice import FUNCTIONS, Source, indented
 
 WRAPPERS = {
     Auth.SESSION: "api_session_required",
@@ -78,22 +78,20 @@ def plan_route(ctx: PlanContext) -> str | None:
         _create_handlers_module(ctx, path, line)
         return None
     source = Source.parse(text, path)
-    function = source.top_level(ast.FunctionDef, f"init_{endpoint.resource}")
-    if not isinstance(function, ast.FunctionDef):
+    function = source.top_level(FUNCTIONS, f"init_{endpoint.resource}")
+    if not isinstance(function, FUNCTIONS):
         raise RepoLayoutError(
             f"no init_{endpoint.resource}() in {path}",
             hint=f"add `def init_{endpoint.resource}(api: API) -> None:` or fix [tags.{endpoint.tag}] resource",
             path=path,
         )
-    statements = function.body
+    statements = source.block(function)
     codes = [source.segment(s).strip() for s in statements]
     same_router = [i for i, code in enumerate(codes) if code.startswith(f"api.routes.{router}.")]
     routes = [i for i, code in enumerate(codes) if ".handle(" in code]
     anchor = (same_router or routes or [len(statements) - 1])[-1]
-    indent = source.indent_of(statements[anchor])
-    ctx.workspace.write(
-        path, source.insert_after(last_line(statements[anchor]), indented(line + "\n", indent))
-    )
+    code = indented(line + "\n", source.indent_of(statements[anchor]), source.unit_of(function))
+    ctx.workspace.write(path, source.insert_after(source.end_of(statements[anchor]), code))
     if not (same_router or routes):
         return None
     match = _HANDLER_OF_ROUTE.search(codes[anchor])
@@ -236,11 +234,14 @@ def plan_handler(ctx: PlanContext, after: str | None) -> None:
         imports.append((package, app_name, alias))
     code = render_handler(ctx, alias).strip("\n") + "\n"
     source = Source.parse(text, path)
-    anchor = source.top_level(ast.FunctionDef, after) if after else None
+    anchor = source.top_level(FUNCTIONS, after) if after else None
     if anchor is None and source.tree.body:
         anchor = source.tree.body[-1]
-    position = last_line(anchor) if anchor is not None else len(source.lines)
-    text = source.insert_after(position, "\n\n" + code)
+    position = source.end_of(anchor) if anchor is not None else len(source.lines)
+    # Indented as the module's functions are (a module indented with tabs gets tabs).
+    function = next((s for s in source.tree.body if isinstance(s, FUNCTIONS)), None)
+    unit = source.unit_of(function) if function is not None else "    "
+    text = source.insert_after(position, "\n\n" + indented(code, "", unit))
     if imports:
         text = add_imports(text, path, imports, local=layout.local_packages, line_length=layout.line_length)
     ctx.workspace.write(path, text)
