@@ -320,12 +320,17 @@ def endpoint_remove(
     """Remove every artifact of an endpoint — the exact inverse of `endpoint add`."""
     from scaffold.errors import ConflictError
     from scaffold.output import changes_json, endpoint_json, print_diff, print_summary
+    from scaffold.cache import CheckCache
+    from scaffold.inventory import scan
     from scaffold.remove import plan_remove
+    from scaffold.report import paused_gc
 
     _check_format(format, ("text", "json"))
     with user_errors():
         layout = _layout(repo)
-        plan = plan_remove(layout, method, path, force=force)
+        with paused_gc():  # as for add: the facts `check` cached, and no cyclic GC
+            inventory = scan(layout, memo=CheckCache(layout.root).memo)
+            plan = plan_remove(layout, method, path, force=force, inventory=inventory)
         endpoint = plan.endpoint
         if plan.edited:
             if format == "text":

@@ -33,18 +33,19 @@ from scaffold.config import CONFIG_NAME, RepoLayout, parse_layout
 from scaffold.derive import TRUST_REQUESTER_WRAPPER, options_from_doc
 from scaffold.endpoint import Endpoint, EndpointOptions, parse_endpoint, parse_method, parse_path
 from scaffold.errors import UsageError
-from scaffold.inventory import Location, Route, scan
+from scaffold.inventory import Inventory, Location, Route, scan
 from scaffold.pyedit import (
     asname_of,
     code_of,
     format_code,
     parse_module,
+    split_head,
     statements_of,
-    top_level_class,
     top_level_function,
 )
 from scaffold.render import Renderer
 from scaffold.spec import merge, read_fragments
+from scaffold.splice import FUNCTIONS, Source, first_line, names_in
 from scaffold.tomledit import remove_fragment, remove_tag
 from scaffold.yamltext import compose, entries
 
@@ -68,11 +69,18 @@ class RemovePlan:
     kept: list[str] = field(default_factory=list)
 
 
-def plan_remove(layout: RepoLayout, method: str, path: str, *, force: bool = False) -> RemovePlan:
+def plan_remove(
+    layout: RepoLayout,
+    method: str,
+    path: str,
+    *,
+    force: bool = False,
+    inventory: Inventory | None = None,
+) -> RemovePlan:
     """Plan the removal of every artifact of METHOD PATH."""
     http_method = parse_method(method).value
     clean = parse_path(path, layout.docs_prefix)
-    inventory = scan(layout)
+    inventory = inventory or scan(layout)
     docs = [d for d in inventory.docs_for(http_method, clean) if d.path == clean] or inventory.docs_for(http_method, clean)
     routes = inventory.routes_for(http_method, clean)
     drivers = inventory.driver_for(http_method, clean)
@@ -126,13 +134,6 @@ def _diff(expected: str, actual: str, path: str) -> str:
     )
 
 
-def _bare(node: cst.CSTNode) -> str:
-    """A statement's code without the blank lines and comments before it."""
-    if hasattr(node, "leading_lines"):
-        node = node.with_changes(leading_lines=())
-    return code_of(node)
-
-
 class _Remover:
     def __init__(self, ctx: PlanContext, plan: RemovePlan, force: bool) -> None:
         self.ctx = ctx
@@ -181,44 +182,40 @@ class _Remover:
     # Route, handler, app function ---------------------------------------------------------
 
     def route(self, route: Route) -> None:
-        module = parse_module(self.workspace.read(route.module), route.module)
-        index = top_level_function(module, f"init_{self.endpoint.resource}")
-        if index is None:
-            index = next(
-                i for i, s in enumerate(module.body) if isinstance(s, cst.FunctionDef) and s.name.value.startswith("init_")
-            )
-        function = module.body[index]
-        assert isinstance(function, cst.FunctionDef)
-        body = statements_of(function)
+        source = Source.parse(self.workspace.read(route.module), route.module)
+        function = source.top_level(FUNCTIONS, f"init_{self.endpoint.resource}") or next(
+            s for s in source.tree.body if isinstance(s, FUNCTIONS) and s.name.startswith("init_")
+        )
+        assert isinstance(function, FUNCTIONS)
+        body = source.block(function)
         position = next(
             (
                 i
                 for i, s in enumerate(body)
-                if f"({route.handler})" in code_of(s) and f'"{route.method}"' in code_of(s)
+                if f"({route.handler})" in source.segment(s) and f'"{route.method}"' in source.segment(s)
             ),
             None,
         )
         if position is None:
             return
         expected = " ".join(render_route(self.ctx).split())
-        actual = " ".join(_bare(body[position]).split())
+        actual = " ".join(source.bare(body[position]).split())
         if not self._accept("route", route.location, expected, actual):
             return
-        del body[position]
-        if not body:
-            body = [cst.SimpleStatementLine([cst.Pass()])]
-        new_function = function.with_changes(body=function.body.with_changes(body=body))
-        self._replace(route.module, module, index, new_function)
+        first, last = source.region(body, position, source.header_end(function))
+        # A body left empty gets a `pass`, as the statement's own indentation.
+        rest = "" if len(body) > 1 else source.indent_of(body[position]) + "pass" + source.newline
+        self._cut(route.module, source, body[position], first, last, rest)
 
     def handler(self, name: str, path: str, location: Location) -> None:
-        module = parse_module(self.workspace.read(path), path)
-        index = top_level_function(module, name)
-        if index is None:
+        source = Source.parse(self.workspace.read(path), path)
+        node = source.top_level(FUNCTIONS, name)
+        if node is None:
             return
-        _, _, alias = app_module_alias(self.ctx, module.code)
+        _, _, alias = app_module_alias(self.ctx, source.text)
         expected = render_handler(self.ctx, alias or f"{self.endpoint.resource}_app")
-        if self._accept("handler", location, expected, _bare(module.body[index])):
-            self._drop(path, module, index)
+        if self._accept("handler", location, expected, source.bare(node)):
+            self._cut_top_level(path, source, node)
 
     def app_function(self) -> None:
         path = self.layout.app_module(self.endpoint.resource)
@@ -228,59 +225,59 @@ class _Remover:
         if not function.stub:
             self.plan.kept.append(f"{function.location}: {self.endpoint.name} is implemented, so it stays")
             return
-        module = parse_module(self.workspace.read(path), path)
-        index = top_level_function(module, self.endpoint.name)
-        if index is not None and self._accept("handler", function.location, render_app_function(self.ctx), _bare(module.body[index])):
-            self._drop(path, module, index)
+        source = Source.parse(self.workspace.read(path), path)
+        node = source.top_level(FUNCTIONS, self.endpoint.name)
+        if node is not None and self._accept("handler", function.location, render_app_function(self.ctx), source.bare(node)):
+            self._cut_top_level(path, source, node)
 
     # Driver -----------------------------------------------------------------------------
 
     def driver(self, name: str, location: Location) -> None:
         path = self.layout.driver
-        module = parse_module(self.workspace.read(path), path)
-        class_index = top_level_class(module, self.layout.driver_class)
-        if class_index is None:
+        source = Source.parse(self.workspace.read(path), path)
+        cls = source.top_level(ast.ClassDef, self.layout.driver_class)
+        if not isinstance(cls, ast.ClassDef):
             return
-        cls = module.body[class_index]
-        assert isinstance(cls, cst.ClassDef)
-        body = statements_of(cls)
-        position = next(
-            (i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == name), None
-        )
+        body = source.block(cls)
+        position = next((i for i, s in enumerate(body) if isinstance(s, FUNCTIONS) and s.name == name), None)
         if position is None:
             return
         helpers = list(self.ctx.inventory.route_helpers)
         expected = render_method(self.ctx, best_helper(helpers, self.endpoint.path))
-        if not self._accept("driver", location, expected, _bare(body[position])):
+        if not self._accept("driver", location, expected, source.bare(body[position])):
             return
-        removed = body.pop(position)
-        following = body[position] if position < len(body) else None
-        # The section comment rides on a section's first method: hand it to the next one.
-        comments = [line for line in removed.leading_lines if line.comment is not None]  # type: ignore[attr-defined]
-        if comments and following is not None and not any(
-            line.comment is not None for line in following.leading_lines  # type: ignore[attr-defined]
-        ):
-            body[position] = following.with_changes(leading_lines=removed.leading_lines)  # type: ignore[attr-defined]
-        body = self._drop_unused_helpers(body)
-        new_class = cls.with_changes(body=cls.body.with_changes(body=body))
-        self._replace(path, module, class_index, new_class)
+        header = source.header_end(cls)
+        first, last = source.region(body, position, header)
+        following = position + 1 < len(body) and not source.comments_before(body, position + 1, header)
+        if following and source.comments_before(body, position, header):
+            # The section comment rides on a section's first method: hand it to the next one,
+            # in place of the lines that led that one.
+            first, last = first_line(body[position]), first_line(body[position + 1]) - 1
+        self._cut(path, source, body[position], first, last)
+        self._drop_unused_helpers(path)
 
-    def _drop_unused_helpers(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    def _drop_unused_helpers(self, path: str) -> None:
         """Route helpers scaffold adds for a new resource go when nothing uses them any more."""
         # What `add` would create for this path if no helper existed: compared by name only.
         candidates = {name for name, _, _, _ in new_helpers(self.ctx, existing=frozenset())}
-        kept = list(body)
-        changed = True
-        while changed:
-            changed = False
-            text = "".join(code_of(s) for s in kept)
-            for i, statement in enumerate(kept):
-                if isinstance(statement, cst.FunctionDef) and statement.name.value in candidates:
-                    if f"self.{statement.name.value}(" not in text:
-                        del kept[i]
-                        changed = True
-                        break
-        return kept
+        while True:
+            source = Source.parse(self.workspace.read(path), path)
+            cls = source.top_level(ast.ClassDef, self.layout.driver_class)
+            assert isinstance(cls, ast.ClassDef)
+            body = source.block(cls)
+            text = source.segment(cls)
+            unused = next(
+                (
+                    i
+                    for i, s in enumerate(body)
+                    if isinstance(s, FUNCTIONS) and s.name in candidates and f"self.{s.name}(" not in text
+                ),
+                None,
+            )
+            if unused is None:
+                return
+            first, last = source.region(body, unused, source.header_end(cls))
+            self._cut(path, source, body[unused], first, last)
 
     # Tests ------------------------------------------------------------------------------
 
@@ -295,48 +292,45 @@ class _Remover:
         generated: dict[str, set[str]] = {}
         for stub in (True, False):
             _, code = render_cases(self.ctx, stub)
-            for statement in cst.parse_module(code).body:
-                if isinstance(statement, cst.FunctionDef):
-                    generated.setdefault(statement.name.value, set()).add(_bare(statement))
+            rendered = Source.parse(code, "<generated tests>")
+            for statement in rendered.tree.body:
+                if isinstance(statement, FUNCTIONS):
+                    generated.setdefault(statement.name, set()).add(rendered.bare(statement))
         by_file: dict[str, list[str]] = {}
         for case in cases:
             by_file.setdefault(case.location.path, []).append(case.name)
         for path, names in by_file.items():
-            module = parse_module(self.workspace.read(path), path)
-            for name in names:
-                index = top_level_function(module, name)
-                if index is None:
-                    continue
-                actual = _bare(module.body[index])
-                location = next(c.location for c in cases if c.name == name)
-                options = generated.get(name, set())
-                expected = actual if actual in options else (sorted(options)[0] if options else "")
+            source = Source.parse(self.workspace.read(path), path)
+            functions = {s.name: s for s in source.tree.body if isinstance(s, FUNCTIONS)}
+            cut = []
+            for node in (functions[name] for name in names if name in functions):
+                actual = source.bare(node)
+                location = next(c.location for c in cases if c.name == node.name)
+                options = generated.get(node.name, set())
+                expected = actual if actual in options else min(options, default="")
                 if self._accept("tests", location, expected, actual):
-                    module = self._without(path, module, index)
-            self.workspace.write(path, module.code)
+                    cut.append(node)
+            if cut:
+                self._cut_top_level(path, source, *cut)
 
     # Shared mechanics -------------------------------------------------------------------
 
-    def _names_in(self, node: cst.CSTNode) -> set[str]:
-        tree = ast.parse(code_of(node).strip() or "pass")
-        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    def _cut(self, path: str, source: Source, node: ast.stmt, first: int, last: int, rest: str = "") -> None:
+        """Write `path` without lines `first`..`last` (which hold `node`), `rest` in their place."""
+        self.used.setdefault(path, set()).update(names_in(node))
+        self.workspace.write(path, source.without({(first, last): rest}))
 
-    def _without(self, path: str, module: cst.Module, index: int) -> cst.Module:
-        self.used.setdefault(path, set()).update(self._names_in(module.body[index]))
-        body = list(module.body)
-        removed = body.pop(index)
-        if index == 0 and body and removed.leading_lines and not body[0].leading_lines:
-            body[0] = body[0].with_changes(leading_lines=removed.leading_lines)
-        return module.with_changes(body=body)
-
-    def _drop(self, path: str, module: cst.Module, index: int) -> None:
-        self.workspace.write(path, self._without(path, module, index).code)
-
-    def _replace(self, path: str, module: cst.Module, index: int, node: cst.BaseStatement) -> None:
-        self.used.setdefault(path, set()).update(self._names_in(module.body[index]) - self._names_in(node))
-        body: list[cst.BaseStatement] = list(module.body)
-        body[index] = node
-        self.workspace.write(path, module.with_changes(body=body).code)
+    def _cut_top_level(self, path: str, source: Source, *nodes: ast.stmt) -> None:
+        """Remove top-level statements, each with the lines that lead it."""
+        body = source.tree.body
+        cuts = {}
+        for node in nodes:
+            index = body.index(node)
+            # The lines leading a module's first statement are the module's header: they stay.
+            span = (first_line(node), source.end_of(node)) if index == 0 else source.region(body, index, 0)
+            cuts[span] = ""
+            self.used.setdefault(path, set()).update(names_in(node))
+        self.workspace.write(path, source.without(cuts))
 
     def containers(self) -> None:
         """Drop imports nothing uses any more, then the files and entries left empty."""
@@ -357,6 +351,9 @@ class _Remover:
         name = f"init_{self.endpoint.resource}"
         if text is None or self.workspace.original(path) == text:
             return
+        source = Source.parse(text, path)
+        if any(isinstance(s, (*FUNCTIONS, ast.ClassDef)) and s.name != name for s in source.tree.body):
+            return  # other definitions are left: the common case, told without libcst
         module = parse_module(text, path)
         index = top_level_function(module, name)
         if index is None:
@@ -418,6 +415,9 @@ class _Remover:
 
 def _only_imports(text: str) -> bool:
     """A module with nothing left but its docstring and imports."""
+    _, rest = split_head(text)
+    if rest.strip():
+        return False  # a definition is left (told without parsing a big module)
     tree = ast.parse(text)
     return all(
         isinstance(node, ast.Import | ast.ImportFrom)
@@ -428,12 +428,13 @@ def _only_imports(text: str) -> bool:
 
 def _drop_unused_imports(text: str, candidates: set[str], line_length: int) -> str:
     """Remove imports of `candidates` that nothing in the module uses any more."""
-    tree = ast.parse(text)
-    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    used |= {n.value.id for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
-    unused = {name for name in candidates if name not in used}
+    # Every use of a name, `name.attr` included, is a Name node.
+    unused = candidates - names_in(ast.parse(text))
     if not unused:
         return text
+    # Imports are added to a module's head: they are taken out of it too, and the rest of a
+    # 50,000-line test module is neither parsed nor printed again.
+    text, rest = split_head(text)
     module = cst.parse_module(text)
     body = list(module.body)
     index = 0
@@ -459,5 +460,5 @@ def _drop_unused_imports(text: str, candidates: set[str], line_length: int) -> s
                 replacement = cst.parse_statement(format_code(code, line_length))
                 body[index] = replacement.with_changes(leading_lines=statement.leading_lines)
         index += 1
-    return module.with_changes(body=body).code
+    return module.with_changes(body=body).code + rest
 

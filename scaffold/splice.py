@@ -99,12 +99,52 @@ class Source:
             end = number
         return end
 
+    def header_end(self, node: ast.stmt) -> int:
+        """The last line of a compound statement's header (a signature may span lines)."""
+        body: list[ast.stmt] = getattr(node, "body")  # noqa: B009 (any compound statement)
+        line = first_line(body[0]) - 1
+        while line > node.lineno and (not self.lines[line - 1].strip() or self.lines[line - 1].lstrip().startswith("#")):
+            line -= 1
+        return line
+
+    def region(self, body: list[ast.stmt], index: int, header: int) -> tuple[int, int]:
+        """The lines `body[index]` owns, the blank lines and comments that lead it included
+        (libcst's leading lines): after the statement before it, or after `header`."""
+        start = self.end_of(body[index - 1]) + 1 if index > 0 else header + 1
+        return start, self.end_of(body[index])
+
     def comments_before(self, body: list[ast.stmt], index: int, header: int) -> list[str]:
-        """The comment lines that lead `body[index]`: after the statement before it (or after
-        `header`, the line that opens the block) and its trailing comments."""
-        start = self.end_of(body[index - 1]) if index > 0 else header
-        lines = self.lines[start : first_line(body[index]) - 1]
+        """The comment lines that lead `body[index]` (see `region`)."""
+        start, _ = self.region(body, index, header)
+        lines = self.lines[start - 1 : first_line(body[index]) - 1]
         return [line.strip() for line in lines if line.lstrip().startswith("#")]
+
+    def bare(self, node: ast.stmt) -> str:
+        """A statement's code as a template renders it: without the lines that lead it, at
+        column 0, four spaces a level and "\n" line ends (the inverse of `indented`)."""
+        code = "".join(line.rstrip("\r\n") + "\n" for line in self.lines[first_line(node) - 1 : self.end_of(node)])
+        prefix, unit = self.indent_of(node), self.unit_of(node)
+        if not prefix and unit == "    ":
+            return code
+        literal = _string_continuations(code)
+        out = []
+        for number, line in enumerate(code.splitlines(keepends=True), start=1):
+            if number not in literal and line.startswith(prefix):
+                line = line[len(prefix) :]
+                levels = 0
+                while line.startswith(unit, levels * len(unit)):
+                    levels += 1
+                line = "    " * levels + line[levels * len(unit) :]
+            out.append(line)
+        return "".join(out)
+
+    def without(self, cuts: dict[tuple[int, int], str]) -> str:
+        """The text with each span of lines (first, last: 1-based, inclusive; the spans apart)
+        replaced by its text."""
+        lines = list(self.lines)
+        for (first, last), replacement in sorted(cuts.items(), reverse=True):
+            lines[first - 1 : last] = [replacement]
+        return "".join(lines)
 
     def insert_after(self, line: int, code: str) -> str:
         """The text with `code` (whole lines, each ended) inserted after line `line`."""
@@ -132,6 +172,11 @@ def first_line(node: ast.stmt) -> int:
 def last_line(node: ast.stmt) -> int:
     """A statement's last line: its body's last, for a compound statement."""
     return node.end_lineno or node.lineno
+
+
+def names_in(node: ast.AST) -> set[str]:
+    """The names a piece of code reads or binds."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 def indented(code: str, prefix: str, unit: str) -> str:

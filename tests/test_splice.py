@@ -170,3 +170,20 @@ def test_async_definitions_are_anchors_too(cli: Cli, repo: Path) -> None:
     assert new.index("async def delete_user(") < new.index("def get_user_sessions(") < new.index(
         "def get_user_by_username("
     )
+
+
+def test_add_then_remove_is_byte_identical_in_crlf_and_tab_indented_modules(cli: Cli, repo: Path) -> None:
+    _crlf(repo / HANDLERS)
+    driver = repo / DRIVER
+    driver.write_text(
+        "".join(
+            "\t" * ((len(line) - len(line.lstrip(" "))) // 4) + line.lstrip(" ")
+            for line in driver.read_text().splitlines(True)
+        )
+    )
+    before = tree_digest(repo)
+    assert cli(*ENDPOINT, "--repo", str(repo), "--yes").exit_code == 0
+    assert tree_digest(repo) != before
+    result = cli("endpoint", "remove", "GET", "/users/{user_id}/sessions", "--repo", str(repo))
+    assert result.exit_code == 0, result.output
+    assert tree_digest(repo) == before

@@ -161,7 +161,8 @@ def _place_in_section(source: Source, cls: ast.ClassDef, section: str, method: s
     """The module with `method` after the last member of `# <section> Section` of the class;
     a new section goes at the class's end."""
     body = source.block(cls)
-    sections = [_section_of(source.comments_before(body, i, cls.lineno)) for i in range(len(body))]
+    header = source.header_end(cls)
+    sections = [_section_of(source.comments_before(body, i, header)) for i in range(len(body))]
     indent, unit = source.indent_of(body[0]), source.unit_of(cls)
     start = next((i for i, name in enumerate(sections) if name == section), None)
     if start is None:
