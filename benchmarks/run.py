@@ -6,7 +6,8 @@ The floor is a fresh `python` that parses every Python file `check` reads with t
 `ast.parse` and loads every YAML fragment with libyaml's CSafeLoader: no tool that reads the
 repo can be faster. Each command runs as a user runs it (a new process, output discarded) and
 is reported as its best wall time of `--runs` and as a ratio to the floor. Targets: a cold
-`check` within 1.5× the floor, a warm one (content-hash cache) within 0.3×.
+`check` within 1.5× the floor, a warm one (content-hash cache) within 0.3×. `endpoint add` and
+`endpoint remove` are timed too, without a target.
 """
 
 from __future__ import annotations
@@ -130,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(repo, copy)
 
         timings["endpoint add (applied)"] = best(add, runs, before=fresh_copy)
+        # The copy holds the endpoint the last run added: plan taking it out again.
+        remove = scaffold(
+            "endpoint", "remove", "GET", "/users/{user_id}/benchmark-sessions", "--repo", str(copy)
+        )
+        timings["endpoint remove --dry-run"] = best([*remove, "--dry-run"], runs)
     print(f"\n{'':<28}{'seconds':>9}{'× floor':>10}{'target':>9}")
     print(f"{'floor (start + parse + load)':<28}{floor:>9.3f}{1.0:>10.2f}")
     for name, seconds in timings.items():

@@ -7,6 +7,7 @@ parsed, and placed as nodes; a parse failure is reported against the template, n
 
 from __future__ import annotations
 
+import ast
 import functools
 import sys
 from collections.abc import Callable, Sequence
@@ -284,7 +285,12 @@ def split_head(text: str) -> tuple[str, str]:
             start = number
             while start > 0 and (not lines[start - 1].strip() or lines[start - 1].startswith("#")):
                 start -= 1
-            return "".join(lines[:start]), "".join(lines[start:])
+            head = "".join(lines[:start])
+            try:
+                ast.parse(head)
+            except SyntaxError:
+                break  # the line is inside a string, say: no head to split off
+            return head, "".join(lines[start:])
     return text, ""
 
 

@@ -301,7 +301,10 @@ class _Remover:
             by_file.setdefault(case.location.path, []).append(case.name)
         for path, names in by_file.items():
             source = Source.parse(self.workspace.read(path), path)
-            functions = {s.name: s for s in source.tree.body if isinstance(s, FUNCTIONS)}
+            functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+            for statement in source.tree.body:
+                if isinstance(statement, FUNCTIONS):
+                    functions.setdefault(statement.name, statement)  # the first of two alike
             cut = []
             for node in (functions[name] for name in names if name in functions):
                 actual = source.bare(node)

@@ -42,11 +42,7 @@ class Source:
     @property
     def newline(self) -> str:
         """The module's line end (its first one), for the lines inserted."""
-        for line in self.lines:
-            stripped = line.rstrip("\r\n")
-            if stripped != line:
-                return line[len(stripped) :]
-        return "\n"
+        return next((end for end in map(_line_end, self.lines) if end), "\n")
 
     def top_level(self, kind: type | tuple[type, ...], name: str) -> ast.stmt | None:
         """The top-level function or class called `name`."""
@@ -57,9 +53,7 @@ class Source:
 
     def block(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> list[ast.stmt]:
         """The statements of a function's or class's body, which must be indented to take more."""
-        first = node.body[0]
-        line = self.lines[first_line(first) - 1]
-        if not (line.lstrip().startswith("@") or not line.encode()[: first.col_offset].strip()):
+        if not self._on_own_line(node.body[0]):
             raise RepoLayoutError(
                 f"{node.name} is written on one line",
                 hint="give it an indented body so that statements can be added to it",
@@ -85,19 +79,27 @@ class Source:
 
     def end_of(self, node: ast.stmt) -> int:
         """The last line a statement owns: its own last line and, for a compound statement, the
-        comment lines after it that are indented as its body is (they close that body)."""
+        lines after it that are indented as its body is — comments, or spaces only — for they
+        close that body (libcst's block footer)."""
         end = last_line(node)
-        if not hasattr(node, "body"):
+        body: list[ast.stmt] = getattr(node, "body", None) or []
+        if not body or not self._on_own_line(body[0]):
             return end
-        width = len(self.indent_of(node).expandtabs())
+        inner = self.indent_of(body[0])
         for number in range(end + 1, len(self.lines) + 1):
             line = self.lines[number - 1]
-            if not line.strip():
+            if not line.strip("\r\n"):
+                continue  # an empty line: the body's only if a line of the body follows
+            if line.lstrip(" \t\f").startswith(("#", "\r", "\n")) and _indent(line).startswith(inner):
+                end = number
                 continue
-            if not line.lstrip().startswith("#") or len(_indent(line).expandtabs()) <= width:
-                break
-            end = number
+            break
         return end
+
+    def _on_own_line(self, node: ast.stmt) -> bool:
+        """Whether a statement begins its line (a body written after `:` does not)."""
+        line = self.lines[first_line(node) - 1]
+        return line.lstrip().startswith("@") or not line.encode()[: node.col_offset].strip()
 
     def header_end(self, node: ast.stmt) -> int:
         """The last line of a compound statement's header (a signature may span lines)."""
@@ -142,9 +144,14 @@ class Source:
         """The text with each span of lines (first, last: 1-based, inclusive; the spans apart)
         replaced by its text."""
         lines = list(self.lines)
+        unended = bool(lines) and not lines[-1].endswith(("\r", "\n"))
         for (first, last), replacement in sorted(cuts.items(), reverse=True):
             lines[first - 1 : last] = [replacement]
-        return "".join(lines)
+        text = "".join(lines)
+        if unended and any(last == len(self.lines) for _, last in cuts):
+            # The module ended without a line end, and so it does again (see `insert_after`).
+            text = text.removesuffix(_line_end(text))
+        return text
 
     def insert_after(self, line: int, code: str) -> str:
         """The text with `code` (whole lines, each ended) inserted after line `line`."""
@@ -196,6 +203,10 @@ def indented(code: str, prefix: str, unit: str) -> str:
         levels, extra = divmod(len(line) - len(body), 4)
         out.append(prefix + unit * levels + " " * extra + body)
     return "".join(out)
+
+
+def _line_end(line: str) -> str:
+    return next((end for end in ("\r\n", "\r", "\n") if line.endswith(end)), "")
 
 
 def _indent(line: str) -> str:

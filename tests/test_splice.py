@@ -13,6 +13,7 @@ from tests.conftest import Cli, tree_digest
 
 HANDLERS = "server/api4/user.py"
 DRIVER = "server/model/client4.py"
+USER_TESTS = "server/api4/user_test.py"
 ENDPOINT = ("endpoint", "add", "GET", "/users/{user_id}/sessions", "--permission", "edit_other_users")
 
 
@@ -185,5 +186,31 @@ def test_add_then_remove_is_byte_identical_in_crlf_and_tab_indented_modules(cli:
     assert cli(*ENDPOINT, "--repo", str(repo), "--yes").exit_code == 0
     assert tree_digest(repo) != before
     result = cli("endpoint", "remove", "GET", "/users/{user_id}/sessions", "--repo", str(repo))
+    assert result.exit_code == 0, result.output
+    assert tree_digest(repo) == before
+
+
+ROUND_TRIPS = {
+    # A line of the module's docstring that reads like a definition.
+    "a docstring line like a def": (
+        USER_TESTS,
+        lambda text: '"""Tests of users.\n\n@mentions and class names are tested elsewhere.\n"""\n\n' + text,
+    ),
+    # Editors leave indentation on blank lines; the body before keeps it.
+    "spaces on the last line of a body": (USER_TESTS, lambda text: text + "    \n"),
+    "no line end at the end": (HANDLERS, lambda text: text.rstrip("\n")),
+    "a comment between two levels": (HANDLERS, lambda text: text.replace("\n\n\ndef login(", "\n  # between\n\n\ndef login(")),
+}
+
+
+@pytest.mark.parametrize("case", ROUND_TRIPS)
+def test_add_then_remove_is_byte_identical_around_odd_lines(cli: Cli, repo: Path, case: str) -> None:
+    path, change = ROUND_TRIPS[case]
+    (repo / path).write_text(change((repo / path).read_text()))
+    endpoint = ("GET", "/users/username/{username}/sessions")  # its handler goes last in user.py
+    before = tree_digest(repo)
+    assert cli("endpoint", "add", *endpoint, "--auth", "public", "--repo", str(repo), "--yes").exit_code == 0
+    assert tree_digest(repo) != before
+    result = cli("endpoint", "remove", *endpoint, "--repo", str(repo))
     assert result.exit_code == 0, result.output
     assert tree_digest(repo) == before
