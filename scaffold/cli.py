@@ -228,13 +228,11 @@ def endpoint_add(
     """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
     from scaffold.add import plan_add
     from scaffold.artifacts import ARTIFACTS
-    from scaffold.cache import CheckCache
     from scaffold.endpoint import EndpointOptions, parse_endpoint
     from scaffold.formatter import format_changes
-    from scaffold.inventory import scan
     from scaffold.output import changes_json, endpoint_json, print_diff, print_summary
     from scaffold.prompts import ask_missing, describe
-    from scaffold.report import paused_gc
+    from scaffold.report import cached_inventory, paused_gc
 
     _check_format(format, ("text", "json"))
     with user_errors():
@@ -245,15 +243,13 @@ def endpoint_add(
         )
         # Ask only on a terminal, and only for what was not given; never in JSON mode.
         interactive = format == "text" and sys.stdin.isatty() and not yes
-        # The facts `check` cached for unchanged files; add reads the cache, never writes it.
-        # Planning allocates much and frees it all, without cycles: see `paused_gc`.
-        with paused_gc():
-            inventory = scan(layout, memo=CheckCache(layout.root).memo)
+        inventory = cached_inventory(layout)
         if interactive:
             given = {key for key, value in (("summary", summary), ("auth", auth), ("permission", permission), ("tag", tag)) if value is not None}
             options = ask_missing(out, method, path, options, given, layout, inventory)
         endpoint = parse_endpoint(method, path, options, layout)
         selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
+        # Planning allocates much and frees it all, without cycles: see `paused_gc`.
         with paused_gc():
             plan = plan_add(layout, endpoint, only=selected, fill=fill, inventory=inventory)
             plan = replace(plan, changes=format_changes(layout, plan.changes))
@@ -320,16 +316,14 @@ def endpoint_remove(
     """Remove every artifact of an endpoint — the exact inverse of `endpoint add`."""
     from scaffold.errors import ConflictError
     from scaffold.output import changes_json, endpoint_json, print_diff, print_summary
-    from scaffold.cache import CheckCache
-    from scaffold.inventory import scan
     from scaffold.remove import plan_remove
-    from scaffold.report import paused_gc
+    from scaffold.report import cached_inventory, paused_gc
 
     _check_format(format, ("text", "json"))
     with user_errors():
         layout = _layout(repo)
-        with paused_gc():  # as for add: the facts `check` cached, and no cyclic GC
-            inventory = scan(layout, memo=CheckCache(layout.root).memo)
+        inventory = cached_inventory(layout)
+        with paused_gc():  # as for add
             plan = plan_remove(layout, method, path, force=force, inventory=inventory)
         endpoint = plan.endpoint
         if plan.edited:

@@ -60,13 +60,6 @@ def top_level_function(module: cst.Module, name: str) -> int | None:
     return None
 
 
-def top_level_class(module: cst.Module, name: str) -> int | None:
-    for index, statement in enumerate(module.body):
-        if isinstance(statement, cst.ClassDef) and statement.name.value == name:
-            return index
-    return None
-
-
 def insert_in_function(
     module: cst.Module,
     function_index: int,

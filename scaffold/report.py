@@ -23,6 +23,7 @@ from scaffold.speccheck import SpecProblem, start_validation
 
 if TYPE_CHECKING:
     from scaffold.endpoints import Catalog
+    from scaffold.inventory import Inventory
 
 
 @dataclass
@@ -145,6 +146,15 @@ def scan_repo(
                 spec.cancel()  # no child process outlives the command
             raise
         return Scan(catalog(inventory, layout), spec)
+
+
+def cached_inventory(layout: RepoLayout) -> Inventory:
+    """The repo's inventory, from the facts `check` cached for unchanged files (read, never
+    written: a command that edits the repo leaves the cache to the next check)."""
+    from scaffold.inventory import scan
+
+    with paused_gc():
+        return scan(layout, memo=CheckCache(layout.root).memo)
 
 
 def run_check(

@@ -144,7 +144,7 @@ class Source:
         """The text with each span of lines (first, last: 1-based, inclusive; the spans apart)
         replaced by its text."""
         lines = list(self.lines)
-        unended = bool(lines) and not lines[-1].endswith(("\r", "\n"))
+        unended = bool(lines) and not _line_end(lines[-1])
         for (first, last), replacement in sorted(cuts.items(), reverse=True):
             lines[first - 1 : last] = [replacement]
         text = "".join(lines)
@@ -158,7 +158,7 @@ class Source:
         lines = list(self.lines)
         newline = self.newline
         code = code.replace("\n", newline) if newline != "\n" else code
-        if line == len(lines) and lines and lines[-1].rstrip("\r\n") == lines[-1]:
+        if line == len(lines) and lines and not _line_end(lines[-1]):
             # The module ends without a line end: the old last line gets one, the new one not.
             lines[-1] += newline
             code = code.removesuffix(newline)
