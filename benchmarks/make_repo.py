@@ -21,15 +21,16 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from scaffold.add import plan_add
-from scaffold.apply import apply_changes
-from scaffold.changes import Workspace
-from scaffold.config import CONFIG_NAME, RepoLayout, load_layout, parse_layout
-from scaffold.endpoint import Endpoint, EndpointOptions, parse_endpoint
+from scaffold.commands.add import plan_add
+from scaffold.commands.guards import check_syntax
+from scaffold.commands.init import init_repo
 from scaffold.errors import ScaffoldError
-from scaffold.init import init_repo
-from scaffold.inventory import Inventory, TextMemo, scan
-from scaffold.validate import check_syntax
+from scaffold.model.endpoint import Endpoint, EndpointOptions, parse_endpoint
+from scaffold.model.layout import CONFIG_NAME, RepoLayout, parse_layout
+from scaffold.repo.open import open_repo
+from scaffold.repo.transaction import apply_changes
+from scaffold.repo.workspace import Workspace
+from scaffold.scan.scanner import Inventory, TextMemo, scan
 
 #: (tag, share of the operations): users dominate, as in Mattermost.
 RESOURCES = [
@@ -284,7 +285,7 @@ def _document_driver(text: str) -> str:
 def build(target: Path, operations: int = 460, log: Callable[[str], None] = print) -> Path:
     started = time.perf_counter()
     root = init_repo(target)
-    layout = load_layout(root)
+    layout = open_repo(root)
     memo = TextMemo()
     added = 0
     for tag, count in scaled(operations):
@@ -314,7 +315,7 @@ def build(target: Path, operations: int = 460, log: Callable[[str], None] = prin
             )
         apply_changes(root, workspace.change_set(), validators=[check_syntax])
         log(f"  {tag}: {added} operations so far ({time.perf_counter() - started:.0f}s)")
-    layout = load_layout(root)
+    layout = open_repo(root)
     driver = root / layout.driver
     driver.write_text(_document_driver(driver.read_text(encoding="utf-8")), encoding="utf-8")
     for name in ("__pycache__",):
@@ -334,7 +335,7 @@ def _exists(inventory: Inventory, endpoint: Endpoint) -> bool:
 
 
 def stats(root: Path, layout: RepoLayout | None = None) -> dict[str, int]:
-    layout = layout or load_layout(root)
+    layout = layout or open_repo(root)
     inventory = scan(layout)
 
     def lines(paths: list[Path]) -> int:

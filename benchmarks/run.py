@@ -26,8 +26,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.make_repo import build, stats
-from scaffold.config import load_layout
-from scaffold.inventory import scan
+from scaffold.repo.open import open_repo
+from scaffold.scan.scanner import scan
 
 DEFAULT_REPO = Path(tempfile.gettempdir()) / "scaffold-benchmark-repo"
 # As installed: modules compiled once (an environment that forbids writing bytecode would
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (repo / "scaffold.toml").exists():
         print(f"building the benchmark repo in {repo} (a few minutes, once)…", file=sys.stderr)
         build(repo, log=lambda line: print(line, file=sys.stderr))
-    layout = load_layout(repo)
+    layout = open_repo(repo)
     sizes = stats(repo, layout)
     files = [str(repo / path) for path in scan(layout).files]
     print(

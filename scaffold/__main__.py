@@ -1,5 +1,5 @@
 """`python -m scaffold`."""
 
-from scaffold.cli_replay import main
+from scaffold.cli.entry import main
 
 main()

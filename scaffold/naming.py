@@ -39,3 +39,8 @@ def humanize(snake: str) -> str:
     """`get_user_sessions` → `Get user sessions` (a default summary)."""
     words = snake.split("_")
     return " ".join([words[0].capitalize(), *words[1:]])
+
+
+def dotted(path: str) -> str:
+    """A module's dotted name from its repo-relative path: `server/api4/user.py` → `server.api4.user`."""
+    return path.removesuffix(".py").replace("/", ".")

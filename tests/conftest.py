@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import scaffold.cli
-from scaffold import cli_replay
-from scaffold.cli import app
-from scaffold.init import init_repo
+import scaffold.cli.main
+from scaffold.cli import entry
+from scaffold.cli.main import app
+from scaffold.commands.init import init_repo
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -75,17 +75,17 @@ class Script:
 
     def __call__(self, *argv: str) -> tuple[int, str, bool]:
         ran = []
-        real = scaffold.cli.main
+        real = scaffold.cli.main.main
 
         def counted() -> None:
             ran.append(True)
             real()
 
         with self.monkeypatch.context() as patch:
-            patch.setattr(scaffold.cli, "main", counted)
+            patch.setattr(scaffold.cli.main, "main", counted)
             patch.setattr(sys, "argv", ["scaffold", *argv])
             with pytest.raises(SystemExit) as exited:
-                cli_replay.main()
+                entry.main()
         captured = self.capsys.readouterr()
         assert "Traceback" not in captured.err
         return exited.value.code or 0, captured.out, bool(ran)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from scaffold import apply
-from scaffold.apply import ApplyError, apply_changes
-from scaffold.changes import ChangeSet, Workspace
 from scaffold.errors import ScaffoldError, StaleRepoError, ValidationError
+from scaffold.model.changes import ChangeSet
+from scaffold.repo import transaction as apply
+from scaffold.repo.transaction import ApplyError, apply_changes
+from scaffold.repo.workspace import Workspace
 from tests.conftest import tree_digest
 
 

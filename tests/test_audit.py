@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from scaffold import speccheck
-from scaffold.audit import audit
-from scaffold.config import load_layout
-from scaffold.endpoints import catalog, required_statuses
-from scaffold.findings import RULES, Finding
-from scaffold.inventory import scan
-from scaffold.spec import read_fragments
-from scaffold.speccheck import PendingValidation, SpecProblem, validate_fragments
+from scaffold.commands.audit import audit
+from scaffold.model.findings import RULES, Finding
+from scaffold.repo.open import open_repo
+from scaffold.scan.catalog import catalog, required_statuses
+from scaffold.scan.scanner import scan
+from scaffold.spec import background as speccheck
+from scaffold.spec.background import PendingValidation
+from scaffold.spec.merge import read_fragments
+from scaffold.spec.problems import SpecProblem, validate_fragments
 from tests.edits import drop_functions, edit, line_of
 
 SYSTEM_YAML = "api/v4/source/system.yaml"
@@ -23,7 +24,7 @@ DRIVER = "server/model/client4.py"
 
 
 def findings(repo: Path, *, strict: bool = False) -> list[Finding]:
-    layout = load_layout(repo)
+    layout = open_repo(repo)
     return audit(catalog(scan(layout), layout), layout, strict=strict)
 
 
@@ -195,7 +196,7 @@ def test_operation_ids(repo: Path, old: str, new: str, words: str) -> None:
 
 def test_spec_problems_are_located_in_their_fragment(repo: Path) -> None:
     edit(repo / SYSTEM_YAML, "          description: Status of the system\n", "")
-    layout = load_layout(repo)
+    layout = open_repo(repo)
     problems = validate_fragments(read_fragments(layout, lambda p: (repo / p).read_text()))
     assert problems and problems[0].path == SYSTEM_YAML
     [finding] = audit(catalog(scan(layout), layout), layout, spec_problems=problems[:1])
@@ -203,7 +204,7 @@ def test_spec_problems_are_located_in_their_fragment(repo: Path) -> None:
 
 
 def test_required_statuses_read_from_the_code(pristine: Path) -> None:
-    layout = load_layout(pristine)
+    layout = open_repo(pristine)
     by_name = {e.name: e for e in catalog(scan(layout), layout).endpoints}
     assert required_statuses(by_name["get_ping"]) == (200,)  # public: no 401
     assert required_statuses(by_name["create_user"]) == (201, 400)  # a body, public
@@ -219,7 +220,7 @@ def test_a_validation_in_a_child_process_gives_the_same_problems(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     edit(repo / SYSTEM_YAML, "          description: Status of the system\n", "")
-    layout = load_layout(repo)
+    layout = open_repo(repo)
     fragments = read_fragments(layout, lambda p: (repo / p).read_text())
     inline = validate_fragments(fragments)
     assert PendingValidation(fragments, parallel=True).result() == inline
@@ -241,7 +242,7 @@ def test_a_validation_in_a_child_process_gives_the_same_problems(
     not hasattr(os, "fork"), reason="a validation runs beside the scan only where the OS forks"
 )
 def test_a_cancelled_validation_leaves_no_child(repo: Path) -> None:
-    layout = load_layout(repo)
+    layout = open_repo(repo)
     pending = PendingValidation(
         read_fragments(layout, lambda p: (repo / p).read_text()), parallel=True
     )
@@ -256,6 +257,6 @@ def test_a_ref_to_nothing_is_an_invalid_spec_finding(repo: Path) -> None:
         '$ref: "#/components/schemas/StatusOK"',
         '$ref: "#/components/schemas/Nothing"',
     )
-    layout = load_layout(repo)
+    layout = open_repo(repo)
     [problem] = validate_fragments(read_fragments(layout, lambda p: (repo / p).read_text()))
     assert "points to nothing" in problem.message and problem.path == SYSTEM_YAML

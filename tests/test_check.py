@@ -321,8 +321,8 @@ def test_a_warm_run_neither_parses_nor_validates_again(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed or validated again")
 
-    monkeypatch.setattr("scaffold.inventory.scan", refuse)
-    monkeypatch.setattr("scaffold.speccheck.validate_fragments", refuse)
+    monkeypatch.setattr("scaffold.scan.scanner.scan", refuse)
+    monkeypatch.setattr("scaffold.spec.background.validate_fragments", refuse)
     warm = cli("check", "--repo", str(repo), "--format", "json")
     assert warm.exit_code == cold.exit_code == 0
     assert warm.stdout == cold.stdout
@@ -331,18 +331,18 @@ def test_a_warm_run_neither_parses_nor_validates_again(
 def test_an_edit_reparses_only_that_file_and_keeps_the_spec_result(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scaffold.cache import CheckCache
-    from scaffold.config import load_layout
-    from scaffold.report import run_check, scan_repo
+    from scaffold.commands.check import run_check, scan_repo
+    from scaffold.repo.cache import CheckCache
+    from scaffold.repo.open import open_repo
 
-    layout = load_layout(repo)
+    layout = open_repo(repo)
     run_check(layout)
     edit(repo / USER_TESTS, "def test_get_user(", "def test_renamed_but_the_same(")
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("validated again")
 
-    monkeypatch.setattr("scaffold.speccheck.validate_fragments", refuse)
+    monkeypatch.setattr("scaffold.spec.background.validate_fragments", refuse)
     cache = CheckCache(repo)
     scanned = scan_repo(layout, cache)
     assert cache.misses == 1 and cache.hits > 10
@@ -365,6 +365,6 @@ def test_a_spec_problem_is_remembered_too(
     assert code == 1 and where(first, "invalid-spec")
     # A Python file changes, the fragments do not: the spec is not validated again.
     edit(repo / USER_TESTS, "def test_get_user(", "def test_renamed_but_the_same(")
-    monkeypatch.setattr("scaffold.speccheck.validate_fragments", lambda fragments: [])
+    monkeypatch.setattr("scaffold.spec.background.validate_fragments", lambda fragments: [])
     code, again = check_json(cli, repo)
     assert code == 1 and where(again, "invalid-spec") == where(first, "invalid-spec")

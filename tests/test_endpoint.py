@@ -6,15 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.config import RepoLayout, load_layout
-from scaffold.endpoint import EndpointOptions, HttpMethod, derive_operation_id, parse_endpoint, parse_fields, parse_path
 from scaffold.errors import UsageError
+from scaffold.model.endpoint import (
+    EndpointOptions,
+    HttpMethod,
+    derive_operation_id,
+    parse_endpoint,
+    parse_fields,
+    parse_path,
+)
+from scaffold.model.layout import RepoLayout
+from scaffold.repo.open import open_repo
 from scaffold.resources import reference_dir
 
 
 @pytest.fixture(scope="module")
 def layout() -> RepoLayout:
-    return load_layout(reference_dir())
+    return open_repo(reference_dir())
 
 
 @pytest.mark.parametrize(

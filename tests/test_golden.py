@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffold.add import plan_add
-from scaffold.apply import apply_changes
-from scaffold.config import load_layout
-from scaffold.endpoint import EndpointOptions, parse_endpoint
+from scaffold.commands.add import plan_add
+from scaffold.model.endpoint import EndpointOptions, parse_endpoint
+from scaffold.repo.open import open_repo
+from scaffold.repo.transaction import apply_changes
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "endpoint.yaml").is_file())
@@ -24,7 +24,7 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "endpoint.yaml").is_file
 
 def plan(repo: Path, case: Path):  # type: ignore[no-untyped-def]
     spec = yaml.safe_load((case / "endpoint.yaml").read_text())
-    layout = load_layout(repo)
+    layout = open_repo(repo)
     endpoint = parse_endpoint(spec["method"], spec["path"], EndpointOptions(**spec.get("options", {})), layout)
     return layout, endpoint, plan_add(layout, endpoint).changes
 
@@ -57,4 +57,4 @@ def test_golden(repo: Path, name: str, request: pytest.FixtureRequest) -> None:
 
     # Stable: after applying, planning the same endpoint again finds nothing to add.
     apply_changes(repo, changes)
-    assert not plan_add(load_layout(repo), endpoint, fill=True).changes
+    assert not plan_add(open_repo(repo), endpoint, fill=True).changes

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffold.config import load_layout
-from scaffold.htmldocs import docs_server
+from scaffold.repo.open import open_repo
+from scaffold.spec.html import docs_server
 from tests.conftest import Cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -90,4 +90,4 @@ def test_every_operation_renders_in_chromium(cli: Cli, repo: Path) -> None:
     # Swagger UI draws one block per operation, showing its operationId.
     rendered = set(re.findall(r'class="opblock-summary-operation-id"[^>]*>([^<]+)<', dom))
     assert rendered == set(operation_ids), set(operation_ids) ^ rendered
-    assert load_layout(repo).docs_prefix + "/widgets/{widget_id}" in dom
+    assert open_repo(repo).docs_prefix + "/widgets/{widget_id}" in dom

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from scaffold.config import load_layout
-from scaffold.inventory import scan
+from scaffold.repo.open import open_repo
+from scaffold.scan.scanner import scan
 from tests.conftest import run_repo_tests
 
 
@@ -79,7 +79,7 @@ def test_default_database_is_a_file_under_the_repo(repo: Path) -> None:
 
 
 def test_every_route_is_documented_and_every_doc_has_a_route(repo: Path) -> None:
-    inventory = scan(load_layout(repo))
+    inventory = scan(open_repo(repo))
     routes = {(r.method, r.path) for r in inventory.routes}
     documented = {(d.method, d.path) for d in inventory.docs}
     assert routes == documented

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scaffold.add import plan_add
-from scaffold.apply import apply_changes
-from scaffold.config import load_layout
-from scaffold.endpoint import EndpointOptions, parse_endpoint
+from scaffold.commands.add import plan_add
+from scaffold.commands.remove import plan_remove
 from scaffold.errors import ConflictError, UsageError
-from scaffold.remove import plan_remove
+from scaffold.model.endpoint import EndpointOptions, parse_endpoint
+from scaffold.repo.open import open_repo
+from scaffold.repo.transaction import apply_changes
 from tests.conftest import Cli, run_repo_tests, tree_digest
 from tests.test_add import ISSUE_ENDPOINTS
 
@@ -129,7 +129,7 @@ def test_add_then_remove_is_byte_identical_for_generated_endpoints(pristine: Pat
     method, path, options = case
     repo = tmp_path_factory.mktemp("prop") / "repo"
     shutil.copytree(pristine, repo)
-    layout = load_layout(repo)
+    layout = open_repo(repo)
     try:
         endpoint = parse_endpoint(method, path, options, layout)
         plan = plan_add(layout, endpoint)
@@ -137,7 +137,7 @@ def test_add_then_remove_is_byte_identical_for_generated_endpoints(pristine: Pat
         return
     before = tree_digest(repo)
     apply_changes(repo, plan.changes)
-    removal = plan_remove(load_layout(repo), method, path)
+    removal = plan_remove(open_repo(repo), method, path)
     assert not removal.edited, [part.diff for part in removal.edited]
     apply_changes(repo, removal.changes)
     assert tree_digest(repo) == before

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.cli_replay import Invocation
+from scaffold.cli.replay import Invocation
 from tests.conftest import Cli, Script
 from tests.edits import drop_functions, edit
 
@@ -162,7 +162,7 @@ def test_the_console_script_replays_without_importing_typer(repo: Path) -> None:
 
 
 def test_a_journal_left_by_a_killed_command_is_never_replayed_over(script: Script, repo: Path) -> None:
-    from scaffold.apply import JOURNAL_NAME
+    from scaffold.repo.transaction import JOURNAL_NAME
 
     argv = ("check", "--repo", str(repo))
     script(*argv)
@@ -196,7 +196,7 @@ def test_a_replay_that_cannot_write_says_so_in_one_line(
     import errno
     import io
 
-    from scaffold import cli_replay
+    from scaffold.cli import entry
 
     argv = ("check", "--repo", str(repo))
     script(*argv)
@@ -208,7 +208,7 @@ def test_a_replay_that_cannot_write_says_so_in_one_line(
     monkeypatch.setattr(sys, "argv", ["scaffold", *argv])
     monkeypatch.setattr(sys, "stdout", Full())
     with pytest.raises(SystemExit) as exited:
-        cli_replay.main()
+        entry.main()
     assert exited.value.code == 70
     assert capsys.readouterr().err == (
         "internal error: OSError: [Errno 28] No space left on device — run again with "

@@ -12,9 +12,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from scaffold.config import load_layout
-from scaffold.findings import Finding
-from scaffold.report import Report, run_check
+from scaffold.commands.check import run_check
+from scaffold.model.findings import Finding
+from scaffold.model.report import Report
+from scaffold.repo.open import open_repo
 from scaffold.reporters.github import report_github
 from scaffold.reporters.html import report_html
 from scaffold.reporters.json import report_json
@@ -61,7 +62,7 @@ def report(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
         )
         .replace("def test_get_ping_without_session(", "def _unused(")
     )
-    found = run_check(load_layout(repo), use_cache=False)
+    found = run_check(open_repo(repo), use_cache=False)
     assert {f.rule for f in found.findings} == {
         "missing-driver",
         "method-mismatch",

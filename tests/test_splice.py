@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.splice import Source, indented, split_lines
+from scaffold.text.python import Source, indented, split_lines
 from tests.conftest import Cli, tree_digest
 
 HANDLERS = "server/api4/user.py"

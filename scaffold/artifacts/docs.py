@@ -1,19 +1,21 @@
-"""Checklist item 1: the OpenAPI operation in the tag's fragment."""
+"""Checklist item 1, the docs: the OpenAPI operation in its tag's fragment, beside its
+siblings, and its removal."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import yaml
 
-from scaffold.changes import Workspace
-from scaffold.config import CONFIG_NAME, RepoLayout, parse_layout
-from scaffold.endpoint import Auth, Endpoint, Field, HttpMethod
+from scaffold.artifacts.context import Components, PlanContext
+from scaffold.artifacts.removal import Removal
+from scaffold.artifacts.tag import add_tag
 from scaffold.errors import ConflictError, RepoLayoutError
+from scaffold.model.endpoint import Endpoint, HttpMethod
+from scaffold.model.layout import Auth, RepoLayout
 from scaffold.naming import humanize, to_snake
-from scaffold.render import Renderer
-from scaffold.tomledit import add_fragment, add_tag
-from scaffold.yamltext import Entry, compose, entries, indent_text, insert_lines, scalar
+from scaffold.repo.workspace import Workspace
+from scaffold.scan.facts import Location
+from scaffold.text.render import Renderer
+from scaffold.text.yaml import Entry, compose, entries, indent_text, insert_lines, scalar
 
 # Operations of a path item are written in this order, as in Mattermost's fragments.
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
@@ -34,16 +36,6 @@ _ERROR_DESCRIPTIONS = {
     403: "Do not have appropriate permissions",
     404: "Resource not found",
 }
-
-
-@dataclass(frozen=True)
-class Components:
-    """The names of components/responses and components/schemas the merged spec defines."""
-
-    responses: frozenset[str] = field(default_factory=frozenset)
-    schemas: frozenset[str] = field(default_factory=frozenset)
-    #: the typed properties of each object schema, for handlers that check a named body
-    schema_fields: dict[str, tuple[Field, ...]] = field(default_factory=dict)
 
 
 def fragment_of(layout: RepoLayout, tag: str) -> str:
@@ -142,17 +134,12 @@ def permission_sentence(endpoint: Endpoint) -> str:
     return f"Must have {named} permission."
 
 
-def plan_docs(
-    endpoint: Endpoint,
-    layout: RepoLayout,
-    workspace: Workspace,
-    renderer: Renderer,
-    components: Components,
-) -> None:
+def plan_docs(ctx: PlanContext) -> None:
     """Add the endpoint's operation to its fragment (creating the fragment for a new tag)."""
+    endpoint, workspace = ctx.endpoint, ctx.workspace
     # An earlier plan of the same change may have added a tag: read the layout as planned.
-    layout = parse_layout(layout.root, workspace.read(CONFIG_NAME))
-    operation = render_operation(endpoint, components, renderer)
+    layout = workspace.layout()
+    operation = render_operation(endpoint, ctx.components, ctx.renderer)
     method = endpoint.method.value.lower()
     found = find_path_item(layout, workspace, endpoint.full_path)
     if found is not None:
@@ -170,7 +157,7 @@ def plan_docs(
     existing = workspace.read_or_none(fragment)
     path_item = _path_key(endpoint.full_path) + ":\n" + indent_text(operation, 2)
     if existing is None:
-        _add_fragment(endpoint, layout, workspace, fragment)
+        add_tag(endpoint, layout, workspace)
         workspace.write(fragment, indent_text(path_item, 2))
         return
     if f"{endpoint.tag}.yaml" not in layout.build:
@@ -225,38 +212,6 @@ def _path_key(full_path: str) -> str:
     return f'"{full_path}"' if "{" in full_path else scalar(full_path)
 
 
-def _add_fragment(endpoint: Endpoint, layout: RepoLayout, workspace: Workspace, fragment: str) -> None:
-    """Register a new tag: the build list and [tags.<tag>] in scaffold.toml, and the intro's tags."""
-    config = CONFIG_NAME
-    text = workspace.read(config)
-    name = f"{endpoint.tag}.yaml"
-    text = add_fragment(text, name, layout.build[-1])
-    if endpoint.tag not in layout.tags:
-        text = add_tag(text, layout.tag(endpoint.tag))
-    workspace.write(config, text)
-    _declare_tag(endpoint, layout, workspace)
-
-
-def _declare_tag(endpoint: Endpoint, layout: RepoLayout, workspace: Workspace) -> None:
-    """List the new tag under the introduction's top-level `tags:`, where it has one."""
-    intro = layout.fragment_path(layout.build[0])
-    text = workspace.read(intro)
-    root = compose(text, intro)
-    if not isinstance(root, yaml.MappingNode):
-        return
-    lines = text.splitlines()
-    for entry in entries(root, lines):
-        if entry.key == "tags" and isinstance(entry.node, yaml.SequenceNode) and entry.node.value:
-            first = entry.node.value[0]
-            column = first.start_mark.column  # the column of `name:` after `- `
-            block = (
-                " " * (column - 2) + f"- name: {scalar(endpoint.tag)}\n"
-                + " " * column + f"description: {scalar(humanize(endpoint.resource) + ' operations.', column)}\n"
-            )
-            workspace.write(intro, insert_lines(text, entry.end, block))
-            return
-
-
 def _param_description(name: str) -> str:
     if name.endswith("_id"):
         return humanize(name[:-3]) + " GUID"
@@ -294,3 +249,30 @@ def _unknown_schema(option: str, name: str, components: Components) -> RepoLayou
         f"{option} {name}: no such schema in components/schemas",
         hint=f"define it in the definitions fragment first, or use one of: {known}",
     )
+
+
+def remove_docs(removal: Removal, location: Location) -> None:
+    """Take the operation at `location` out of its fragment, with its path item if it was alone."""
+    ctx = removal.ctx
+    fragment = location.path
+    text = ctx.workspace.read(fragment)
+    lines = text.splitlines(keepends=True)
+    root = compose(text, fragment)
+    assert isinstance(root, yaml.MappingNode)
+    plain = text.splitlines()
+    for item in entries(root, plain):
+        operations = entries(item.node, plain, item.end) if isinstance(item.node, yaml.MappingNode) else []
+        for operation in operations:
+            if operation.start + 1 != location.line:
+                continue
+            actual = "".join(line[operation.indent :] if line.strip() else line for line in lines[operation.start : operation.end])
+            expected = render_operation(ctx.endpoint, ctx.components, ctx.renderer)
+            if not removal.accept("docs", location, expected, actual):
+                return
+            if len(operations) > 1:
+                del lines[operation.start : operation.end]
+            else:
+                start = item.start - 1 if item.start > 0 and not lines[item.start - 1].strip() else item.start
+                del lines[start : item.end]
+            ctx.workspace.write(fragment, "".join(lines))
+            return

@@ -1,4 +1,5 @@
-"""Checklist item 3: the Client4 method, in its resource's section, built on route helpers."""
+"""Checklist item 3, the driver: the Client4 method in its resource's section, built on the
+route helpers (adding those a new resource needs), and its removal."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import ast
 import re
 
 from scaffold.artifacts.context import PlanContext
-from scaffold.endpoint import Endpoint, HttpMethod
+from scaffold.artifacts.removal import Removal
 from scaffold.errors import RepoLayoutError
-from scaffold.inventory import RouteHelper, shape
+from scaffold.model.endpoint import Endpoint, HttpMethod
 from scaffold.naming import singular
-from scaffold.render import py_str
-from scaffold.splice import FUNCTIONS, Source, indented
+from scaffold.scan.driver import DriverMethod, RouteHelper
+from scaffold.scan.facts import shape
+from scaffold.text.python import FUNCTIONS, Source, first_line, indented
+from scaffold.text.render import py_str
 
 _SECTION = re.compile(r"^#\s*(.+?)\s+Section\s*$")
 
@@ -170,3 +173,54 @@ def _place_in_section(source: Source, cls: ast.ClassDef, section: str, method: s
         return source.insert_after(source.end_of(body[-1]), code)
     end = next((i for i in range(start + 1, len(body)) if sections[i] is not None), len(body))
     return source.insert_after(source.end_of(body[end - 1]), "\n" + indented(method, indent, unit))
+
+
+def remove_driver(removal: Removal, driver: DriverMethod) -> None:
+    ctx, name, location = removal.ctx, driver.name, driver.location
+    path = ctx.layout.driver
+    source = Source.parse(ctx.workspace.read(path), path)
+    cls = source.top_level(ast.ClassDef, ctx.layout.driver_class)
+    if not isinstance(cls, ast.ClassDef):
+        return
+    body = source.block(cls)
+    position = next((i for i, s in enumerate(body) if isinstance(s, FUNCTIONS) and s.name == name), None)
+    if position is None:
+        return
+    helpers = list(ctx.inventory.route_helpers)
+    expected = render_method(ctx, best_helper(helpers, ctx.endpoint.path))
+    if not removal.accept("driver", location, expected, source.bare(body[position])):
+        return
+    header = source.header_end(cls)
+    first, last = source.region(body, position, header)
+    following = position + 1 < len(body) and not source.comments_before(body, position + 1, header)
+    if following and source.comments_before(body, position, header):
+        # The section comment rides on a section's first method: hand it to the next one,
+        # in place of the lines that led that one.
+        first, last = first_line(body[position]), first_line(body[position + 1]) - 1
+    removal.cut(path, source, body[position], first, last)
+    _drop_unused_helpers(removal, path)
+
+
+def _drop_unused_helpers(removal: Removal, path: str) -> None:
+    """Route helpers scaffold adds for a new resource go when nothing uses them any more."""
+    ctx = removal.ctx
+    # What `add` would create for this path if no helper existed: compared by name only.
+    candidates = {name for name, _, _, _ in new_helpers(ctx, existing=frozenset())}
+    while True:
+        source = Source.parse(ctx.workspace.read(path), path)
+        cls = source.top_level(ast.ClassDef, ctx.layout.driver_class)
+        assert isinstance(cls, ast.ClassDef)
+        body = source.block(cls)
+        text = source.segment(cls)
+        unused = next(
+            (
+                i
+                for i, s in enumerate(body)
+                if isinstance(s, FUNCTIONS) and s.name in candidates and f"self.{s.name}(" not in text
+            ),
+            None,
+        )
+        if unused is None:
+            return
+        first, last = source.region(body, unused, source.header_end(cls))
+        removal.cut(path, source, body[unused], first, last)

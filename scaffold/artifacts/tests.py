@@ -7,25 +7,29 @@ function is still the generated stub, so they start to fail — loudly — once 
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 from scaffold.artifacts.context import PlanContext
-from scaffold.artifacts.server import body_fields, validated_params
-from scaffold.endpoint import Field
-from scaffold.imports import dotted, import_source
-from scaffold.inventory import matching_files
-from scaffold.pyedit import add_imports
-from scaffold.render import py_str
+from scaffold.artifacts.handler import body_fields, validated_params
+from scaffold.artifacts.removal import Removal
+from scaffold.model.endpoint import Field
+from scaffold.model.statuses import CHECK_HELPERS
+from scaffold.naming import dotted
+from scaffold.repo.files import matching_files
+from scaffold.text.cst import add_imports
+from scaffold.text.imports import import_source
+from scaffold.text.python import FUNCTIONS, Source
+from scaffold.text.render import py_str
 
-CHECKS = {
-    200: "check_ok_status",
-    201: "check_created_status",
-    202: "check_accepted_status",
-    204: "check_no_content_status",
-    400: "check_bad_request_status",
-    401: "check_unauthorized_status",
-    403: "check_forbidden_status",
-    404: "check_not_found_status",
+#: The test a generated matrix names for each status (`test_<name><suffix>`; the success case
+#: is `test_<name>` itself).
+CASE_SUFFIXES = {
+    304: "_etag",
+    400: "_bad_request",
+    401: "_unauthorized",
+    403: "_forbidden",
+    404: "_not_found",
 }
 
 _SAMPLES = {"string": None, "integer": "1", "number": "1.5", "boolean": "True"}
@@ -82,14 +86,14 @@ def build_cases(ctx: PlanContext, stub: bool, app_function: str) -> list[Case]:
             test,
             success_client,
             valid + body,
-            CHECKS.get(endpoint.status, "check_ok_status"),
+            CHECK_HELPERS.get(endpoint.status, "check_ok_status"),
             endpoint.status,
             xfail=pending,
             setup=setup,
         )
     ]
     if 304 in statuses:
-        cases.append(Case(f"{test}_etag", success_client, valid, status=304, etag=True, xfail=pending, setup=setup))
+        cases.append(Case(test + CASE_SUFFIXES[304], success_client, valid, status=304, etag=True, xfail=pending, setup=setup))
     if 400 in statuses:
         checked = validated_params(ctx)
         if checked:
@@ -98,21 +102,21 @@ def build_cases(ctx: PlanContext, stub: bool, app_function: str) -> list[Case]:
                 for p, v in zip(params, valid)
             ]
             used = [line for line in setup if line.split(" = ")[0] in bad]
-            cases.append(Case(f"{test}_bad_request", "client", bad + body, CHECKS[400], 400, setup=used))
+            cases.append(Case(test + CASE_SUFFIXES[400], "client", bad + body, CHECK_HELPERS[400], 400, setup=used))
         elif endpoint.has_body:
             # A body missing its required fields, or not an object at all.
             bad_body = "{}" if any(f.required for f in fields) else "[]"
-            cases.append(Case(f"{test}_bad_request", "client", valid + [bad_body], CHECKS[400], 400, setup=setup))
+            cases.append(Case(test + CASE_SUFFIXES[400], "client", valid + [bad_body], CHECK_HELPERS[400], 400, setup=setup))
     if 401 in statuses:
-        cases.append(Case(f"{test}_unauthorized", "client", valid + body, CHECKS[401], 401, logout=True, setup=setup))
+        cases.append(Case(test + CASE_SUFFIXES[401], "client", valid + body, CHECK_HELPERS[401], 401, logout=True, setup=setup))
     if 403 in statuses:
-        cases.append(Case(f"{test}_forbidden", "guest_client", valid + body, CHECKS[403], 403, setup=setup))
+        cases.append(Case(test + CASE_SUFFIXES[403], "guest_client", valid + body, CHECK_HELPERS[403], 403, setup=setup))
     if 404 in statuses and params:
         missing = valid[:-1] + ["new_id()"]
         used = [line for line in setup if line.split(" = ")[0] in missing]
         not_found = f"implement {app_function}" if stub else None
         cases.append(
-            Case(f"{test}_not_found", "system_admin_client", missing + body, CHECKS[404], 404, xfail=not_found, setup=used)
+            Case(test + CASE_SUFFIXES[404], "system_admin_client", missing + body, CHECK_HELPERS[404], 404, xfail=not_found, setup=used)
         )
     return cases
 
@@ -146,3 +150,40 @@ def plan_tests(ctx: PlanContext, stub: bool) -> None:
         imports.append(("pytest", None, None))
     text = add_imports(text, path, imports, local=layout.local_packages, line_length=layout.line_length)
     ctx.workspace.write(path, text)
+
+
+def remove_tests(removal: Removal, driver_method: str) -> None:
+    ctx = removal.ctx
+    cases = [
+        t
+        for t in ctx.inventory.tests_calling(driver_method)
+        if t.checks and all(check.driver_method == driver_method for check in t.checks)
+    ]
+    if not cases:
+        return
+    generated: dict[str, set[str]] = {}
+    for stub in (True, False):
+        _, code = render_cases(ctx, stub)
+        rendered = Source.parse(code, "<generated tests>")
+        for statement in rendered.tree.body:
+            if isinstance(statement, FUNCTIONS):
+                generated.setdefault(statement.name, set()).add(rendered.bare(statement))
+    by_file: dict[str, list[str]] = {}
+    for case in cases:
+        by_file.setdefault(case.location.path, []).append(case.name)
+    for path, names in by_file.items():
+        source = Source.parse(ctx.workspace.read(path), path)
+        functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        for statement in source.tree.body:
+            if isinstance(statement, FUNCTIONS):
+                functions.setdefault(statement.name, statement)  # the first of two alike
+        cut = []
+        for node in (functions[name] for name in names if name in functions):
+            actual = source.bare(node)
+            location = next(c.location for c in cases if c.name == node.name)
+            options = generated.get(node.name, set())
+            expected = actual if actual in options else min(options, default="")
+            if removal.accept("tests", location, expected, actual):
+                cut.append(node)
+        if cut:
+            removal.cut_top_level(path, source, *cut)

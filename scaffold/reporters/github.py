@@ -5,7 +5,7 @@ The fix goes into the annotation's message, so it shows on the line in the pull 
 
 from __future__ import annotations
 
-from scaffold.report import Report
+from scaffold.model.report import Report
 
 
 def _data(text: str) -> str:

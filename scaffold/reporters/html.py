@@ -6,8 +6,8 @@ from html import escape
 from itertools import groupby
 
 from scaffold import __version__
-from scaffold.artifacts import ARTIFACTS
-from scaffold.report import Report
+from scaffold.model.endpoint import ARTIFACTS
+from scaffold.model.report import Report
 from scaffold.reporters import SYMBOLS
 
 _STYLE = """

@@ -6,8 +6,8 @@ import hashlib
 from typing import Any
 
 from scaffold import __version__
-from scaffold.findings import RULES
-from scaffold.report import Report
+from scaffold.model.findings import RULES
+from scaffold.model.report import Report
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

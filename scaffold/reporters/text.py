@@ -10,9 +10,9 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from scaffold.artifacts import ARTIFACTS
-from scaffold.findings import Finding
-from scaffold.report import Report
+from scaffold.model.endpoint import ARTIFACTS
+from scaffold.model.findings import Finding
+from scaffold.model.report import Report
 from scaffold.reporters import SYMBOLS
 
 _SGR = {

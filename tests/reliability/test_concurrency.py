@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from scaffold.cli import app
+from scaffold.cli.main import app
 from tests.conftest import run_repo_tests
 
 Tally = Callable[[str, int], None]
@@ -50,11 +50,11 @@ REFUSALS = (
 RACER = """
 import sys, time
 from pathlib import Path
-import scaffold.cli
-from scaffold.cli import main
+import scaffold.commands.guards
+from scaffold.cli.main import main
 
 go = Path(sys.argv[1]) if sys.argv[1] != "-" else None
-real = scaffold.cli.apply_changes
+real = scaffold.commands.guards.apply_changes
 
 def apply_when_told(*args, **kwargs):
     print("planned", flush=True)
@@ -62,7 +62,7 @@ def apply_when_told(*args, **kwargs):
         time.sleep(0.0005)
     return real(*args, **kwargs)
 
-scaffold.cli.apply_changes = apply_when_told
+scaffold.commands.guards.apply_changes = apply_when_told
 sys.argv = ["scaffold", *sys.argv[2:]]
 main()
 """

@@ -31,9 +31,9 @@ from schemathesis.generation.hypothesis.builder import (
 )
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from scaffold.changes import Workspace
-from scaffold.config import load_layout
-from scaffold.docs import merged_spec
+from scaffold.commands.docs import merged_spec
+from scaffold.repo.open import open_repo
+from scaffold.repo.workspace import Workspace
 from scaffold.resources import reference_dir
 
 REFERENCE = reference_dir()
@@ -49,7 +49,7 @@ from server.model.user import USERNAME_PATTERN
 # A case of any operation of the OpenAPI schema.
 Case = schemathesis.Case[Any]
 
-SPEC: dict[str, Any] = merged_spec(load_layout(REFERENCE), Workspace(REFERENCE)).data
+SPEC: dict[str, Any] = merged_spec(open_repo(REFERENCE), Workspace(REFERENCE)).data
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 OPERATIONS = [
     f"{method.upper()} {path}"

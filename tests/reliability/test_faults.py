@@ -26,11 +26,12 @@ from typing import Any, Self
 import pytest
 from typer.testing import CliRunner, Result
 
-import scaffold.cli as cli_module
-from scaffold import apply, validate
-from scaffold.changes import ChangeSet
-from scaffold.cli import app
+import scaffold.commands.guards as cli_module
+from scaffold.cli.main import app
+from scaffold.commands import guards as validate
 from scaffold.errors import ValidationError
+from scaffold.model.changes import ChangeSet
+from scaffold.repo import transaction as apply
 from tests.conftest import run_repo_tests
 
 Tally = Callable[[str, int], None]
@@ -442,9 +443,10 @@ def test_someone_elses_edit_during_the_post_check_is_never_overwritten(
 
 PAUSE_AT = """
 import sys, time
-import scaffold.cli as cli_module
-from scaffold import apply, validate
-from scaffold.cli import main
+import scaffold.commands.guards as cli_module
+from scaffold.commands import guards as validate
+from scaffold.repo import transaction as apply
+from scaffold.cli.main import main
 
 step, nth = sys.argv[1], int(sys.argv[2])
 calls = 0

@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from scaffold import apply
-from scaffold.cli import app
+from scaffold.cli.main import app
+from scaffold.repo import transaction as apply
 
 Tally = Callable[[str, int], None]
 

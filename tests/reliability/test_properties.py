@@ -24,9 +24,10 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from scaffold.cli import app
-from scaffold.config import parse_layout
-from scaffold.spec import merge, read_fragments, validate
+from scaffold.cli.main import app
+from scaffold.model.layout import parse_layout
+from scaffold.spec.merge import merge, read_fragments
+from scaffold.spec.problems import validate
 from tests.conftest import run_repo_tests, tree_digest
 
 Tally = Callable[[str, int], None]

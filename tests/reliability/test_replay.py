@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from scaffold.config import load_layout
-from scaffold.sources import source_files
+from scaffold.repo.files import source_files
+from scaffold.repo.open import open_repo
 from tests.conftest import Cli, Script
 
 Tally = Callable[[str, int], None]
@@ -78,7 +78,7 @@ def test_a_replay_prints_what_a_fresh_run_prints(
 ) -> None:
     script = Script(monkeypatch, capsys)
     cli = Cli(CliRunner())
-    files = source_files(load_layout(pristine))
+    files = source_files(open_repo(pristine))
     replays = {"replayed": 0, "ran": 0}
 
     @settings(

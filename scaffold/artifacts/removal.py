@@ -1,0 +1,84 @@
+"""What every remover of one `endpoint remove` shares: which parts go, which were edited by hand
+and stay, and how a part is cut out of a module.
+
+A part is removed only while it is still what scaffold generates for the endpoint; a part
+edited by hand since is reported with its diff and the whole removal is refused, unless forced.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from dataclasses import dataclass, field
+
+from scaffold.artifacts.context import PlanContext
+from scaffold.scan.facts import Location
+from scaffold.text.cst import drop_unused_imports
+from scaffold.text.python import Source, first_line, names_in
+
+
+@dataclass(frozen=True)
+class EditedPart:
+    """A part that differs from what scaffold generates: kept unless forced."""
+
+    artifact: str
+    location: Location
+    diff: str
+
+
+@dataclass
+class Removal:
+    """The removal of one endpoint's parts from a workspace, part by part."""
+
+    ctx: PlanContext
+    force: bool = False
+    removed: dict[str, list[Location]] = field(default_factory=dict)
+    edited: list[EditedPart] = field(default_factory=list)
+    #: parts left in place on purpose (an app function that is no longer the stub)
+    kept: list[str] = field(default_factory=list)
+    #: names the removed code used, per module: imports of them may have become unused
+    used: dict[str, set[str]] = field(default_factory=dict)
+
+    def accept(self, artifact: str, location: Location, expected: str, actual: str) -> bool:
+        """True when the part may go: it is what scaffold generates, or removal is forced."""
+        if expected == actual or self.force:
+            self.removed.setdefault(artifact, []).append(location)
+            return True
+        self.edited.append(EditedPart(artifact, location, _diff(expected, actual, location.path)))
+        return False
+
+    def cut(self, path: str, source: Source, node: ast.stmt, first: int, last: int, rest: str = "") -> None:
+        """Write `path` without lines `first`..`last` (which hold `node`), `rest` in their place."""
+        self.used.setdefault(path, set()).update(names_in(node))
+        self.ctx.workspace.write(path, source.without({(first, last): rest}))
+
+    def cut_top_level(self, path: str, source: Source, *nodes: ast.stmt) -> None:
+        """Remove top-level statements, each with the lines that lead it."""
+        body = source.tree.body
+        cuts = {}
+        for node in nodes:
+            index = body.index(node)
+            # The lines leading a module's first statement are the module's header: they stay.
+            span = (first_line(node), source.end_of(node)) if index == 0 else source.region(body, index, 0)
+            cuts[span] = ""
+            self.used.setdefault(path, set()).update(names_in(node))
+        self.ctx.workspace.write(path, source.without(cuts))
+
+    def drop_unused_imports(self) -> None:
+        """Imports of names only the removed code used go too."""
+        workspace, line_length = self.ctx.workspace, self.ctx.layout.line_length
+        for path, names in self.used.items():
+            text = workspace.read_or_none(path)
+            if text is not None:
+                workspace.write(path, drop_unused_imports(text, names, line_length))
+
+
+def _diff(expected: str, actual: str, path: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            actual.splitlines(keepends=True),
+            fromfile=f"generated/{path}",
+            tofile=f"current/{path}",
+        )
+    )

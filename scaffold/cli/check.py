@@ -1,0 +1,219 @@
+"""The gate and the view of one endpoint: `check` and `checklist`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from scaffold.cli.app import (
+    RepoOption,
+    app,
+    check_format,
+    err,
+    open_layout,
+    out,
+    print_json,
+    user_errors,
+)
+from scaffold.cli.output import emit_json, emit_text, log_console, print_diff, print_summary
+from scaffold.cli.replay import record
+from scaffold.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from scaffold.reporters import FORMATS
+
+if TYPE_CHECKING:
+    from scaffold.commands.checklist import Checklist
+    from scaffold.model.layout import RepoLayout
+    from scaffold.model.report import Report
+
+
+@app.command("check")
+def check(
+    repo: RepoOption = None,
+    format: Annotated[
+        str, typer.Option("--format", help="text, json, sarif, github or html.")
+    ] = "text",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to FILE instead of stdout."),
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Accept the findings a baseline FILE lists.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-baseline", help="Write a baseline FILE accepting every current finding."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Pending (xfail) status cases are errors.")
+    ] = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Fill every fixable gap through `endpoint add --fill`.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --fix: show the diffs; write nothing.")
+    ] = False,
+    matrix: Annotated[
+        bool, typer.Option("--matrix/--no-matrix", help="Text: show the endpoint matrix.")
+    ] = True,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse and validate everything again.")
+    ] = False,
+) -> None:
+    """Prove that every endpoint has its five artifacts; exit 1 on any error finding."""
+    from scaffold.commands.baseline import baseline_text, load_baseline
+    from scaffold.commands.check import run_check
+
+    check_format(format, FORMATS)
+    with user_errors():
+        if dry_run and not fix:
+            raise UsageError(
+                "--dry-run only works with --fix", hint="use `scaffold check --fix --dry-run`"
+            )
+        layout = open_layout(repo)
+        if fix:
+            _fix(layout, dry_run=dry_run, quiet=format != "text" and output is None)
+        accepted = load_baseline(baseline) if baseline is not None else None
+        report = run_check(layout, strict=strict, baseline=accepted, use_cache=not no_cache)
+        if write_baseline is not None:
+            everything = report.findings + report.baselined
+            write_baseline.write_text(baseline_text(everything), encoding="utf-8")
+            err.print(f"wrote {write_baseline}: {len(everything)} findings accepted")
+            raise typer.Exit(EXIT_OK)
+        printed = _print_report(report, format, output, matrix)
+        if printed is not None:
+            record(layout.root, report.content, printed, report.exit_code)
+        raise typer.Exit(report.exit_code)
+
+
+def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
+    """Plan and apply the fixes; a dry run only shows them, and the command ends there."""
+    from rich.markup import escape
+
+    from scaffold.commands.fix import plan_fix
+    from scaffold.commands.guards import apply_checked
+
+    plan = plan_fix(layout)
+    console = err if quiet else out
+    for finding, reason in plan.skipped:
+        err.print(
+            f"[yellow]not fixed:[/yellow] {finding.location}: {finding.rule}: {escape(reason)}",
+            highlight=False,
+        )
+    if dry_run:
+        print_diff(out, plan.changes)
+        fixed = sum(len(findings) for _, findings in plan.planned)
+        err.print(f"--dry-run: {fixed} findings would be fixed; nothing was written")
+        raise typer.Exit(EXIT_FINDINGS if plan.planned or plan.manual or plan.skipped else EXIT_OK)
+    if plan.changes:
+        apply_checked(layout, plan.changes)
+        for endpoint, findings in plan.planned:
+            console.print(
+                f"fixed {endpoint.method.value} {endpoint.full_path}: "
+                + ", ".join(sorted({f.rule for f in findings})),
+                highlight=False,
+            )
+        print_summary(console, plan.changes, applied=True)
+
+
+def _print_report(report: Report, format: str, output: Path | None, matrix: bool) -> str | None:
+    """Print the report (or write it to `output`); what went to stdout, when it went as text."""
+    if format == "json":
+        from scaffold.reporters.json import report_json
+
+        return emit_json(report_json(report), output)
+    if format == "sarif":
+        from scaffold.reporters.sarif import report_sarif
+
+        return emit_json(report_sarif(report), output)
+    if format == "text":
+        from scaffold.reporters.text import report_text
+
+        color = output is None and out.is_terminal and out.color_system is not None
+        text = report_text(report, color=color, show_matrix=matrix)
+    elif format == "github":
+        from scaffold.reporters.github import report_github
+
+        text = report_github(report)
+    else:
+        from scaffold.reporters.html import report_html
+
+        text = report_html(report)
+    printed = emit_text(text, output)
+    if output is not None:
+        summary = report.summary()
+        err.print(
+            f"wrote {output}: {summary['errors']} errors, {summary['warnings']} warnings",
+            highlight=False,
+        )
+    return printed
+
+
+@app.command("checklist")
+def checklist(
+    method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
+    path: Annotated[
+        str, typer.Argument(help="/users/{user_id}/sessions or /users/<user_id>/sessions.")
+    ],
+    repo: RepoOption = None,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """The five checklist items of one endpoint: done, missing or pending, and what completes each."""
+    from scaffold.commands.checklist import build_checklist
+
+    check_format(format, ("text", "json"))
+    with user_errors():
+        layout = open_layout(repo)
+        result = build_checklist(layout, method, path)
+        if format == "json":
+            print_json(_checklist_json(result))
+            return
+        _print_checklist(result)
+
+
+def _checklist_json(result: Checklist) -> dict[str, Any]:
+    return {
+        "method": result.method,
+        "path": result.path,
+        "operation_id": result.operation_id,
+        "complete": result.complete,
+        "items": [
+            {
+                "number": item.number,
+                "title": item.title,
+                "state": item.state,
+                "location": None
+                if item.location is None
+                else {"path": item.location.path, "line": item.location.line},
+                "command": item.command,
+                "details": item.details,
+            }
+            for item in result.items
+        ],
+    }
+
+
+def _print_checklist(result: Checklist) -> None:
+    from rich.text import Text
+
+    styles = {"done": "green", "missing": "bold red", "pending": "yellow"}
+    marks = {"done": "✓ done", "missing": "✗ missing", "pending": "… pending"}
+    console = log_console()
+    title = Text(f"{result.method} {result.path}", style="bold")
+    if result.operation_id:
+        title.append(f"  ({result.operation_id})", style="dim")
+    console.print(title)
+    for item in result.items:
+        line = Text(f"{item.number}. ")
+        line.append(f"{marks[item.state]:<10}", style=styles[item.state])
+        line.append(item.title)
+        if item.location is not None:
+            line.append(f"  {item.location}", style="dim")
+        console.print(line)
+        for detail in item.details:
+            console.print(Text(f"   {'':<10}{detail}"))
+        if item.command:
+            console.print(Text(f"   {'':<10}→ {item.command}", style="cyan"))

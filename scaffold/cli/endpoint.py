@@ -1,0 +1,184 @@
+"""`endpoint add`, `endpoint remove` and `endpoint list`."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.prompt import Confirm
+
+from scaffold.cli.app import (
+    FormatOption,
+    RepoOption,
+    check_format,
+    endpoint_app,
+    err,
+    open_layout,
+    out,
+    print_json,
+    user_errors,
+)
+from scaffold.cli.output import emit_json, emit_text, print_diff, print_summary
+from scaffold.cli.replay import record
+from scaffold.errors import EXIT_OK
+
+if TYPE_CHECKING:
+    from scaffold.model.changes import ChangeSet
+    from scaffold.model.endpoint import Endpoint
+    from scaffold.model.layout import RepoLayout
+
+
+@endpoint_app.command("add")
+def endpoint_add(
+    method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
+    path: Annotated[str, typer.Argument(help="/users/<user_id>/sessions or /users/{user_id}/sessions.")],
+    summary: Annotated[str | None, typer.Option(help="A few words for the docs.")] = None,
+    description: Annotated[str | None, typer.Option(help="A sentence or two for the docs.")] = None,
+    permission: Annotated[str | None, typer.Option(help="The permission checked (403), or none.")] = None,
+    auth: Annotated[str | None, typer.Option(help="session (the default), public or trust-requester.")] = None,
+    tag: Annotated[str | None, typer.Option(help="The doc tag (default: from the path).")] = None,
+    query: Annotated[str | None, typer.Option(help="Query parameters: name:type,...")] = None,
+    body: Annotated[str | None, typer.Option(help="Body fields name:type,... or a schema name.")] = None,
+    response: Annotated[str | None, typer.Option(help="The response schema name.")] = None,
+    status: Annotated[int | None, typer.Option(help="Success status (201 for POST, else 200).")] = None,
+    etag: Annotated[bool | None, typer.Option("--etag/--no-etag", help="Answer 304 on a matching Etag.")] = None,
+    name: Annotated[str | None, typer.Option(help="The operation name (default: from method and path).")] = None,
+    only: Annotated[str | None, typer.Option(help="Only these artifacts: docs,route,handler,driver,tests.")] = None,
+    fill: Annotated[bool, typer.Option(help="Add only the artifacts that are missing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diffs; write nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
+    repo: RepoOption = None,
+    format: FormatOption = "text",
+) -> None:
+    """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
+    from scaffold.cli.prompts import ask_missing, describe
+    from scaffold.commands.add import add_endpoint
+    from scaffold.model.endpoint import ARTIFACTS, EndpointOptions, parse_endpoint
+    from scaffold.scan.scanner import cached_inventory
+
+    check_format(format, ("text", "json"))
+    with user_errors():
+        layout = open_layout(repo)
+        options = EndpointOptions(
+            summary=summary, description=description, permission=permission, auth=auth or "session",
+            tag=tag, query=query, body=body, response=response, status=status, etag=etag, name=name,
+        )
+        # Ask only on a terminal, and only for what was not given; never in JSON mode.
+        interactive = format == "text" and sys.stdin.isatty() and not yes
+        inventory = cached_inventory(layout)
+        if interactive:
+            given = {key for key, value in (("summary", summary), ("auth", auth), ("permission", permission), ("tag", tag)) if value is not None}
+            options = ask_missing(out, method, path, options, given, layout, inventory)
+        endpoint = parse_endpoint(method, path, options, layout)
+        selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
+        plan = add_endpoint(layout, endpoint, only=selected, fill=fill, inventory=inventory)
+        if not plan.changes and format == "text" and not dry_run:
+            out.print(f"{endpoint.method.value} {endpoint.full_path}: nothing to add")
+            return
+        _finish(layout, endpoint, plan.changes, "added", dry_run=dry_run, yes=yes, format=format,
+                question="Apply these changes?", intro=describe(endpoint))
+
+
+@endpoint_app.command("remove")
+def endpoint_remove(
+    method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
+    path: Annotated[str, typer.Argument(help="/users/{user_id}/sessions (or with <user_id>, or /api/v4).")],
+    force: Annotated[bool, typer.Option("--force", help="Also remove parts edited by hand.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the diffs; write nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
+    repo: RepoOption = None,
+    format: FormatOption = "text",
+) -> None:
+    """Remove every artifact of an endpoint — the exact inverse of `endpoint add`."""
+    from scaffold.commands.remove import plan_remove
+    from scaffold.errors import ConflictError
+    from scaffold.scan.scanner import cached_inventory
+
+    check_format(format, ("text", "json"))
+    with user_errors():
+        layout = open_layout(repo)
+        plan = plan_remove(layout, method, path, force=force, inventory=cached_inventory(layout))
+        endpoint = plan.endpoint
+        if plan.edited:
+            if format == "text":
+                for part in plan.edited:
+                    err.print(part.diff, end="", markup=False, highlight=False)
+            where = ", ".join(f"{part.artifact} at {part.location}" for part in plan.edited)
+            raise ConflictError(
+                f"{endpoint.method.value} {endpoint.full_path}: edited by hand since it was generated: {where}",
+                hint="nothing was removed; re-run with --force to remove these parts too",
+            )
+        _finish(layout, endpoint, plan.changes, "removed", dry_run=dry_run, yes=yes, format=format,
+                question="Remove these?", kept=plan.kept)
+        if format == "text":
+            for note in plan.kept:
+                out.print(f"[yellow]kept:[/yellow] {escape(note)}")
+
+
+def _finish(
+    layout: RepoLayout,
+    endpoint: Endpoint,
+    changes: ChangeSet,
+    done: str,
+    *,
+    dry_run: bool,
+    yes: bool,
+    format: str,
+    question: str,
+    intro: str | None = None,
+    kept: list[str] | None = None,
+) -> None:
+    """The tail of `add` and `remove`: confirm on a terminal, apply (guarded), and say what
+    was done — or, for a dry run, show the diffs."""
+    from scaffold.commands.guards import apply_checked
+    from scaffold.reporters.json import changes_json, endpoint_json
+
+    applied = False
+    if changes and not dry_run:
+        if format == "text" and sys.stdin.isatty() and not yes:
+            if intro:
+                out.print(intro)
+            print_summary(out, changes, applied=False)
+            if not Confirm.ask(question, default=True, console=out):
+                out.print("nothing was changed")
+                raise typer.Exit(1)
+        apply_checked(layout, changes)
+        applied = True
+    if format == "json":
+        report = {"endpoint": endpoint_json(endpoint), "changes": changes_json(changes), "applied": applied}
+        print_json(report if kept is None else {**report, "kept": kept})
+    elif dry_run:
+        print_diff(out, changes)
+    else:
+        out.print(f"{done} {endpoint.method.value} {endpoint.full_path} ({endpoint.operation_id}):")
+        print_summary(out, changes, applied=True)
+
+
+@endpoint_app.command("list")
+def endpoint_list(
+    repo: RepoOption = None,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    missing: Annotated[
+        bool, typer.Option("--missing", help="Only endpoints that lack an artifact.")
+    ] = False,
+) -> None:
+    """List every endpoint with where each of its five artifacts is (file:line)."""
+    from scaffold.commands.listing import list_endpoints
+    from scaffold.reporters.json import list_entry
+
+    check_format(format, ("text", "json"))
+    with user_errors():
+        layout = open_layout(repo)
+        listing = list_endpoints(layout, missing=missing)
+        entries = [list_entry(record) for record in listing.endpoints]
+        if format == "json":
+            printed = emit_json(entries, None)
+        else:
+            from scaffold.reporters.text import Painter, listing_lines
+
+            color = out.is_terminal and out.color_system is not None
+            printed = emit_text("\n".join(listing_lines(entries, Painter(color))) + "\n", None)
+        if printed is not None:
+            record(layout.root, listing.content, printed, EXIT_OK)

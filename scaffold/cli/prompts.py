@@ -1,0 +1,90 @@
+"""The questions `endpoint add` asks on a terminal when something is missing (CLI side).
+
+Only called when stdin is a TTY: off a terminal nothing is asked, and a missing value is
+either defaulted or refused with a one-line error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.console import Console
+from rich.prompt import Prompt
+
+from scaffold.errors import UsageError
+from scaffold.model.endpoint import Endpoint, EndpointOptions, parse_endpoint
+from scaffold.model.layout import Auth, RepoLayout
+from scaffold.scan.scanner import Inventory
+
+
+def known_permissions(inventory: Inventory) -> list[str]:
+    """The permissions the repo's handlers and docs already use, most used first."""
+    counts: dict[str, int] = {}
+    for handler in inventory.handlers.values():
+        for permission in handler.permissions:
+            counts[permission] = counts.get(permission, 0) + 1
+    for operation in inventory.docs:
+        for permission in operation.permissions:
+            counts.setdefault(permission, 0)
+    return sorted(counts, key=lambda p: (-counts[p], p))
+
+
+def ask_missing(
+    console: Console,
+    method: str,
+    path: str,
+    options: EndpointOptions,
+    given: set[str],
+    layout: RepoLayout,
+    inventory: Inventory,
+) -> EndpointOptions:
+    """Ask for each option the user did not give, offering what the repo already has."""
+    draft = parse_endpoint(method, path, options, layout)
+    answers = replace(options)
+    if "summary" not in given:
+        answers.summary = Prompt.ask("Summary", default=draft.summary, console=console)
+    if "auth" not in given:
+        answers.auth = Prompt.ask(
+            "Auth", choices=[a.value for a in Auth], default=draft.auth.value, console=console
+        )
+    if "permission" not in given and answers.auth != Auth.PUBLIC.value:
+        offered = known_permissions(inventory)[:8]
+        hint = f" (none, {', '.join(offered)}, or another)" if offered else ""
+        answers.permission = _ask_valid(
+            console, f"Permission{hint}", "none", method, path, answers, layout, "permission"
+        )
+    if "tag" not in given and draft.tag not in layout.tags:
+        known = ", ".join(sorted(layout.tags))
+        answers.tag = _ask_valid(console, f"Tag (new, or one of {known})", draft.tag, method, path, answers, layout, "tag")
+    return answers
+
+
+def _ask_valid(
+    console: Console,
+    question: str,
+    default: str,
+    method: str,
+    path: str,
+    answers: EndpointOptions,
+    layout: RepoLayout,
+    field: str,
+) -> str:
+    """Ask until the answer makes a valid endpoint; say why an answer was refused."""
+    while True:
+        answer = Prompt.ask(question, default=default, console=console)
+        try:
+            candidate = replace(answers, permission=answer) if field == "permission" else replace(answers, tag=answer)
+            parse_endpoint(method, path, candidate, layout)
+        except UsageError as error:
+            console.print(f"[red]{error.message}[/red] — {error.hint}")
+            continue
+        return answer
+
+
+def describe(endpoint: Endpoint) -> str:
+    """One line saying what will be added."""
+    permission = f", permission {endpoint.permission}" if endpoint.permission else ""
+    return (
+        f"{endpoint.method.value} {endpoint.full_path} → {endpoint.operation_id} "
+        f"(tag {endpoint.tag}, {endpoint.auth.value}{permission}; statuses {', '.join(map(str, endpoint.statuses()))})"
+    )

@@ -1,0 +1,67 @@
+"""The rules of `scaffold check`: the catalog of endpoints in, findings out.
+
+Each finding names its rule, where to look (file:line of the thing to change), what is wrong
+and the command (or the edit) that fixes it. One cause gives one finding: a route line deleted
+is a stale doc, not also an orphan driver method and untested cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from scaffold.commands.rules.coverage import CoverageRules
+from scaffold.commands.rules.docs import DocRules
+from scaffold.model.findings import Finding
+from scaffold.model.layout import RepoLayout
+from scaffold.scan.catalog import Catalog
+from scaffold.spec.problems import SpecProblem
+
+
+def audit(
+    catalog: Catalog,
+    layout: RepoLayout,
+    *,
+    spec_problems: Sequence[SpecProblem] = (),
+    strict: bool = False,
+) -> list[Finding]:
+    """Every finding of the repo, ordered by file and line."""
+    findings = list(_Audit(catalog, layout, strict).run())
+    return ordered(findings + spec_findings(spec_problems, layout))
+
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.path, f.line, f.rule, f.key))
+
+
+def spec_findings(problems: Sequence[SpecProblem], layout: RepoLayout) -> list[Finding]:
+    return [_invalid_spec(problem, layout) for problem in problems]
+
+
+def _invalid_spec(problem: SpecProblem, layout: RepoLayout) -> Finding:
+    path = problem.path or layout.fragment_path(layout.build[0])
+    if path.startswith(str(layout.root) + "/"):
+        path = path[len(str(layout.root)) + 1 :]
+    return Finding(
+        "invalid-spec",
+        "error",
+        path,
+        problem.line or 1,
+        problem.message,
+        problem.hint or "fix the spec, then run `scaffold docs build`",
+        f"{path}#{problem.message}",
+    )
+
+
+class _Audit(DocRules, CoverageRules):
+    """Every rule, run over the catalog in the order findings read best."""
+
+    def run(self) -> Iterator[Finding]:
+        yield from self._pairing()
+        for record in self.catalog.endpoints:
+            if record.route is not None:
+                yield from self._driver_and_tests(record)
+            if record.route is not None and record.doc is not None:
+                yield from self._params(record)
+                yield from self._doc_statuses(record)
+        yield from self._operation_ids()
+        yield from self._orphans()

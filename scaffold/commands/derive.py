@@ -1,0 +1,126 @@
+"""An Endpoint rebuilt from what a repo already has, and the `endpoint add` line that makes it.
+
+Docs first: a hand-written doc operation — its operationId, parameters, the permission named
+in `##### Permissions`, whether it lists 401, its responses — says everything the other four
+artifacts are generated from. Without a doc, the route line and its handler say it instead.
+`check` prints the command for each gap; `check --fix` plans the same endpoints directly.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from scaffold.model.endpoint import FIELD_TYPES, Endpoint, EndpointOptions, parse_endpoint
+from scaffold.model.layout import Auth, RepoLayout
+from scaffold.model.statuses import SUCCESS_STATUSES
+from scaffold.scan.catalog import EndpointRecord
+from scaffold.scan.docs import DocOperation
+from scaffold.scan.facts import params_of
+from scaffold.scan.route import Route
+
+_PLAIN_ARGUMENT = re.compile(r"[\w@%+=:,./{}-]+")
+
+
+def endpoint_of(record: EndpointRecord, layout: RepoLayout) -> Endpoint:
+    """The Endpoint of a record: from its doc when it has one, else from its route."""
+    if record.doc is not None:
+        options = options_from_doc(record.doc)
+        if record.route_auth is Auth.TRUST_REQUESTER:
+            options.auth = record.route_auth.value  # the doc alone cannot tell it from "session"
+    elif record.route is not None:
+        options = options_from_route(record, layout)
+    else:
+        assert record.driver is not None, "a record has a doc, a route or a driver"
+        options = EndpointOptions(name=record.driver.name)
+    return parse_endpoint(record.method, record.full_path, options, layout)
+
+
+def options_from_doc(doc: DocOperation) -> EndpointOptions:
+    public = doc.public or 401 not in doc.statuses
+    success = [code for code in doc.statuses if code in SUCCESS_STATUSES]
+    return EndpointOptions(
+        summary=doc.summary,
+        description=doc.description,
+        permission=doc.permissions[0] if doc.permissions and not public else None,
+        auth="public" if public else "session",
+        tag=doc.tag,
+        query=_fields(doc.query, optional_mark=False),
+        body=doc.body_schema or _fields(doc.body_fields),
+        # A generated DELETE answers StatusOK anyway; naming it would change its handler.
+        response=None if doc.method == "DELETE" and doc.response_schema == "StatusOK" else doc.response_schema,
+        status=success[0] if success else None,
+        etag=doc.method == "GET" and 304 in doc.statuses,
+        name=doc.operation_id,
+    )
+
+
+def options_from_route(record: EndpointRecord, layout: RepoLayout) -> EndpointOptions:
+    route, handler = record.route, record.handler
+    assert route is not None and record.route_auth is not None
+    auth = record.route_auth.value
+    options = EndpointOptions(auth=auth, tag=_tag_of(route, layout), name=route.handler)
+    if handler is None:
+        return options
+    path_params = params_of(route.path)
+    query = [p for p in handler.params_read if p not in path_params]
+    options.permission = (
+        handler.permissions[0] if handler.permissions and auth != "public" else None
+    )
+    options.query = (
+        ",".join(f"{p}:{'integer' if p in ('page', 'per_page') else 'string'}" for p in query)
+        or None
+    )
+    if handler.reads_body and route.method != "GET":
+        options.body = _fields(handler.body_fields)
+    options.status = handler.success if handler.success in SUCCESS_STATUSES else None
+    options.etag = route.method == "GET" and handler.etag
+    return options
+
+
+def _fields(fields: tuple[tuple[str, str, bool], ...], *, optional_mark: bool = True) -> str | None:
+    usable = [(name, kind, required) for name, kind, required in fields if kind in FIELD_TYPES]
+    text = ",".join(
+        f"{name}:{kind}{'' if required or not optional_mark else '?'}"
+        for name, kind, required in usable
+    )
+    return text or None
+
+
+def _tag_of(route: Route, layout: RepoLayout) -> str | None:
+    """The tag whose resource module holds the route, when the path alone would say another."""
+    resource = layout.resource_of(layout.handlers, route.module)
+    tag = layout.tag_for_resource(resource) if resource is not None else None
+    return tag.name if tag is not None else None
+
+
+def add_command(endpoint: Endpoint, layout: RepoLayout, *, fill: bool = True) -> str:
+    """`scaffold endpoint add GET /api/v4/... --fill` with every option that differs from the default."""
+    default = parse_endpoint(endpoint.method.value, endpoint.full_path, EndpointOptions(), layout)
+    words = ["scaffold", "endpoint", "add", endpoint.method.value, endpoint.full_path]
+    if fill:
+        words.append("--fill")
+    if endpoint.auth is not default.auth:
+        words += ["--auth", endpoint.auth.value]
+    if endpoint.permission:
+        words += ["--permission", endpoint.permission]
+    if endpoint.tag != default.tag:
+        words += ["--tag", endpoint.tag]
+    if endpoint.operation_id != default.operation_id:
+        words += ["--name", endpoint.operation_id]
+    if endpoint.query:
+        words += ["--query", ",".join(f"{f.name}:{f.type}" for f in endpoint.query)]
+    if endpoint.body_schema:
+        words += ["--body", endpoint.body_schema]
+    elif endpoint.body_fields:
+        words += [
+            "--body",
+            ",".join(f"{f.name}:{f.type}{'' if f.required else '?'}" for f in endpoint.body_fields),
+        ]
+    if endpoint.response_schema:
+        words += ["--response", endpoint.response_schema]
+    if endpoint.status != default.status:
+        words += ["--status", str(endpoint.status)]
+    if endpoint.etag != default.etag:
+        words.append("--etag" if endpoint.etag else "--no-etag")
+    return " ".join(w if _PLAIN_ARGUMENT.fullmatch(w) else shlex.quote(w) for w in words)

@@ -1,0 +1,97 @@
+"""`check --fix`: every gap the add engine can fill, filled as one change set.
+
+Each endpoint with a fixable finding becomes an Endpoint (docs first: from its doc operation
+when it has one, else from its route and handler) and goes through `plan_add(fill=True)`.
+The plans build up one Workspace, so each sees the edits of those before it (each plans on a
+copy, so one that fails half-way leaves nothing behind), and the result is applied as one
+transaction — or, with `--dry-run`, only shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from scaffold.commands.add import plan_add
+from scaffold.commands.audit import audit
+from scaffold.commands.derive import endpoint_of
+from scaffold.errors import ScaffoldError
+from scaffold.model.changes import ChangeSet
+from scaffold.model.endpoint import ARTIFACTS, Endpoint
+from scaffold.model.findings import Finding
+from scaffold.model.layout import RepoLayout
+from scaffold.repo.workspace import Workspace
+from scaffold.scan.catalog import EndpointRecord, catalog
+from scaffold.scan.scanner import Inventory, TextMemo, scan
+
+#: The findings that the generated test matrix fixes.
+TEST_RULES = ("missing-tests", "missing-status-case")
+
+
+@dataclass
+class FixPlan:
+    changes: ChangeSet
+    #: the endpoints planned, each with the findings it fixes
+    planned: list[tuple[Endpoint, list[Finding]]] = field(default_factory=list)
+    #: fixable findings that could not be planned, with the reason
+    skipped: list[tuple[Finding, str]] = field(default_factory=list)
+    #: findings no command fixes (they need an edit by hand)
+    manual: list[Finding] = field(default_factory=list)
+
+
+def plan_fix(layout: RepoLayout) -> FixPlan:
+    memo = TextMemo()  # the re-scans between plans parse only the files the plans edited
+    inventory = scan(layout, memo=memo)
+    joined = catalog(inventory, layout)
+    findings = audit(joined, layout)
+    by_key: dict[str, list[Finding]] = {}
+    plan = FixPlan(ChangeSet())
+    for finding in findings:
+        if finding.fixable and finding.endpoint is not None:
+            by_key.setdefault(finding.endpoint, []).append(finding)
+        elif finding.severity == "error":
+            plan.manual.append(finding)
+    workspace = Workspace(layout.root)
+    for record in joined.endpoints:
+        fixes = by_key.get(record.key)
+        if not fixes:
+            continue
+        try:
+            endpoint = _plan_record(record, fixes, layout, workspace, memo)
+        except ScaffoldError as err:
+            plan.skipped += [(finding, str(err)) for finding in fixes]
+            continue
+        plan.planned.append((endpoint, fixes))
+    plan.changes = workspace.change_set()
+    return plan
+
+
+def _plan_record(
+    record: EndpointRecord,
+    fixes: list[Finding],
+    layout: RepoLayout,
+    workspace: Workspace,
+    memo: TextMemo,
+) -> Endpoint:
+    endpoint = endpoint_of(record, layout)
+    # Planned on a copy, so a plan that fails half-way leaves nothing behind in `workspace`.
+    trial = Workspace.overlay(layout.root, workspace.change_set())
+    # An earlier plan may have changed scaffold.toml (a new tag): plan against the layout as planned.
+    current = trial.layout()
+    inventory = scan(current, trial.read_or_none, memo)
+    only = list(ARTIFACTS)
+    if any(f.rule in TEST_RULES for f in fixes):
+        # Other tests may call the driver method, even assert a status in passing: the
+        # endpoint still has no tests of its own, whatever `add` would conclude from them.
+        inventory = _without_tests_of(inventory, record.driver_name or endpoint.name)
+    elif record.route is not None:
+        only.remove("tests")  # covered, or written by hand under the generated names
+    plan_add(current, endpoint, only=only, fill=True, inventory=inventory, workspace=trial)
+    for change in trial.change_set().changes:
+        workspace.write(change.path, change.after)
+    return endpoint
+
+
+def _without_tests_of(inventory: Inventory, driver_method: str) -> Inventory:
+    return replace(
+        inventory, tests=[t for t in inventory.tests if driver_method not in t.driver_calls]
+    )

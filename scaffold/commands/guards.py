@@ -1,0 +1,89 @@
+"""Applying a planned edit of a server, guarded: every command that writes goes through here.
+
+Before anything is written, each file must parse and the merged spec validate; once the files
+are in place, the edited server must import — any failure restores every file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+
+import yaml
+
+from scaffold.errors import ValidationError
+from scaffold.model.changes import ChangeSet
+from scaffold.model.layout import CONFIG_NAME, RepoLayout
+from scaffold.repo.runner import import_modules
+from scaffold.repo.transaction import apply_changes
+from scaffold.repo.workspace import Workspace
+from scaffold.spec.merge import merge, read_fragments
+from scaffold.spec.problems import validate
+from scaffold.text.yaml import Loader
+
+
+def apply_checked(layout: RepoLayout, changes: ChangeSet) -> None:
+    """Apply `changes` to the repo, all or nothing: they must parse, the spec validate, and
+    the edited server import."""
+    apply_changes(
+        layout.root,
+        changes,
+        validators=[check_syntax, spec_check(layout)],
+        post_checks=[import_check(layout)],
+    )
+
+
+def check_syntax(changes: ChangeSet) -> None:
+    """Every written Python file compiles, every YAML and TOML file loads."""
+    for change in changes.changes:
+        if change.after is None:
+            continue
+        try:
+            if change.path.endswith(".py"):
+                compile(change.after, change.path, "exec", dont_inherit=True)
+            elif change.path.endswith((".yaml", ".yml")):
+                yaml.compose(change.after, Loader=Loader)
+            elif change.path.endswith(".toml"):
+                tomllib.loads(change.after)
+        except SyntaxError as err:
+            raise _invalid(change.path, err.lineno, f"the result does not compile: {err.msg}") from None
+        except yaml.MarkedYAMLError as err:
+            line = err.problem_mark.line + 1 if err.problem_mark else None
+            raise _invalid(change.path, line, f"the result is not valid YAML: {err.problem}") from None
+        except tomllib.TOMLDecodeError as err:
+            raise _invalid(change.path, None, f"the result is not valid TOML: {err}") from None
+
+
+def _invalid(path: str, line: int | None, message: str) -> ValidationError:
+    return ValidationError(
+        message, hint="nothing was written; this is a bug in scaffold or a template", path=path, line=line
+    )
+
+
+def spec_check(layout: RepoLayout) -> Callable[[ChangeSet], None]:
+    """The merged spec, as the change set leaves it, validates."""
+
+    def check(changes: ChangeSet) -> None:
+        workspace = Workspace.overlay(layout.root, changes)
+        planned = workspace.layout()
+        touched = {c.path for c in changes.changes if c.path.startswith(planned.docs_source + "/")}
+        if not touched and CONFIG_NAME not in changes.paths:
+            return
+        merged = merge(read_fragments(planned, workspace.read_or_none))
+        # Path items of fragments the change leaves alone were valid before and still are;
+        # a change of the build list or of shared components validates everything.
+        definitions = planned.fragment_path(planned.build[-1])
+        introduction = planned.fragment_path(planned.build[0])
+        whole = CONFIG_NAME in changes.paths or definitions in touched or introduction in touched
+        validate(merged, only=None if whole else touched)
+
+    return check
+
+
+def import_check(layout: RepoLayout) -> Callable[[ChangeSet], None]:
+    """The touched Python modules import, once they are in place."""
+
+    def check(changes: ChangeSet) -> None:
+        import_modules(layout, changes)
+
+    return check

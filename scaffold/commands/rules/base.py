@@ -1,0 +1,58 @@
+"""What every rule reads — the catalog and the layout — and the helpers that make a finding."""
+
+from __future__ import annotations
+
+from scaffold.commands.derive import add_command, endpoint_of
+from scaffold.errors import ScaffoldError
+from scaffold.model.findings import RULES, Finding
+from scaffold.model.layout import RepoLayout
+from scaffold.scan.catalog import Catalog, EndpointRecord
+from scaffold.scan.facts import Location, params_of
+
+
+class RuleBase:
+    """The catalog and layout every rule reads, and the helpers that make a finding."""
+
+    def __init__(self, catalog: Catalog, layout: RepoLayout, strict: bool) -> None:
+        self.catalog = catalog
+        self.layout = layout
+        self.strict = strict
+        self.driver_class = layout.driver_class
+        self.test_names = {t.name for t in catalog.inventory.tests}
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def finding(
+        self, rule: str, at: Location, message: str, fix: str, key: str, *, fixable: bool = False
+    ) -> Finding:
+        severity = RULES[rule].severity
+        if rule == "pending-status-case" and self.strict:
+            severity = "error"
+        return Finding(rule, severity, at.path, at.line, message, fix, key, fixable)
+
+    def add_fix(self, record: EndpointRecord) -> str | None:
+        """The `endpoint add … --fill` line for the record, when its facts make an Endpoint."""
+        try:
+            return add_command(endpoint_of(record, self.layout), self.layout)
+        except ScaffoldError:
+            return None
+
+    def label(self, record: EndpointRecord) -> str:
+        return f"{record.method} {record.full_path}"
+
+    def why(self, record: EndpointRecord, status: int) -> str:
+        route, handler = record.route, record.handler
+        assert route is not None
+        if status == 401:
+            return f"its wrapper {route.wrapper} needs a session"
+        if status == 403 and handler is not None and handler.permissions:
+            return f"{handler.name} calls set_permission_error({handler.permissions[0]!r})"
+        if status == 404:
+            return "its path names a resource"
+        if status == 304:
+            return "its handler calls handle_etag"
+        if status == 400:
+            if params_of(route.path):
+                return "its path has parameters"
+            return "its handler validates its input"
+        return "its success status"

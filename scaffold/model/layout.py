@@ -1,0 +1,305 @@
+"""scaffold.toml → RepoLayout: where every artifact of an endpoint lives in a repo.
+
+Parsing is a pure function of the file's text (and so is memoized: a command that reads the
+layout as a plan leaves it parses each text once); opening a repo — finding it, rolling back a
+killed command, refusing links out of it — is `scaffold.repo.open`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from scaffold.errors import RepoLayoutError
+from scaffold.naming import is_snake_identifier, singular, to_pascal
+
+CONFIG_NAME = "scaffold.toml"
+
+
+class Auth(str, Enum):
+    """Who may call an endpoint: a session, anyone, or a session from a trusted requester."""
+
+    SESSION = "session"
+    PUBLIC = "public"
+    TRUST_REQUESTER = "trust-requester"
+
+
+#: The handler wrapper that registers a route with each kind of auth (`[server.wrappers]`).
+DEFAULT_WRAPPERS = {
+    Auth.SESSION: "api_session_required",
+    Auth.PUBLIC: "api_handler",
+    Auth.TRUST_REQUESTER: "api_session_required_trust_requester",
+}
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+@dataclass(frozen=True)
+class TagLayout:
+    """One documentation tag and the Python resource that implements it."""
+
+    name: str
+    #: the module stem of the resource: `user` for the tag `users`
+    resource: str
+    #: the driver section title: `User` for `# User Section`
+    section: str
+    #: path prefixes (without the API prefix) that belong to this tag
+    paths: tuple[str, ...] = ()
+    #: False for a tag derived from a path rather than read from scaffold.toml
+    configured: bool = True
+
+
+@dataclass(frozen=True)
+class RepoLayout:
+    """Everything scaffold knows about a repo, read from its scaffold.toml."""
+
+    root: Path
+    docs_prefix: str
+    docs_source: str
+    build: tuple[str, ...]
+    docs_output: str
+    routes: str
+    handlers: str
+    tests: str
+    app: str
+    context: str
+    driver: str
+    driver_class: str
+    tags: dict[str, TagLayout] = field(default_factory=dict)
+    #: how generated tests name a valid value of a path parameter: `user_id` → `th.basic_user.id`
+    fixtures: dict[str, str] = field(default_factory=dict)
+    #: the line length generated Python code is formatted to
+    line_length: int = 100
+    #: a command that formats Python from stdin to stdout (`{path}` is the file's path)
+    formatter: str | None = None
+    #: the wrapper function of each kind of auth
+    wrappers: dict[Auth, str] = field(default_factory=lambda: dict(DEFAULT_WRAPPERS))
+    #: files restored while opening: a command killed while writing had left them half-written
+    recovered: tuple[str, ...] = ()
+
+    @property
+    def local_packages(self) -> frozenset[str]:
+        """The repo's own top-level Python packages (imports of these sort last)."""
+        paths = (self.routes, self.handlers, self.tests, self.app, self.context, self.driver)
+        return frozenset(p.split("/")[0] for p in paths if "/" in p)
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    def fragment_path(self, name: str) -> str:
+        """The repo-relative path of a doc fragment named in the build list."""
+        return f"{self.docs_source}/{name}"
+
+    def handlers_module(self, resource: str) -> str:
+        return self.handlers.format(resource=resource)
+
+    def tests_module(self, resource: str) -> str:
+        return self.tests.format(resource=resource)
+
+    def app_module(self, resource: str) -> str:
+        return self.app.format(resource=resource)
+
+    def tag(self, name: str) -> TagLayout:
+        """The layout of a tag: as configured, or derived from its name for a new one."""
+        if name in self.tags:
+            return self.tags[name]
+        resource = singular(name).replace("-", "_")
+        return TagLayout(name, resource, to_pascal(resource), (f"/{name}",), configured=False)
+
+    def tag_for_path(self, path: str) -> str:
+        """The tag a path (without the API prefix) belongs to: the longest configured prefix,
+        else its first segment."""
+        segments = path.strip("/").split("/")
+        best, best_len = segments[0], 0
+        for tag in self.tags.values():
+            for prefix in tag.paths:
+                prefix_segments = prefix.strip("/").split("/")
+                n = len(prefix_segments)
+                if n > best_len and segments[:n] == prefix_segments:
+                    best, best_len = tag.name, n
+        return best
+
+    def tag_for_resource(self, resource: str) -> TagLayout | None:
+        return next((t for t in self.tags.values() if t.resource == resource), None)
+
+    def resource_of(self, pattern: str, path: str) -> str | None:
+        """The resource a path of a `{resource}` pattern is for: `server/api4/user.py` → `user`."""
+        head, _, tail = pattern.partition("{resource}")
+        if path.startswith(head) and path.endswith(tail) and len(path) > len(head) + len(tail):
+            return path[len(head) : len(path) - len(tail)]
+        return None
+
+    def wrapper(self, auth: Auth) -> str:
+        return self.wrappers[auth]
+
+    def auth_of(self, wrapper: str) -> Auth:
+        """The auth a route's wrapper gives it; any wrapper not configured needs a session."""
+        return next((auth for auth, name in self.wrappers.items() if name == wrapper), Auth.SESSION)
+
+    def configured_paths(self) -> list[tuple[str, str]]:
+        """(key, path) of every file or pattern scaffold.toml names, as repo-relative paths."""
+        return [
+            ("docs.source", self.docs_source),
+            ("docs.output", self.docs_output),
+            ("server.routes", self.routes),
+            ("server.handlers", self.handlers),
+            ("server.tests", self.tests),
+            ("server.app", self.app),
+            ("server.context", self.context),
+            ("server.driver", self.driver),
+        ]
+
+
+@functools.lru_cache(maxsize=8)
+def parse_layout(root: Path, text: str) -> RepoLayout:
+    """The layout described by `text`, the content of `root/scaffold.toml`."""
+    path = root / CONFIG_NAME
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = _TOML_POSITION.search(str(err))
+        message = _TOML_POSITION.sub("", str(err)).strip()
+        raise RepoLayoutError(
+            f"invalid TOML: {message}",
+            hint="fix the syntax of scaffold.toml",
+            path=path,
+            line=int(match.group(1)) if match else None,
+        ) from None
+    return _build_layout(root, path, text, data)
+
+
+def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> RepoLayout:
+    reader = _TableReader(root, path, text)
+    docs = reader.table(data, "docs")
+    server = reader.table(data, "server")
+    build = reader.string_list(docs, "docs", "build")
+    if not build:
+        raise reader.error("docs", "build", "[docs] build must list at least one fragment")
+    for name in build:
+        if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
+            raise reader.error("docs", "build", f"[docs] build names {name!r}, outside [docs] source")
+    tags: dict[str, TagLayout] = {}
+    for name, table in reader.table(data, "tags", required=False).items():
+        if not isinstance(table, dict):
+            raise reader.error("tags", name, f"[tags.{name}] must be a table")
+        resource = reader.string(table, f"tags.{name}", "resource", default=singular(name))
+        if not is_snake_identifier(resource):
+            raise reader.error(
+                f"tags.{name}", "resource", f"resource {resource!r} is not a snake_case identifier"
+            )
+        tags[name] = TagLayout(
+            name=name,
+            resource=resource,
+            section=reader.string(table, f"tags.{name}", "section", default=to_pascal(resource)),
+            paths=tuple(reader.string_list(table, f"tags.{name}", "paths", default=[])),
+        )
+    prefix = reader.string(docs, "docs", "prefix", default="/api/v4").rstrip("/")
+    tests = reader.table(data, "tests", required=False)
+    fixtures = tests.get("fixtures", {})
+    if not isinstance(fixtures, dict):
+        raise reader.error("tests", "fixtures", "[tests] fixtures must be a table")
+    for key, value in fixtures.items():
+        if not isinstance(value, str) or not value:
+            raise reader.error("tests.fixtures", key, f"[tests.fixtures] {key} must be a Python expression")
+    formatting = reader.table(data, "format", required=False)
+    line_length = formatting.get("line_length", 100)
+    if not isinstance(line_length, int) or not 40 <= line_length <= 200:
+        raise reader.error("format", "line_length", "[format] line_length must be a number from 40 to 200")
+    formatter = formatting.get("command")
+    if formatter is not None and (not isinstance(formatter, str) or not formatter.strip()):
+        raise reader.error("format", "command", "[format] command must be a command line, such as \"black -q -\"")
+    configured = reader.table(server, "server.wrappers", required=False)
+    wrappers = {
+        auth: reader.string(configured, "server.wrappers", auth.value, default=DEFAULT_WRAPPERS[auth])
+        for auth in Auth
+    }
+    return RepoLayout(
+        root=root,
+        docs_prefix=prefix,
+        docs_source=reader.repo_path(docs, "docs", "source"),
+        build=tuple(build),
+        docs_output=reader.repo_path(docs, "docs", "output"),
+        routes=reader.repo_path(server, "server", "routes"),
+        handlers=reader.repo_path(server, "server", "handlers", pattern=True),
+        tests=reader.repo_path(server, "server", "tests", pattern=True),
+        app=reader.repo_path(server, "server", "app", pattern=True),
+        context=reader.repo_path(server, "server", "context"),
+        driver=reader.repo_path(server, "server", "driver"),
+        driver_class=reader.string(server, "server", "driver_class", default="Client4"),
+        tags=tags,
+        fixtures=dict(fixtures),
+        line_length=line_length,
+        formatter=formatter,
+        wrappers=wrappers,
+    )
+
+
+def line_of(text: str, table: str, key: str) -> int | None:
+    """The line of `key` in `[table]` of scaffold.toml's text (of the header when `key` is "")."""
+    header = re.compile(rf"^\s*\[{re.escape(table)}\]\s*$")
+    key_line = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    in_table = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("["):
+            in_table = bool(header.match(line))
+            if in_table and key == "":
+                return number
+        elif in_table and key_line.match(line):
+            return number
+    return None
+
+
+@dataclass
+class _TableReader:
+    """Typed access to scaffold.toml with errors that point at the offending line."""
+
+    root: Path
+    path: Path
+    text: str
+
+    def line_of(self, table: str, key: str) -> int | None:
+        return line_of(self.text, table, key)
+
+    def error(self, table: str, key: str, message: str) -> RepoLayoutError:
+        line = self.line_of(table, key) or self.line_of(table, "")
+        return RepoLayoutError(message, hint="fix scaffold.toml", path=self.path, line=line)
+
+    def table(self, data: dict[str, Any], name: str, *, required: bool = True) -> dict[str, Any]:
+        value = data.get(name.rpartition(".")[2])
+        if value is None and not required:
+            return {}
+        if not isinstance(value, dict):
+            raise RepoLayoutError(
+                f"missing table [{name}]", hint="see the reference repo's scaffold.toml", path=self.path
+            )
+        return value
+
+    def string(self, table: dict[str, Any], name: str, key: str, default: str | None = None) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str) or not value:
+            raise self.error(name, key, f"[{name}] {key} must be a non-empty string")
+        return value
+
+    def string_list(
+        self, table: dict[str, Any], name: str, key: str, default: list[str] | None = None
+    ) -> list[str]:
+        value = table.get(key, default)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.error(name, key, f"[{name}] {key} must be a list of strings")
+        return value
+
+    def repo_path(self, table: dict[str, Any], name: str, key: str, *, pattern: bool = False) -> str:
+        """A path relative to the repo that stays inside it."""
+        value = self.string(table, name, key)
+        probe = value.replace("{resource}", "x") if pattern else value
+        if pattern and "{resource}" not in value:
+            raise self.error(name, key, f"[{name}] {key} must contain {{resource}}")
+        if Path(probe).is_absolute() or ".." in Path(probe).parts:
+            raise self.error(name, key, f"[{name}] {key} = {value!r} points outside the repo")
+        return value.rstrip("/")

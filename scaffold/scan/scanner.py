@@ -1,0 +1,225 @@
+"""A fast, read-only scan of a repo: every route, doc operation, driver method and test case.
+
+Nothing of the target code is imported: Python is read with the stdlib `ast`, YAML is composed
+with libyaml (nodes only, never constructed), so a repo the size of Mattermost's scans in about
+the time it takes to parse it. `add`, `remove`, `list`, `check` and `checklist` all read this
+one view; `scaffold.scan.catalog` joins it per endpoint.
+
+Each file is read on its own into its *facts* (a pure function of its path and text, by the
+reader of its checklist item), and the facts are joined afterwards: so a cache can hand back
+the facts of a file whose text it has seen before, and only changed files are parsed again
+(see `scaffold.repo.cache`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Protocol, TypeVar
+
+from scaffold.errors import RepoLayoutError
+from scaffold.model.layout import RepoLayout
+from scaffold.repo.cache import CheckCache
+from scaffold.repo.files import Reader, disk_reader, handler_modules, matching_files
+from scaffold.scan.docs import DocOperation, docs_facts
+from scaffold.scan.driver import DriverMethod, RouteHelper, driver_facts
+from scaffold.scan.facts import Location, shape
+from scaffold.scan.handler import AppFunction, Handler, app_facts, context_facts, handlers_facts
+from scaffold.scan.route import Route, routes_facts
+from scaffold.scan.tests import TestCase, tests_facts
+
+
+@dataclass
+class Inventory:
+    """What exists in a repo, artifact by artifact."""
+
+    routers: dict[str, str] = field(default_factory=dict)  # name → full path (with prefix)
+    routes: list[Route] = field(default_factory=list)
+    handlers: dict[tuple[str, str], Handler] = field(default_factory=dict)  # (module, name)
+    docs: list[DocOperation] = field(default_factory=list)
+    driver_methods: list[DriverMethod] = field(default_factory=list)
+    route_helpers: list[RouteHelper] = field(default_factory=list)
+    driver_sections: dict[str, Location] = field(default_factory=dict)
+    tests: list[TestCase] = field(default_factory=list)
+    app_functions: dict[tuple[str, str], AppFunction] = field(default_factory=dict)
+    context_helpers: frozenset[str] = frozenset()
+    init_calls: tuple[str, ...] = ()
+    #: every file the scan read, in the order it read them (for reports and caches)
+    files: tuple[str, ...] = ()
+
+    def routes_for(self, method: str, path: str) -> list[Route]:
+        return [r for r in self.routes if r.method == method and shape(r.path) == shape(path)]
+
+    def docs_for(self, method: str, path: str) -> list[DocOperation]:
+        return [d for d in self.docs if d.method == method and shape(d.path) == shape(path)]
+
+    def driver_for(self, method: str, path: str) -> list[DriverMethod]:
+        return [
+            d
+            for d in self.driver_methods
+            if d.method == method and d.path and shape(d.path) == shape(path)
+        ]
+
+    def driver_named(self, name: str) -> DriverMethod | None:
+        return next((d for d in self.driver_methods if d.name == name), None)
+
+    def tests_calling(self, driver_method: str) -> list[TestCase]:
+        return [t for t in self.tests if driver_method in t.driver_calls]
+
+    def tests_asserting(self, driver_method: str) -> list[TestCase]:
+        """The tests that assert a status of a response of `driver_method`."""
+        return [t for t in self.tests if any(c.driver_method == driver_method for c in t.checks)]
+
+    def handler_of(self, route: Route) -> Handler | None:
+        return self.handlers.get((route.module, route.handler))
+
+
+
+_T = TypeVar("_T")
+
+
+class FactsMemo(Protocol):
+    """Returns the facts of one file: `compute()`, or what it returned before for the same text.
+
+    `kind` names the fact extractor and every setting it depends on, so equal (kind, text)
+    always give equal facts.
+    """
+
+    def __call__(self, kind: str, path: str, text: str, compute: Callable[[], _T]) -> _T: ...
+
+
+def _no_memo(kind: str, path: str, text: str, compute: Callable[[], _T]) -> _T:
+    return compute()
+
+
+class TextMemo:
+    """A FactsMemo in memory: scans of texts seen before in this process parse nothing again."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str, str], object] = {}
+
+    def __call__(self, kind: str, path: str, text: str, compute: Callable[[], _T]) -> _T:
+        key = (kind, path, text)
+        if key not in self._seen:
+            self._seen[key] = compute()
+        return self._seen[key]  # type: ignore[return-value]
+
+
+def cached_inventory(layout: RepoLayout) -> Inventory:
+    """The repo's inventory, from the facts `check` cached for unchanged files (read, never
+    written: a command that edits the repo leaves the cache to the next check)."""
+    return scan(layout, memo=CheckCache(layout.root).memo)
+
+
+def scan(
+    layout: RepoLayout, read: Reader | None = None, memo: FactsMemo | None = None
+) -> Inventory:
+    """Scan the repo (or the texts `read` returns, e.g. a Workspace with planned edits)."""
+    scanner = _Scanner(layout, read or disk_reader(layout.root), memo or _no_memo)
+    return scanner.run()
+
+
+@dataclass
+class _Scanner:
+    layout: RepoLayout
+    read: Reader
+    memo: FactsMemo
+    inventory: Inventory = field(default_factory=Inventory)
+    files: list[str] = field(default_factory=list)
+
+    def text(self, path: str) -> str | None:
+        text = self.read(path)
+        if text is not None:
+            self.files.append(path)
+        return text
+
+    def run(self) -> Inventory:
+        self._routes()
+        self._docs()
+        self._driver()
+        self._tests()
+        self._app()
+        context = self.text(self.layout.context)
+        if context is not None:
+            compute = partial(context_facts, context, self.layout.context)
+            self.inventory.context_helpers = self.memo(
+                "context", self.layout.context, context, compute
+            )
+        self.inventory.files = tuple(self.files)
+        return self.inventory
+
+    def _routes(self) -> None:
+        layout, inventory = self.layout, self.inventory
+        text = self.text(layout.routes)
+        if text is None:
+            raise RepoLayoutError(
+                f"{layout.routes} does not exist",
+                hint="fix [server] routes in scaffold.toml",
+                path=layout.config_path,
+            )
+        routers, init_calls = self.memo(
+            "routers", layout.routes, text, partial(routes_facts, text, layout.routes)
+        )
+        inventory.routers = dict(routers)
+        inventory.init_calls = init_calls
+        prefix = layout.docs_prefix
+        for path in handler_modules(layout):
+            module_text = self.text(path)
+            if module_text is None:
+                continue
+            raw_routes, handlers = self.memo(
+                "handlers", path, module_text, partial(handlers_facts, module_text, path)
+            )
+            for raw in raw_routes:
+                route = raw.resolve(inventory.routers, prefix, path)
+                if route is not None:
+                    inventory.routes.append(route)
+            for handler in handlers:
+                inventory.handlers[(path, handler.name)] = handler
+
+    def _docs(self) -> None:
+        layout = self.layout
+        for name in layout.build:
+            fragment = layout.fragment_path(name)
+            text = self.text(fragment)
+            if text is None:
+                raise RepoLayoutError(
+                    f"the build list names {name}, which does not exist",
+                    hint=f"create {fragment} or remove it from [docs] build",
+                    path=layout.config_path,
+                )
+            compute = partial(docs_facts, text, fragment, layout.docs_prefix)
+            self.inventory.docs += self.memo(f"docs:{layout.docs_prefix}", fragment, text, compute)
+
+    def _driver(self) -> None:
+        layout = self.layout
+        text = self.text(layout.driver)
+        if text is None:
+            raise RepoLayoutError(
+                f"{layout.driver} does not exist",
+                hint="fix [server] driver in scaffold.toml",
+                path=layout.config_path,
+            )
+        compute = partial(driver_facts, text, layout.driver, layout.driver_class)
+        methods, helpers, sections = self.memo(
+            f"driver:{layout.driver_class}", layout.driver, text, compute
+        )
+        self.inventory.driver_methods += methods
+        self.inventory.route_helpers += helpers
+        self.inventory.driver_sections.update(sections)
+
+    def _tests(self) -> None:
+        for path, _ in matching_files(self.layout, self.layout.tests):
+            text = self.text(path)
+            if text is not None:
+                self.inventory.tests += self.memo(
+                    "tests", path, text, partial(tests_facts, text, path)
+                )
+
+    def _app(self) -> None:
+        for path, _ in matching_files(self.layout, self.layout.app):
+            text = self.text(path)
+            if text is not None:
+                for function in self.memo("app", path, text, partial(app_facts, text, path)):
+                    self.inventory.app_functions[(path, function.name)] = function

@@ -1,0 +1,136 @@
+"""Checklist item 4, the tests: each test function, the driver methods it calls, and the
+status it asserts of each response (`check_*_status(resp)` after `resp = client.x(...)`)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scaffold.model.statuses import STATUS_OF_CHECK
+from scaffold.scan.facts import Location
+from scaffold.text.python import attr_chain, const_str, parse_python
+
+
+@dataclass(frozen=True)
+class StatusCheck:
+    driver_method: str
+    status: int
+    location: Location
+
+
+@dataclass(frozen=True)
+class TestCase:
+    name: str
+    location: Location
+    driver_calls: tuple[str, ...]
+    checks: tuple[StatusCheck, ...]
+    xfail: bool
+    xfail_reason: str | None
+
+
+
+def tests_facts(text: str, path: str) -> list[TestCase]:
+    tree = parse_python(text, path)
+    return [
+        _test_case(node, path)
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    ]
+
+
+def _test_case(node: ast.FunctionDef, path: str) -> TestCase:
+    produced_by: dict[str, str] = {}  # response variable → the driver method that returned it
+    calls: list[str] = []
+    checks: list[StatusCheck] = []
+    # Statement by statement, in order, so `resp` is the response of the latest call. A test
+    # is a few flat statements; only the rare other one is walked node by node.
+    for statement in _statements(node.body):
+        value = statement.value if isinstance(statement, (ast.Assign, ast.Expr)) else None
+        if not isinstance(value, ast.Call):
+            calls += [m for m in map(_driver_call, _calls_in(statement)) if m is not None]
+            continue
+        method = _driver_call(value)
+        if method is not None:
+            calls.append(method)
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                for name in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    if isinstance(name, ast.Name):
+                        if method is not None:
+                            produced_by[name.id] = method
+                        else:
+                            produced_by.pop(name.id, None)
+            continue
+        check = value.func.id if isinstance(value.func, ast.Name) else None
+        if check in STATUS_OF_CHECK and value.args:
+            response = value.args[-1]
+            if isinstance(response, ast.Name) and response.id in produced_by:
+                status = STATUS_OF_CHECK[check]
+                checks.append(
+                    StatusCheck(produced_by[response.id], status, Location(path, value.lineno))
+                )
+    xfail, reason = False, None
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if attr_chain(target)[-2:] == ["mark", "xfail"]:
+            xfail = True
+            if isinstance(decorator, ast.Call):
+                reason = next(
+                    (const_str(k.value) for k in decorator.keywords if k.arg == "reason"), None
+                )
+    return TestCase(
+        node.name,
+        Location(path, node.lineno),
+        tuple(dict.fromkeys(calls)),
+        tuple(checks),
+        xfail,
+        reason,
+    )
+
+
+_COMPOUND_BODIES = ("body", "orelse", "finalbody", "handlers")
+_SIMPLE = (ast.Assign, ast.Expr, ast.AnnAssign, ast.AugAssign, ast.Assert, ast.Return, ast.Pass)
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The simple statements of a block in order, those inside if/for/with/try included."""
+    for statement in body:
+        if isinstance(statement, _SIMPLE):
+            yield statement
+            continue
+        blocks = [getattr(statement, name, None) for name in _COMPOUND_BODIES]
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or not any(
+            blocks
+        ):
+            yield statement
+            continue
+        yield statement  # its own header (a test, an iterable, a context manager)
+        for block in blocks:
+            for item in block or ():
+                yield from _statements(item.body if isinstance(item, ast.ExceptHandler) else [item])
+
+
+def _calls_in(statement: ast.stmt) -> Iterator[ast.Call]:
+    """The calls of a statement outside its nested blocks (those are visited on their own)."""
+    nested = {id(s) for name in _COMPOUND_BODIES for s in getattr(statement, name, None) or ()}
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if id(child) not in nested)
+
+
+def _driver_call(call: ast.Call) -> str | None:
+    """`th.client.get_user(...)` or `client.get_user(...)` → `get_user`."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None  # most calls of a test are `check_*(resp)`: decided without a chain
+    owner = func.value
+    if isinstance(owner, ast.Name):
+        return func.attr if "client" in owner.id else None
+    if isinstance(owner, ast.Attribute) and "client" in owner.attr:
+        return func.attr
+    chain = attr_chain(func)
+    return chain[-1] if len(chain) >= 3 and chain[0] == "th" else None
