@@ -14,23 +14,13 @@ from scaffold.artifacts.context import PlanContext
 from scaffold.artifacts.handler import body_fields, validated_params
 from scaffold.artifacts.removal import Removal
 from scaffold.model.endpoint import Field
-from scaffold.model.statuses import CHECK_HELPERS
+from scaffold.model.statuses import CASE_SUFFIXES, CHECK_HELPERS
 from scaffold.naming import dotted
 from scaffold.repo.files import matching_files
 from scaffold.text.cst import add_imports
 from scaffold.text.imports import import_source
 from scaffold.text.python import FUNCTIONS, Source
 from scaffold.text.render import py_str
-
-#: The test a generated matrix names for each status (`test_<name><suffix>`; the success case
-#: is `test_<name>` itself).
-CASE_SUFFIXES = {
-    304: "_etag",
-    400: "_bad_request",
-    401: "_unauthorized",
-    403: "_forbidden",
-    404: "_not_found",
-}
 
 _SAMPLES = {"string": None, "integer": "1", "number": "1.5", "boolean": "True"}
 

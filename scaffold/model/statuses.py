@@ -25,6 +25,16 @@ CHECK_HELPERS = {
     501: "check_not_implemented_status",
 }
 
+#: The test a generated matrix names for each status (`test_<name><suffix>`; the success case
+#: is `test_<name>` itself).
+CASE_SUFFIXES = {
+    304: "_etag",
+    400: "_bad_request",
+    401: "_unauthorized",
+    403: "_forbidden",
+    404: "_not_found",
+}
+
 #: Every helper a test may assert a status with, and the status it asserts.
 STATUS_OF_CHECK = {
     **{helper: status for status, helper in CHECK_HELPERS.items()},

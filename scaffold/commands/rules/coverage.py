@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scaffold.artifacts.tests import CASE_SUFFIXES
 from scaffold.commands.rules.base import RuleBase
 from scaffold.model.findings import Finding
 from scaffold.model.layout import Auth
-from scaffold.model.statuses import CHECK_HELPERS
+from scaffold.model.statuses import CASE_SUFFIXES, CHECK_HELPERS
 from scaffold.naming import to_pascal
 from scaffold.scan.catalog import EndpointRecord
 from scaffold.scan.driver import DriverMethod
