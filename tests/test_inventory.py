@@ -252,6 +252,9 @@ def test_driver_facts_resolve_urls_symbolically() -> None:
 
             def dynamic(self, url):
                 return self.do_api_post(self.base + url)
+
+            def get_users_route(self):
+                return self.do_api_get(f"{self.users_route()}/route")
     """,
         "Client4",
     )
@@ -262,6 +265,8 @@ def test_driver_facts_resolve_urls_symbolically() -> None:
     assert [(m.name, m.method, m.path, m.section) for m in methods] == [
         ("get_user_sessions", "GET", "/users/{user_id}/sessions", "User"),
         ("dynamic", "POST", None, "User"),
+        # Named like a route helper, but it calls the API: a driver method (GET /users/route).
+        ("get_users_route", "GET", "/users/route", "User"),
     ]
     assert sections["User"].line == 9
 

@@ -55,7 +55,8 @@ def driver_facts(
             sections.append((number, match.group(1)))
             section_lines[match.group(1)] = Location(path, number)
     methods = [n for n in cls.body if isinstance(n, ast.FunctionDef)]
-    helpers = {m.name: m for m in methods if m.name.endswith("_route")}
+    # A route helper builds a URL; a method that calls the API is a driver method, whatever its name.
+    helpers = {m.name: m for m in methods if m.name.endswith("_route") and _api_call(m) is None}
     resolved: dict[str, tuple[tuple[str, ...], str]] = {}
 
     def helper_path(name: str, depth: int = 0) -> tuple[tuple[str, ...], str] | None:
