@@ -25,8 +25,9 @@ from scaffold.commands.add import plan_add
 from scaffold.commands.guards import check_syntax
 from scaffold.commands.init import init_repo
 from scaffold.errors import ScaffoldError
-from scaffold.model.endpoint import Endpoint, EndpointOptions, parse_endpoint
+from scaffold.model.endpoint import Endpoint
 from scaffold.model.layout import CONFIG_NAME, RepoLayout, parse_layout
+from scaffold.model.options import EndpointOptions, parse_endpoint
 from scaffold.repo.open import open_repo
 from scaffold.repo.transaction import apply_changes
 from scaffold.repo.workspace import Workspace

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import scaffold.cli.main
 from scaffold.cli import entry
-from scaffold.cli.main import app
+from scaffold.cli.app import app
 from scaffold.commands.init import init_repo
 
 

@@ -90,7 +90,7 @@ def test_a_deleted_doc_operation_is_an_undocumented_route(cli: Cli, repo: Path) 
     ]
     assert (
         data["findings"][0]["fix"]
-        == "scaffold endpoint add POST /api/v4/users/logout --fill --name Logout --status 200"
+        == "scaffold endpoint add POST /api/v4/users/logout --fill --permission none --name Logout"
     )
 
 
@@ -137,7 +137,7 @@ def test_a_doc_only_path_is_a_stale_doc(cli: Cli, repo: Path) -> None:
     ]
     assert (
         data["findings"][0]["fix"]
-        == "scaffold endpoint add GET /api/v4/system/version --fill --name GetServerVersion"
+        == "scaffold endpoint add GET /api/v4/system/version --fill --permission none --name GetServerVersion"
     )
     assert data["findings"][0]["fixable"]
 

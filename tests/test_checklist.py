@@ -68,7 +68,7 @@ def test_an_unknown_endpoint_is_all_missing(cli: Cli, repo: Path) -> None:
     data = checklist(cli, repo, "POST", "/widgets")
     assert states(data) == ["missing"] * 5
     assert {item["command"] for item in data["items"]} == {
-        "scaffold endpoint add POST /api/v4/widgets"
+        "scaffold endpoint add POST /api/v4/widgets --permission none"
     }
 
 

@@ -42,11 +42,14 @@ def test_python_dash_m(tmp_path: Path) -> None:
         pytest.param(["GET", "/x", "--name", "def"], "not an operation name", id="keyword-name"),
         pytest.param(["GET", "/x", "--name", "9lives"], "not an operation name", id="digit-name"),
         pytest.param(["GET", "/x", "--auth", "sometimes"], "--auth", id="auth"),
-        pytest.param(["GET", "/x", "--only", "docs,readme"], "--only", id="only"),
+        pytest.param(["GET", "/x", "--permission", "none", "--only", "docs,readme"], "--only", id="only"),
         pytest.param(["POST", "/x", "--body", "a:blob"], "unknown type", id="body-type"),
-        pytest.param(["POST", "/x", "--body", "Unknown"], "no such schema", id="body-schema"),
-        pytest.param(["GET", "/x", "--response", "Nope"], "no such schema", id="response-schema"),
-        pytest.param(["GET", "/users/{user_id}"], "already exists", id="exists"),
+        pytest.param(["POST", "/x", "--permission", "none", "--body", "Unknown"], "no such schema", id="body-schema"),
+        pytest.param(["GET", "/x", "--permission", "none", "--response", "Nope"], "no such schema", id="response-schema"),
+        pytest.param(["GET", "/users/{user_id}", "--permission", "none"], "already exists", id="exists"),
+        pytest.param(["GET", "/x"], "--permission is missing", id="no-permission-off-a-terminal"),
+        pytest.param(["GET", "/x", "--permission", "read_chanel"], "did you mean read_channel", id="misspelt-permission"),
+        pytest.param(["POST", "/x", "--permission", "none", "--body", "n:string{2,1}"], "wrong way round", id="body-bounds"),
         pytest.param(["GET", "/x", "--auth", "public", "--permission", "manage_system"], "public route", id="public-perm"),
     ],
 )
@@ -66,7 +69,7 @@ def test_bad_format_is_a_usage_error(cli: Cli, repo: Path) -> None:
 
 
 def test_repo_without_config(cli: Cli, tmp_path: Path) -> None:
-    result = cli("endpoint", "add", "GET", "/x", "--repo", str(tmp_path))
+    result = cli("endpoint", "add", "GET", "/x", "--permission", "none", "--repo", str(tmp_path))
     assert result.exit_code == 2
     assert "has no scaffold.toml" in result.stderr and "scaffold init" in result.stderr
 
@@ -75,7 +78,7 @@ def test_repo_found_by_walking_up(cli: Cli, repo: Path) -> None:
     old = Path.cwd()
     os.chdir(repo / "server" / "api4")
     try:
-        result = cli("endpoint", "add", "GET", "/widgets", "--dry-run")
+        result = cli("endpoint", "add", "GET", "/widgets", "--permission", "none", "--dry-run")
     finally:
         os.chdir(old)
     assert result.exit_code == 0 and "b/api/v4/source/widgets.yaml" in result.stdout
@@ -118,14 +121,14 @@ def test_broken_fragment_names_fragment_and_line(cli: Cli, repo: Path) -> None:
     result = cli("docs", "build", "--repo", str(repo))
     assert result.exit_code == 1
     assert "api/v4/source/teams.yaml:" in result.stderr and result.stderr.count("\n") == 1
-    assert cli("endpoint", "add", "GET", "/x", "--repo", str(repo)).exit_code == 1
+    assert cli("endpoint", "add", "GET", "/x", "--permission", "none", "--repo", str(repo)).exit_code == 1
 
 
 def test_broken_python_module_names_file_and_line(cli: Cli, repo: Path) -> None:
     module = repo / "server/api4/team.py"
     module.write_text(module.read_text() + "\ndef broken(:\n")
     before = tree_digest(repo)
-    result = cli("endpoint", "add", "GET", "/teams/{team_id}/stats", "--repo", str(repo))
+    result = cli("endpoint", "add", "GET", "/teams/{team_id}/stats", "--permission", "none", "--repo", str(repo))
     assert result.exit_code == 2
     assert "server/api4/team.py:" in result.stderr and "syntax error" in result.stderr
     assert tree_digest(repo) == before
@@ -134,7 +137,7 @@ def test_broken_python_module_names_file_and_line(cli: Cli, repo: Path) -> None:
 def test_missing_init_function(cli: Cli, repo: Path) -> None:
     module = repo / "server/api4/team.py"
     module.write_text(module.read_text().replace("def init_team(", "def setup_team("))
-    result = cli("endpoint", "add", "GET", "/teams/{team_id}/stats", "--repo", str(repo), "--only", "route")
+    result = cli("endpoint", "add", "GET", "/teams/{team_id}/stats", "--permission", "none", "--repo", str(repo), "--only", "route")
     assert result.exit_code == 2 and "no init_team()" in result.stderr
 
 

@@ -7,15 +7,10 @@ from pathlib import Path
 import pytest
 
 from scaffold.errors import UsageError
-from scaffold.model.endpoint import (
-    EndpointOptions,
-    HttpMethod,
-    derive_operation_id,
-    parse_endpoint,
-    parse_fields,
-    parse_path,
-)
+from scaffold.model.endpoint import HttpMethod, derive_operation_id
+from scaffold.model.fields import parse_fields
 from scaffold.model.layout import RepoLayout
+from scaffold.model.options import EndpointOptions, parse_endpoint, parse_path
 from scaffold.repo.open import open_repo
 from scaffold.resources import reference_dir
 
@@ -112,10 +107,15 @@ def test_parse_fields_refuses(spec: str, fragment: str) -> None:
     ("method", "path", "options", "statuses"),
     [
         ("GET", "/users/{user_id}/sessions", {"permission": "edit_other_users"}, (200, 400, 401, 403, 404)),
-        ("POST", "/channels/{channel_id}/pin", {"permission": "read_channel"}, (201, 400, 401, 403, 404)),
+        # An action on a resource answers 200; a create 201.
+        ("POST", "/channels/{channel_id}/pin", {"permission": "read_channel"}, (200, 400, 401, 403, 404)),
         ("GET", "/system/time", {"auth": "public"}, (200,)),
         ("GET", "/widgets/{widget_id}", {}, (200, 304, 400, 401, 404)),
-        ("POST", "/widgets", {"body": "name:string"}, (201, 400, 401)),
+        ("POST", "/widgets", {"body": "name:string"}, (201, 400, 401, 413)),
+        # 404 only when the path names a resource by id.
+        ("GET", "/users/username/{username}", {}, (200, 304, 400, 401)),
+        # The doc is the contract: an unknown user answers 200 [], a missing post 403.
+        ("GET", "/users/{user_id}/sessions", {"permission": "edit_other_users", "statuses": "200,400,401,403"}, (200, 400, 401, 403)),
         ("GET", "/widgets", {"query": "page:int"}, (200, 401)),
         ("DELETE", "/widgets/{widget_id}", {"status": 200}, (200, 400, 401, 404)),
     ],
@@ -150,11 +150,33 @@ def test_tag_from_layout(layout: RepoLayout) -> None:
         pytest.param("GET", "/x/{a_id}", {"query": "a_id:string"}, "already a path parameter", id="query-clash"),
         pytest.param("GET", "/x", {"summary": "  "}, "--summary is empty", id="empty-summary"),
         pytest.param("GET", "/x", {"tag": "Bad Tag"}, "not a tag name", id="tag"),
+        pytest.param("GET", "/x/{a_id}", {"statuses": "200,304,401"}, "leaves out 400,", id="statuses-drop-required"),
+        pytest.param("GET", "/x", {"statuses": "200,401,404"}, "lists 404, which nothing", id="statuses-404-without-param"),
+        pytest.param("GET", "/x", {"statuses": "200,401,409"}, "'409' is not a status", id="statuses-untestable"),
+        pytest.param("GET", "/x", {"statuses": "200,401,403"}, "lists 403", id="statuses-403-without-permission"),
+        pytest.param("GET", "/x", {"response": "User[][]"}, "not a schema name", id="response-list-twice"),
+        pytest.param("GET", "/x", {"permission": "read_chanel"}, "did you mean read_channel", id="misspelt-permission"),
     ],
 )
 def test_parse_endpoint_refuses(layout: RepoLayout, method: str, path: str, options: dict, fragment: str) -> None:
     with pytest.raises(UsageError, match=fragment):
-        parse_endpoint(method, path, EndpointOptions(**options), layout)
+        parse_endpoint(method, path, EndpointOptions(**options), layout, known_permissions=layout.permissions.known)
+
+
+def test_a_permission_the_repo_knows_is_accepted(layout: RepoLayout) -> None:
+    known = layout.permissions.known
+    assert {"read_channel", "manage_team", "edit_other_users", "manage_system"} <= known
+    endpoint = parse_endpoint("GET", "/x", EndpointOptions(permission="manage_team"), layout, known_permissions=known)
+    assert endpoint.permission == "manage_team"
+
+
+def test_a_list_response(layout: RepoLayout) -> None:
+    said = parse_endpoint("GET", "/teams/{team_id}/stats", EndpointOptions(response="Channel[]"), layout)
+    guessed = parse_endpoint("GET", "/teams/{team_id}/channels/extra", EndpointOptions(), layout)
+    single = parse_endpoint("GET", "/teams/{team_id}/stats", EndpointOptions(response="Channel"), layout)
+    assert (said.response_schema, said.response_list) == ("Channel", True)
+    assert guessed.response_list is False  # "extra" is no plural noun
+    assert (single.response_schema, single.response_list) == ("Channel", False)
 
 
 def test_permission_none_means_none(layout: RepoLayout) -> None:

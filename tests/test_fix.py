@@ -80,6 +80,8 @@ HAND_WRITTEN = {
           $ref: "#/components/responses/Forbidden"
         "404":
           $ref: "#/components/responses/NotFound"
+        "413":
+          $ref: "#/components/responses/TooLarge"
 """,
     "api/v4/source/channels.yaml": """
   "/api/v4/channels/{channel_id}/stats":

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from scaffold.commands.add import plan_add
-from scaffold.model.endpoint import EndpointOptions, parse_endpoint
+from scaffold.model.options import EndpointOptions, parse_endpoint
 from scaffold.repo.open import open_repo
 from scaffold.repo.transaction import apply_changes
 

@@ -67,7 +67,7 @@ def test_serve_without_a_page_is_a_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: the page is not rendered in a browser")
 def test_every_operation_renders_in_chromium(cli: Cli, repo: Path) -> None:
-    assert cli("endpoint", "add", "GET", "/widgets/{widget_id}", "--summary", "Get a widget", "--repo", str(repo)).exit_code == 0
+    assert cli("endpoint", "add", "GET", "/widgets/{widget_id}", "--permission", "none", "--summary", "Get a widget", "--repo", str(repo)).exit_code == 0
     page, operation_ids = build(cli, repo)
     assert "GetWidget" in operation_ids
     server = docs_server(page.parent, 0)

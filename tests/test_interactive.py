@@ -61,7 +61,10 @@ def test_a_bad_answer_is_asked_again(repo: Path) -> None:
     child.sendline("Not A Permission")
     child.expect("not a permission name")
     child.expect(r"Permission .*\(none\): ")
-    child.sendline("manage_webhooks")
+    child.sendline("manage_tem")  # a permission the repo does not have
+    child.expect("did you mean manage_team")
+    child.expect(r"Permission .*\(none\): ")
+    child.sendline("manage_team")
     child.expect(r"Tag \(new, or one of [a-z, ]+\) \(hooks\): ")
     child.sendline("webhooks")
     child.expect(r"Apply these changes\? \[y/n\] \(y\): ")
@@ -74,13 +77,15 @@ def test_a_bad_answer_is_asked_again(repo: Path) -> None:
 
 
 def test_off_a_terminal_nothing_is_asked(repo: Path) -> None:
-    # stdin is a pipe: no prompt, no hang; the defaults apply.
+    # stdin is a pipe: no prompt, no hang. A permission is never assumed: it must be said.
+    command = [sys.executable, "-m", "scaffold", "endpoint", "add", "GET", "/widgets", "--repo", str(repo)]
+    before = tree_digest(repo)
+    refused = subprocess.run(command, input="", capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--permission none" in refused.stderr
+    assert refused.stderr.count("\n") == 1 and tree_digest(repo) == before
+    # The rest has defaults.
     result = subprocess.run(
-        [sys.executable, "-m", "scaffold", "endpoint", "add", "GET", "/widgets", "--repo", str(repo)],
-        input="",
-        capture_output=True,
-        text=True,
-        timeout=60,
+        [*command, "--permission", "none"], input="", capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     assert "?" not in result.stdout and "Summary" not in result.stdout

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from scaffold.model.fields import Field
 from scaffold.repo.files import source_files
 from scaffold.repo.open import open_repo
 from scaffold.scan.docs import docs_facts
@@ -208,13 +209,17 @@ def test_doc_facts() -> None:
                   type: object
                   required: [name]
                   properties:
-                    name: {type: string}
+                    name: {type: string, minLength: 1, maxLength: 64}
+                    kind: {type: string, enum: [O, P]}
+                    owner_id: {$ref: "#/components/schemas/Id"}
+                    size: {type: integer, minimum: 0}
                     tags: {type: array}
           responses:
             "201":
               description: created
     """,
         "/api/v4",
+        "Id",
     )
     assert (get.method, get.path, get.operation_id, get.statuses) == (
         "GET",
@@ -223,15 +228,20 @@ def test_doc_facts() -> None:
         (200, 404),
     )
     assert get.permissions == ("read_widget",) and get.description == "Get one." and not get.public
-    assert get.path_params == ("widget_id",) and get.query == (("full", "boolean", False),)
-    assert get.response_schema == "Widget" and get.operation_id_line == 8 and get.location.line == 2
+    assert get.path_params == ("widget_id",) and get.query == (Field("full", "boolean", False),)
+    assert get.response_schema == "Widget" and get.response_list
+    assert get.operation_id_line == 8 and get.location.line == 2
     assert (
         post.public and post.operation_id is None and post.operation_id_line == post.location.line
     )
+    # The constraints come along; an id is a field that `$ref`s the id schema; arrays are no field.
     assert post.has_body and post.body_fields == (
-        ("name", "string", True),
-        ("tags", "array", False),
+        Field("name", "string", True, min_length=1, max_length=64),
+        Field("kind", "string", False, enum=("O", "P")),
+        Field("owner_id", "string", False, id=True),
+        Field("size", "integer", False, minimum=0),
     )
+    assert not post.response_list
 
 
 def test_driver_facts_resolve_urls_symbolically() -> None:

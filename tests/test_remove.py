@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scaffold.commands.add import plan_add
 from scaffold.commands.remove import plan_remove
 from scaffold.errors import ConflictError, UsageError
-from scaffold.model.endpoint import EndpointOptions, parse_endpoint
+from scaffold.model.options import EndpointOptions, parse_endpoint
 from scaffold.repo.open import open_repo
 from scaffold.repo.transaction import apply_changes
 from tests.conftest import Cli, run_repo_tests, tree_digest
@@ -33,7 +33,7 @@ def test_many_adds_removed_in_another_order(cli: Cli, repo: Path) -> None:
     before = tree_digest(repo)
     for args in ISSUE_ENDPOINTS:
         assert cli("endpoint", "add", *args.values[0], "--repo", str(repo)).exit_code == 0
-    assert cli("endpoint", "add", "POST", "/widgets", "--body", "name:string", "--repo", str(repo)).exit_code == 0
+    assert cli("endpoint", "add", "POST", "/widgets", "--permission", "none", "--body", "name:string", "--repo", str(repo)).exit_code == 0
     order = [("GET", "/widgets/{widget_id}"), ("GET", "/system/time"), ("POST", "/widgets"),
              ("POST", "/channels/{channel_id}/pin"), ("DELETE", "/teams/{team_id}/members/{user_id}"),
              ("GET", "/users/{user_id}/sessions")]
@@ -86,7 +86,7 @@ def test_hand_written_endpoint_needs_force(cli: Cli, repo: Path) -> None:
 
 
 def test_dry_run_and_unknown_endpoint(cli: Cli, repo: Path) -> None:
-    assert cli("endpoint", "add", "GET", "/widgets/{widget_id}", "--repo", str(repo)).exit_code == 0
+    assert cli("endpoint", "add", "GET", "/widgets/{widget_id}", "--permission", "none", "--repo", str(repo)).exit_code == 0
     before = tree_digest(repo)
     dry = cli("endpoint", "remove", "GET", "/widgets/{widget_id}", "--repo", str(repo), "--dry-run")
     assert dry.exit_code == 0 and "+++ /dev/null" in dry.stdout
@@ -97,7 +97,7 @@ def test_dry_run_and_unknown_endpoint(cli: Cli, repo: Path) -> None:
 
 def test_remove_with_only_some_artifacts(cli: Cli, repo: Path) -> None:
     before = tree_digest(repo)
-    assert cli("endpoint", "add", "GET", "/users/{user_id}/sessions", "--only", "docs,driver", "--repo", str(repo)).exit_code == 0
+    assert cli("endpoint", "add", "GET", "/users/{user_id}/sessions", "--permission", "none", "--only", "docs,driver", "--repo", str(repo)).exit_code == 0
     assert cli("endpoint", "remove", "GET", "/users/{user_id}/sessions", "--repo", str(repo)).exit_code == 0
     assert tree_digest(repo) == before
 

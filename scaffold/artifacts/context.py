@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scaffold.model.endpoint import FIELD_TYPES, Endpoint, Field
+from scaffold.model.endpoint import Endpoint
+from scaffold.model.fields import Field, field_from_schema
 from scaffold.model.layout import RepoLayout
 from scaffold.repo.workspace import Workspace
 from scaffold.scan.scanner import Inventory
@@ -21,6 +22,8 @@ class Components:
     schemas: frozenset[str] = field(default_factory=frozenset)
     #: the typed properties of each object schema, for handlers that check a named body
     schema_fields: dict[str, tuple[Field, ...]] = field(default_factory=dict)
+    #: the names of every property of each object schema
+    schema_properties: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -36,23 +39,28 @@ class PlanContext:
 def plan_context(layout: RepoLayout, workspace: Workspace, inventory: Inventory, endpoint: Endpoint) -> PlanContext:
     """The context of planning `endpoint` on `workspace`."""
     merged = merge(read_fragments(layout, workspace.read_or_none), only="components")
-    return PlanContext(layout, workspace, Renderer(layout.root), inventory, components_of(merged), endpoint)
+    components = components_of(merged, layout.id_schema)
+    return PlanContext(layout, workspace, Renderer(layout.root), inventory, components, endpoint)
 
 
-def components_of(merged: MergedSpec) -> Components:
+def components_of(merged: MergedSpec, id_schema: str) -> Components:
     components = merged.data.get("components") or {}
     schemas = components.get("schemas") or {}
     fields: dict[str, tuple[Field, ...]] = {}
+    properties: dict[str, frozenset[str]] = {}
     for name, schema in schemas.items():
         if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
             required = set(schema.get("required") or [])
-            fields[name] = tuple(
-                Field(prop, spec["type"], prop in required)
+            typed = [
+                field_from_schema(prop, spec, prop in required, schemas, id_schema)
                 for prop, spec in schema["properties"].items()
-                if isinstance(spec, dict) and spec.get("type") in FIELD_TYPES
-            )
+                if isinstance(spec, dict)
+            ]
+            fields[name] = tuple(f for f in typed if f is not None)
+            properties[name] = frozenset(schema["properties"])
     return Components(
         responses=frozenset(components.get("responses") or {}),
         schemas=frozenset(schemas),
         schema_fields=fields,
+        schema_properties=properties,
     )

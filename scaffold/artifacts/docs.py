@@ -10,6 +10,7 @@ from scaffold.artifacts.removal import Removal
 from scaffold.artifacts.tag import add_tag
 from scaffold.errors import ConflictError, RepoLayoutError
 from scaffold.model.endpoint import Endpoint, HttpMethod
+from scaffold.model.fields import Field
 from scaffold.model.layout import Auth, RepoLayout
 from scaffold.naming import humanize, to_snake
 from scaffold.repo.workspace import Workspace
@@ -27,6 +28,7 @@ ERROR_RESPONSES = {
     401: "Unauthorized",
     403: "Forbidden",
     404: "NotFound",
+    413: "TooLarge",
 }
 
 _ERROR_DESCRIPTIONS = {
@@ -35,6 +37,7 @@ _ERROR_DESCRIPTIONS = {
     401: "No access token provided",
     403: "Do not have appropriate permissions",
     404: "Resource not found",
+    413: "Content too large",
 }
 
 
@@ -64,15 +67,16 @@ def find_path_item(
     return None
 
 
-def render_operation(endpoint: Endpoint, components: Components, renderer: Renderer) -> str:
+def render_operation(endpoint: Endpoint, components: Components, renderer: Renderer, layout: RepoLayout) -> str:
     """The operation's YAML at column 0 (`get:` first)."""
+    ids = layout.id_schema if layout.id_schema in components.schemas else None
     parameters = [
         {
             "name": name,
             "location": "path",
             "description": _param_description(name),
             "required": True,
-            "type": "string",
+            "schema": field_schema(Field(name, "string", id=name.endswith("_id")), ids),
         }
         for name in endpoint.path_params
     ] + [
@@ -81,7 +85,7 @@ def render_operation(endpoint: Endpoint, components: Components, renderer: Rende
             "location": "query",
             "description": humanize(f.name) + ".",
             "required": f.required,
-            "type": f.type,
+            "schema": field_schema(f, ids),
         }
         for f in endpoint.query
     ]
@@ -103,35 +107,57 @@ def render_operation(endpoint: Endpoint, components: Components, renderer: Rende
         method=endpoint.method.value.lower(),
         tag=endpoint.tag,
         summary=endpoint.summary,
-        description=description_text(endpoint),
+        description=description_text(endpoint, layout),
         operation_id=endpoint.operation_id,
         public=endpoint.is_public,
         parameters=parameters,
         body_schema=endpoint.body_schema,
-        body_fields=endpoint.body_fields,
+        body_fields=[(f, field_schema(f, ids)) for f in endpoint.body_fields],
         responses=responses,
     )
 
 
-def description_text(endpoint: Endpoint) -> str:
+def field_schema(field: Field, ids: str | None) -> list[str]:
+    """The lines of a field's JSON schema (YAML at column 0): its type and constraints."""
+    if field.id and ids is not None:
+        return [f'$ref: "#/components/schemas/{ids}"']
+    lines = [f"type: {field.type}"]
+    if field.format:
+        lines.append(f"format: {scalar(field.format)}")
+    if field.enum:
+        lines.append("enum:")
+        lines += [f"  - {scalar(value, 4)}" for value in field.enum]
+    if field.pattern:
+        lines.append(f"pattern: {scalar(field.pattern)}")
+    for key, value in (
+        ("minLength", field.min_length),
+        ("maxLength", field.max_length),
+        ("minimum", field.minimum),
+        ("maximum", field.maximum),
+    ):
+        if value is not None:
+            lines.append(f"{key}: {int(value) if float(value).is_integer() else value}")
+    return lines
+
+
+def description_text(endpoint: Endpoint, layout: RepoLayout) -> str:
     """The description, ending in the `##### Permissions` section that `check` reads."""
-    return f"{endpoint.description}\n##### Permissions\n{permission_sentence(endpoint)}\n"
+    return f"{endpoint.description}\n##### Permissions\n{permission_sentence(endpoint, layout)}\n"
 
 
-def permission_sentence(endpoint: Endpoint) -> str:
+def permission_sentence(endpoint: Endpoint, layout: RepoLayout) -> str:
     if endpoint.auth is Auth.PUBLIC:
         return "No permission required."
     if not endpoint.permission:
         return "Must be authenticated."
-    params = endpoint.path_params
     named = f"`{endpoint.permission}`"
-    if "channel_id" in params:
-        return f"Must have {named} permission for the channel."
-    if "team_id" in params:
-        return f"Must have {named} permission for the team."
-    if "user_id" in params:
-        return f"Must be logged in as the user or have the {named} permission."
-    return f"Must have {named} permission."
+    scope = layout.permissions.scope_for(endpoint.path_params)
+    if scope is None:
+        return f"Must have {named} permission."
+    noun = humanize(scope.param.removesuffix("_id")).lower()
+    if scope.admits_self:
+        return f"Must be logged in as the {noun} or have the {named} permission."
+    return f"Must have {named} permission for the {noun}."
 
 
 def plan_docs(ctx: PlanContext) -> None:
@@ -139,7 +165,7 @@ def plan_docs(ctx: PlanContext) -> None:
     endpoint, workspace = ctx.endpoint, ctx.workspace
     # An earlier plan of the same change may have added a tag: read the layout as planned.
     layout = workspace.layout()
-    operation = render_operation(endpoint, ctx.components, ctx.renderer)
+    operation = render_operation(endpoint, ctx.components, ctx.renderer, layout)
     method = endpoint.method.value.lower()
     found = find_path_item(layout, workspace, endpoint.full_path)
     if found is not None:
@@ -233,14 +259,14 @@ def _success_schema(endpoint: Endpoint, components: Components) -> dict[str, obj
     if endpoint.response_schema:
         if endpoint.response_schema not in components.schemas:
             raise _unknown_schema("--response", endpoint.response_schema, components)
-        return {"ref": endpoint.response_schema, "array": endpoint.is_collection and endpoint.method is HttpMethod.GET}
+        return {"ref": endpoint.response_schema, "array": endpoint.response_list}
     action = endpoint.method is HttpMethod.DELETE or (
         endpoint.method in (HttpMethod.POST, HttpMethod.PUT)
         and not endpoint.operation_id.startswith(("Create", "Update"))
     )
     if action and "StatusOK" in components.schemas:
         return {"ref": "StatusOK", "array": False}
-    return {"ref": None, "array": endpoint.method is HttpMethod.GET and endpoint.is_collection}
+    return {"ref": None, "array": endpoint.response_list}
 
 
 def _unknown_schema(option: str, name: str, components: Components) -> RepoLayoutError:
@@ -266,7 +292,7 @@ def remove_docs(removal: Removal, location: Location) -> None:
             if operation.start + 1 != location.line:
                 continue
             actual = "".join(line[operation.indent :] if line.strip() else line for line in lines[operation.start : operation.end])
-            expected = render_operation(ctx.endpoint, ctx.components, ctx.renderer)
+            expected = render_operation(ctx.endpoint, ctx.components, ctx.renderer, ctx.layout)
             if not removal.accept("docs", location, expected, actual):
                 return
             if len(operations) > 1:

@@ -8,7 +8,8 @@ import ast
 
 from scaffold.artifacts.context import PlanContext
 from scaffold.artifacts.removal import Removal
-from scaffold.model.endpoint import Endpoint, Field, HttpMethod
+from scaffold.model.endpoint import Endpoint, HttpMethod
+from scaffold.model.fields import Field
 from scaffold.naming import dotted, humanize
 from scaffold.repo.files import matching_files
 from scaffold.scan.handler import Handler, is_stub
@@ -37,19 +38,14 @@ def validated_params(ctx: PlanContext) -> list[str]:
     ]
 
 
-def permission_check(endpoint: Endpoint) -> str:
-    """The App method that checks the permission in the narrowest scope the path names."""
-    params = endpoint.path_params
+def permission_check(ctx: PlanContext) -> str:
+    """The App method call that checks the permission in the narrowest scope the path names."""
+    endpoint, permissions = ctx.endpoint, ctx.layout.permissions
     permission = py_str(endpoint.permission or "")
-    for param, method in (
-        ("channel_id", "session_has_permission_to_channel"),
-        ("post_id", "session_has_permission_to_channel_by_post"),
-        ("team_id", "session_has_permission_to_team"),
-        ("user_id", "session_has_permission_to_user"),
-    ):
-        if param in params:
-            return f"c.app.{method}(c.session, c.params.{param}, {permission})"
-    return f"c.app.session_has_permission_to(c.session, {permission})"
+    scope = permissions.scope_for(endpoint.path_params)
+    if scope is not None:
+        return f"c.app.{scope.check}(c.session, c.params.{scope.param}, {permission})"
+    return f"c.app.{permissions.check}(c.session, {permission})"
 
 
 def body_fields(ctx: PlanContext) -> tuple[Field, ...]:
@@ -63,8 +59,10 @@ def body_fields(ctx: PlanContext) -> tuple[Field, ...]:
 
 
 def returns_value(endpoint: Endpoint) -> bool:
-    """A DELETE answers {"status": "OK"} unless it names a response schema."""
-    return not (endpoint.method is HttpMethod.DELETE and endpoint.response_schema is None)
+    """A DELETE or an action answers {"status": "OK"} unless it names a response schema."""
+    if endpoint.response_schema is not None:
+        return True
+    return not (endpoint.method is HttpMethod.DELETE or endpoint.is_action)
 
 
 def app_module_alias(ctx: PlanContext, module_code: str) -> tuple[str, str, str | None]:
@@ -86,7 +84,7 @@ def render_handler(ctx: PlanContext, alias: str) -> str:
         required_fields=[f for f in fields if f.required],
         optional_fields=[f for f in fields if not f.required],
         permission=endpoint.permission,
-        permission_check=permission_check(endpoint),
+        permission_check=permission_check(ctx),
         app_alias=alias,
         app_args=["c.app"]
         + [f"c.params.{p}" for p in endpoint.path_params]

@@ -22,7 +22,7 @@ from scaffold.cli.app import (
 )
 from scaffold.cli.output import emit_json, emit_text, print_diff, print_summary
 from scaffold.cli.replay import record
-from scaffold.errors import EXIT_OK
+from scaffold.errors import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from scaffold.model.changes import ChangeSet
@@ -36,14 +36,15 @@ def endpoint_add(
     path: Annotated[str, typer.Argument(help="/users/<user_id>/sessions or /users/{user_id}/sessions.")],
     summary: Annotated[str | None, typer.Option(help="A few words for the docs.")] = None,
     description: Annotated[str | None, typer.Option(help="A sentence or two for the docs.")] = None,
-    permission: Annotated[str | None, typer.Option(help="The permission checked (403), or none.")] = None,
+    permission: Annotated[str | None, typer.Option(help="The permission the handler checks (403), or none. Required off a terminal unless --auth public.")] = None,
     auth: Annotated[str | None, typer.Option(help="session (the default), public or trust-requester.")] = None,
     tag: Annotated[str | None, typer.Option(help="The doc tag (default: from the path).")] = None,
     query: Annotated[str | None, typer.Option(help="Query parameters: name:type,...")] = None,
-    body: Annotated[str | None, typer.Option(help="Body fields name:type,... or a schema name.")] = None,
-    response: Annotated[str | None, typer.Option(help="The response schema name.")] = None,
+    body: Annotated[str | None, typer.Option(help="Body fields name:type,... (types: string, integer, number, boolean, id, email, enum(A|B); bounds name:string{1,64}; ? optional) or a schema name.")] = None,
+    response: Annotated[str | None, typer.Option(help="The response schema: Name, or Name[] for a list.")] = None,
     status: Annotated[int | None, typer.Option(help="Success status (201 for POST, else 200).")] = None,
     etag: Annotated[bool | None, typer.Option("--etag/--no-etag", help="Answer 304 on a matching Etag.")] = None,
+    statuses: Annotated[str | None, typer.Option(help="The documented codes, e.g. 200,400,401,403 (default: the status matrix).")] = None,
     name: Annotated[str | None, typer.Option(help="The operation name (default: from method and path).")] = None,
     only: Annotated[str | None, typer.Option(help="Only these artifacts: docs,route,handler,driver,tests.")] = None,
     fill: Annotated[bool, typer.Option(help="Add only the artifacts that are missing.")] = False,
@@ -53,9 +54,10 @@ def endpoint_add(
     format: FormatOption = "text",
 ) -> None:
     """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
-    from scaffold.cli.prompts import ask_missing, describe
+    from scaffold.cli.prompts import ask_missing, describe, known_permissions
     from scaffold.commands.add import add_endpoint
-    from scaffold.model.endpoint import ARTIFACTS, EndpointOptions, parse_endpoint
+    from scaffold.model.endpoint import ARTIFACTS
+    from scaffold.model.options import EndpointOptions, parse_endpoint
     from scaffold.scan.scanner import cached_inventory
 
     check_format(format, ("text", "json"))
@@ -64,6 +66,7 @@ def endpoint_add(
         options = EndpointOptions(
             summary=summary, description=description, permission=permission, auth=auth or "session",
             tag=tag, query=query, body=body, response=response, status=status, etag=etag, name=name,
+            statuses=statuses,
         )
         # Ask only on a terminal, and only for what was not given; never in JSON mode.
         interactive = format == "text" and sys.stdin.isatty() and not yes
@@ -71,7 +74,12 @@ def endpoint_add(
         if interactive:
             given = {key for key, value in (("summary", summary), ("auth", auth), ("permission", permission), ("tag", tag)) if value is not None}
             options = ask_missing(out, method, path, options, given, layout, inventory)
-        endpoint = parse_endpoint(method, path, options, layout)
+        endpoint = parse_endpoint(method, path, options, layout, known_permissions=known_permissions(layout, inventory))
+        if options.permission is None and not endpoint.is_public:
+            raise UsageError(
+                "--permission is missing: say which permission the handler checks",
+                hint="pass --permission NAME (a 403 case proves it), or --permission none for an endpoint with no permission check",
+            )
         selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
         plan = add_endpoint(layout, endpoint, only=selected, fill=fill, inventory=inventory)
         if not plan.changes and format == "text" and not dry_run:

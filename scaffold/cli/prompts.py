@@ -12,21 +12,10 @@ from rich.console import Console
 from rich.prompt import Prompt
 
 from scaffold.errors import UsageError
-from scaffold.model.endpoint import Endpoint, EndpointOptions, parse_endpoint
+from scaffold.model.endpoint import Endpoint
 from scaffold.model.layout import Auth, RepoLayout
+from scaffold.model.options import EndpointOptions, parse_endpoint
 from scaffold.scan.scanner import Inventory
-
-
-def known_permissions(inventory: Inventory) -> list[str]:
-    """The permissions the repo's handlers and docs already use, most used first."""
-    counts: dict[str, int] = {}
-    for handler in inventory.handlers.values():
-        for permission in handler.permissions:
-            counts[permission] = counts.get(permission, 0) + 1
-    for operation in inventory.docs:
-        for permission in operation.permissions:
-            counts.setdefault(permission, 0)
-    return sorted(counts, key=lambda p: (-counts[p], p))
 
 
 def ask_missing(
@@ -48,14 +37,14 @@ def ask_missing(
             "Auth", choices=[a.value for a in Auth], default=draft.auth.value, console=console
         )
     if "permission" not in given and answers.auth != Auth.PUBLIC.value:
-        offered = known_permissions(inventory)[:8]
+        offered = inventory.permissions_used()[:8]
         hint = f" (none, {', '.join(offered)}, or another)" if offered else ""
         answers.permission = _ask_valid(
-            console, f"Permission{hint}", "none", method, path, answers, layout, "permission"
+            console, f"Permission{hint}", "none", method, path, answers, layout, "permission", known_permissions(layout, inventory)
         )
     if "tag" not in given and draft.tag not in layout.tags:
         known = ", ".join(sorted(layout.tags))
-        answers.tag = _ask_valid(console, f"Tag (new, or one of {known})", draft.tag, method, path, answers, layout, "tag")
+        answers.tag = _ask_valid(console, f"Tag (new, or one of {known})", draft.tag, method, path, answers, layout, "tag", known_permissions(layout, inventory))
     return answers
 
 
@@ -68,13 +57,14 @@ def _ask_valid(
     answers: EndpointOptions,
     layout: RepoLayout,
     field: str,
+    known: frozenset[str],
 ) -> str:
     """Ask until the answer makes a valid endpoint; say why an answer was refused."""
     while True:
         answer = Prompt.ask(question, default=default, console=console)
         try:
             candidate = replace(answers, permission=answer) if field == "permission" else replace(answers, tag=answer)
-            parse_endpoint(method, path, candidate, layout)
+            parse_endpoint(method, path, candidate, layout, known_permissions=known)
         except UsageError as error:
             console.print(f"[red]{error.message}[/red] — {error.hint}")
             continue
@@ -88,3 +78,8 @@ def describe(endpoint: Endpoint) -> str:
         f"{endpoint.method.value} {endpoint.full_path} → {endpoint.operation_id} "
         f"(tag {endpoint.tag}, {endpoint.auth.value}{permission}; statuses {', '.join(map(str, endpoint.statuses()))})"
     )
+
+
+def known_permissions(layout: RepoLayout, inventory: Inventory) -> frozenset[str]:
+    """The permissions of the repo: its permission model's, and those its code already uses."""
+    return layout.permissions.known | frozenset(inventory.permissions_used())

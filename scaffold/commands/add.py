@@ -79,11 +79,18 @@ def plan_add(
         )
     ctx = plan_context(layout, workspace or Workspace(layout.root), inventory, endpoint)
     todo = [name for name in ARTIFACTS if name in selected and name not in present]
-    _plan(ctx, todo, route_exists=existing["route"] is not None)
-    return AddPlan(endpoint, ctx.workspace.change_set(), existing)
+    notes = _plan(ctx, todo, route_exists=existing["route"] is not None)
+    return AddPlan(endpoint, ctx.workspace.change_set(notes), existing)
 
 
-def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> None:
+def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> list[str]:
+    """Plan each artifact in `todo`; return what the plan should say."""
+    notes = []
+    endpoint = ctx.endpoint
+    if endpoint.response_list and endpoint.response_schema is None and "docs" in todo:
+        notes.append(
+            f"{endpoint.path} ends in a plural noun: documented as a list (say --response Name or Name[])"
+        )
     if "docs" in todo:
         plan_docs(ctx)
     after = None
@@ -99,4 +106,5 @@ def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> None:
     if "driver" in todo:
         plan_driver(ctx)
     if "tests" in todo:
-        plan_tests(ctx, stub)
+        notes += plan_tests(ctx, stub)
+    return notes

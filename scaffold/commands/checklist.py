@@ -12,9 +12,9 @@ from scaffold.commands.audit import audit
 from scaffold.commands.check import scan_repo
 from scaffold.commands.derive import add_command, endpoint_of
 from scaffold.errors import ScaffoldError
-from scaffold.model.endpoint import EndpointOptions, parse_endpoint, parse_method, parse_path
 from scaffold.model.findings import Finding
 from scaffold.model.layout import RepoLayout
+from scaffold.model.options import EndpointOptions, parse_endpoint, parse_method, parse_path
 from scaffold.model.statuses import CHECK_HELPERS
 from scaffold.repo.cache import CheckCache
 from scaffold.scan.catalog import EndpointRecord, State

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import re
 import shlex
+from dataclasses import replace
 
-from scaffold.model.endpoint import FIELD_TYPES, Endpoint, EndpointOptions, parse_endpoint
+from scaffold.model.endpoint import Endpoint, is_action
+from scaffold.model.fields import FIELD_TYPES, Field
 from scaffold.model.layout import Auth, RepoLayout
+from scaffold.model.options import EndpointOptions, parse_endpoint
 from scaffold.model.statuses import SUCCESS_STATUSES
 from scaffold.scan.catalog import EndpointRecord
 from scaffold.scan.docs import DocOperation
 from scaffold.scan.facts import params_of
 from scaffold.scan.route import Route
+
+#: The OpenAPI types a handler's `require_fields` can check.
+TYPES = frozenset(oa for oa, _ in FIELD_TYPES.values())
 
 _PLAIN_ARGUMENT = re.compile(r"[\w@%+=:,./{}-]+")
 
@@ -28,7 +34,9 @@ def endpoint_of(record: EndpointRecord, layout: RepoLayout) -> Endpoint:
         options = options_from_doc(record.doc)
         if record.route_auth is Auth.TRUST_REQUESTER:
             options.auth = record.route_auth.value  # the doc alone cannot tell it from "session"
-    elif record.route is not None:
+        endpoint = parse_endpoint(record.method, record.full_path, options, layout)
+        return documented_as(endpoint, record.doc.statuses)
+    if record.route is not None:
         options = options_from_route(record, layout)
     else:
         assert record.driver is not None, "a record has a doc, a route or a driver"
@@ -36,19 +44,35 @@ def endpoint_of(record: EndpointRecord, layout: RepoLayout) -> Endpoint:
     return parse_endpoint(record.method, record.full_path, options, layout)
 
 
+def documented_as(endpoint: Endpoint, statuses: tuple[int, ...]) -> Endpoint:
+    """The endpoint whose doc lists 404 exactly when `statuses` does: the doc is the contract.
+
+    Every other code of the matrix follows from what the handler does, so a doc that leaves one
+    out is a finding of `check`, not another endpoint.
+    """
+    derived = set(endpoint.derived_statuses())
+    listed = derived - {404} | ({404} if 404 in statuses and endpoint.path_params else set())
+    return replace(endpoint, documented=None if listed == derived else tuple(sorted(listed)))
+
+
 def options_from_doc(doc: DocOperation) -> EndpointOptions:
     public = doc.public or 401 not in doc.statuses
     success = [code for code in doc.statuses if code in SUCCESS_STATUSES]
+    response = doc.response_schema
+    action = doc.method == "DELETE" or is_action(doc.method, doc.path)
+    if response == "StatusOK" and action and not doc.response_list:
+        response = None  # what a DELETE or an action answers anyway: naming it changes its handler
+    elif response is not None and doc.response_list:
+        response += "[]"
     return EndpointOptions(
         summary=doc.summary,
         description=doc.description,
         permission=doc.permissions[0] if doc.permissions and not public else None,
         auth="public" if public else "session",
         tag=doc.tag,
-        query=_fields(doc.query, optional_mark=False),
-        body=doc.body_schema or _fields(doc.body_fields),
-        # A generated DELETE answers StatusOK anyway; naming it would change its handler.
-        response=None if doc.method == "DELETE" and doc.response_schema == "StatusOK" else doc.response_schema,
+        query=_specs(doc.query),
+        body=doc.body_schema or _specs(doc.body_fields),
+        response=response,
         status=success[0] if success else None,
         etag=doc.method == "GET" and 304 in doc.statuses,
         name=doc.operation_id,
@@ -72,19 +96,17 @@ def options_from_route(record: EndpointRecord, layout: RepoLayout) -> EndpointOp
         or None
     )
     if handler.reads_body and route.method != "GET":
-        options.body = _fields(handler.body_fields)
+        options.body = _specs(
+            tuple(Field(name, kind, required) for name, kind, required in handler.body_fields if kind in TYPES)
+        )
     options.status = handler.success if handler.success in SUCCESS_STATUSES else None
     options.etag = route.method == "GET" and handler.etag
     return options
 
 
-def _fields(fields: tuple[tuple[str, str, bool], ...], *, optional_mark: bool = True) -> str | None:
-    usable = [(name, kind, required) for name, kind, required in fields if kind in FIELD_TYPES]
-    text = ",".join(
-        f"{name}:{kind}{'' if required or not optional_mark else '?'}"
-        for name, kind, required in usable
-    )
-    return text or None
+def _specs(fields: tuple[Field, ...]) -> str | None:
+    """Fields as `--body`/`--query` write them."""
+    return ",".join(f.spec() for f in fields) or None
 
 
 def _tag_of(route: Route, layout: RepoLayout) -> str | None:
@@ -104,23 +126,25 @@ def add_command(endpoint: Endpoint, layout: RepoLayout, *, fill: bool = True) ->
         words += ["--auth", endpoint.auth.value]
     if endpoint.permission:
         words += ["--permission", endpoint.permission]
+    elif not endpoint.is_public:
+        words += ["--permission", "none"]
     if endpoint.tag != default.tag:
         words += ["--tag", endpoint.tag]
     if endpoint.operation_id != default.operation_id:
         words += ["--name", endpoint.operation_id]
     if endpoint.query:
-        words += ["--query", ",".join(f"{f.name}:{f.type}" for f in endpoint.query)]
+        words += ["--query", ",".join(f.spec().removesuffix("?") for f in endpoint.query)]
     if endpoint.body_schema:
         words += ["--body", endpoint.body_schema]
     elif endpoint.body_fields:
-        words += [
-            "--body",
-            ",".join(f"{f.name}:{f.type}{'' if f.required else '?'}" for f in endpoint.body_fields),
-        ]
+        words += ["--body", ",".join(f.spec() for f in endpoint.body_fields)]
     if endpoint.response_schema:
-        words += ["--response", endpoint.response_schema]
+        listed = "[]" if endpoint.response_list else ""
+        words += ["--response", endpoint.response_schema + listed]
     if endpoint.status != default.status:
         words += ["--status", str(endpoint.status)]
     if endpoint.etag != default.etag:
         words.append("--etag" if endpoint.etag else "--no-etag")
+    if endpoint.documented is not None:
+        words += ["--statuses", ",".join(map(str, endpoint.documented))]
     return " ".join(w if _PLAIN_ARGUMENT.fullmatch(w) else shlex.quote(w) for w in words)

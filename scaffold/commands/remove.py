@@ -23,8 +23,9 @@ from scaffold.artifacts.tests import remove_tests
 from scaffold.commands.derive import endpoint_of
 from scaffold.errors import UsageError
 from scaffold.model.changes import ChangeSet
-from scaffold.model.endpoint import Endpoint, parse_method, parse_path
+from scaffold.model.endpoint import Endpoint
 from scaffold.model.layout import RepoLayout
+from scaffold.model.options import parse_method, parse_path
 from scaffold.repo.workspace import Workspace
 from scaffold.scan.catalog import EndpointRecord, catalog, parts_of
 from scaffold.scan.driver import DriverMethod

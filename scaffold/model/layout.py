@@ -16,6 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from scaffold.errors import RepoLayoutError
+from scaffold.model.permissions import (
+    DEFAULT_ACTORS,
+    DEFAULT_PERMISSIONS,
+    Actor,
+    Permissions,
+    parse_actors,
+    parse_permissions,
+)
+from scaffold.model.reader import TableReader
 from scaffold.naming import is_snake_identifier, singular, to_pascal
 
 CONFIG_NAME = "scaffold.toml"
@@ -79,6 +88,18 @@ class RepoLayout:
     formatter: str | None = None
     #: the wrapper function of each kind of auth
     wrappers: dict[Auth, str] = field(default_factory=lambda: dict(DEFAULT_WRAPPERS))
+    #: the roles, permissions and scopes of the repo's permission model
+    permissions: Permissions = DEFAULT_PERMISSIONS
+    #: who generated tests run as, least privileged first
+    actors: tuple[Actor, ...] = DEFAULT_ACTORS
+    #: the expression of a driver client without a session
+    anonymous: str = "th.create_client()"
+    #: how generated tests name a valid value of a body or query field: `password` → `th.password`
+    values: dict[str, str] = field(default_factory=dict)
+    #: the dotted name of the largest body the server accepts (413 above it)
+    body_limit: str = "server.web.handlers.MAX_BODY_SIZE"
+    #: the schema of components/schemas every id has
+    id_schema: str = "Id"
     #: files restored while opening: a command killed while writing had left them half-written
     recovered: tuple[str, ...] = ()
 
@@ -175,7 +196,7 @@ def parse_layout(root: Path, text: str) -> RepoLayout:
 
 
 def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> RepoLayout:
-    reader = _TableReader(root, path, text)
+    reader = TableReader(root, path, text)
     docs = reader.table(data, "docs")
     server = reader.table(data, "server")
     build = reader.string_list(docs, "docs", "build")
@@ -201,12 +222,9 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         )
     prefix = reader.string(docs, "docs", "prefix", default="/api/v4").rstrip("/")
     tests = reader.table(data, "tests", required=False)
-    fixtures = tests.get("fixtures", {})
-    if not isinstance(fixtures, dict):
-        raise reader.error("tests", "fixtures", "[tests] fixtures must be a table")
-    for key, value in fixtures.items():
-        if not isinstance(value, str) or not value:
-            raise reader.error("tests.fixtures", key, f"[tests.fixtures] {key} must be a Python expression")
+    fixtures = _expressions(reader, tests, "fixtures")
+    values = _expressions(reader, tests, "values")
+    permissions = parse_permissions(reader, data)
     formatting = reader.table(data, "format", required=False)
     line_length = formatting.get("line_length", 100)
     if not isinstance(line_length, int) or not 40 <= line_length <= 200:
@@ -233,73 +251,25 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         driver=reader.repo_path(server, "server", "driver"),
         driver_class=reader.string(server, "server", "driver_class", default="Client4"),
         tags=tags,
-        fixtures=dict(fixtures),
+        fixtures=fixtures,
         line_length=line_length,
         formatter=formatter,
         wrappers=wrappers,
+        permissions=permissions,
+        actors=parse_actors(reader, tests, permissions),
+        anonymous=reader.string(tests, "tests", "anonymous", default="th.create_client()"),
+        values=values,
+        body_limit=reader.string(tests, "tests", "body_limit", default="server.web.handlers.MAX_BODY_SIZE"),
+        id_schema=reader.string(docs, "docs", "id_schema", default="Id"),
     )
 
 
-def line_of(text: str, table: str, key: str) -> int | None:
-    """The line of `key` in `[table]` of scaffold.toml's text (of the header when `key` is "")."""
-    header = re.compile(rf"^\s*\[{re.escape(table)}\]\s*$")
-    key_line = re.compile(rf"^\s*{re.escape(key)}\s*=")
-    in_table = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith("["):
-            in_table = bool(header.match(line))
-            if in_table and key == "":
-                return number
-        elif in_table and key_line.match(line):
-            return number
-    return None
-
-
-@dataclass
-class _TableReader:
-    """Typed access to scaffold.toml with errors that point at the offending line."""
-
-    root: Path
-    path: Path
-    text: str
-
-    def line_of(self, table: str, key: str) -> int | None:
-        return line_of(self.text, table, key)
-
-    def error(self, table: str, key: str, message: str) -> RepoLayoutError:
-        line = self.line_of(table, key) or self.line_of(table, "")
-        return RepoLayoutError(message, hint="fix scaffold.toml", path=self.path, line=line)
-
-    def table(self, data: dict[str, Any], name: str, *, required: bool = True) -> dict[str, Any]:
-        value = data.get(name.rpartition(".")[2])
-        if value is None and not required:
-            return {}
-        if not isinstance(value, dict):
-            raise RepoLayoutError(
-                f"missing table [{name}]", hint="see the reference repo's scaffold.toml", path=self.path
-            )
-        return value
-
-    def string(self, table: dict[str, Any], name: str, key: str, default: str | None = None) -> str:
-        value = table.get(key, default)
+def _expressions(reader: TableReader, tests: dict[str, Any], key: str) -> dict[str, str]:
+    """`[tests.<key>]`: names → Python expressions."""
+    table = tests.get(key, {})
+    if not isinstance(table, dict):
+        raise reader.error("tests", key, f"[tests] {key} must be a table")
+    for name, value in table.items():
         if not isinstance(value, str) or not value:
-            raise self.error(name, key, f"[{name}] {key} must be a non-empty string")
-        return value
-
-    def string_list(
-        self, table: dict[str, Any], name: str, key: str, default: list[str] | None = None
-    ) -> list[str]:
-        value = table.get(key, default)
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self.error(name, key, f"[{name}] {key} must be a list of strings")
-        return value
-
-    def repo_path(self, table: dict[str, Any], name: str, key: str, *, pattern: bool = False) -> str:
-        """A path relative to the repo that stays inside it."""
-        value = self.string(table, name, key)
-        probe = value.replace("{resource}", "x") if pattern else value
-        if pattern and "{resource}" not in value:
-            raise self.error(name, key, f"[{name}] {key} must contain {{resource}}")
-        if Path(probe).is_absolute() or ".." in Path(probe).parts:
-            raise self.error(name, key, f"[{name}] {key} = {value!r} points outside the repo")
-        return value.rstrip("/")
+            raise reader.error(f"tests.{key}", name, f"[tests.{key}] {name} must be a Python expression")
+    return dict(table)

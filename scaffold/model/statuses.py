@@ -29,10 +29,10 @@ CHECK_HELPERS = {
 #: is `test_<name>` itself).
 CASE_SUFFIXES = {
     304: "_etag",
-    400: "_bad_request",
     401: "_unauthorized",
     403: "_forbidden",
     404: "_not_found",
+    413: "_too_large",
 }
 
 #: Every helper a test may assert a status with, and the status it asserts.
@@ -42,9 +42,14 @@ STATUS_OF_CHECK = {
 }
 
 
-def default_success(method: str) -> int:
-    """The success status of an endpoint that says none: a POST creates."""
-    return 201 if method.upper() == "POST" else 200
+#: Every code a generated test can assert, and so every code `--statuses` may list.
+TESTABLE_STATUSES = (*SUCCESS_STATUSES, 304, 400, 401, 403, 404, 413)
+
+
+def default_success(method: str, *, action: bool = False) -> int:
+    """The success status of an endpoint that says none: a POST creates, unless it is an
+    action on a resource (`POST /channels/{channel_id}/pin` answers 200)."""
+    return 201 if method.upper() == "POST" and not action else 200
 
 
 def status_matrix(
@@ -55,10 +60,11 @@ def status_matrix(
     permission: bool,
     names_resource: bool,
     etag: bool,
+    body: bool,
 ) -> tuple[int, ...]:
     """The codes an endpoint can answer: its success; 400 when it validates a path parameter
     or a body; 401 unless public; 403 when it checks a permission; 404 when its path names a
-    resource; 304 when it answers with an Etag."""
+    resource by id; 304 when it answers with an Etag; 413 when it reads a body."""
     codes = {success}
     if validates_input:
         codes.add(400)
@@ -70,4 +76,6 @@ def status_matrix(
         codes.add(404)
     if etag:
         codes.add(304)
+    if body:
+        codes.add(413)
     return tuple(sorted(codes))

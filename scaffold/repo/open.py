@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from scaffold.errors import RepoLayoutError
-from scaffold.model.layout import CONFIG_NAME, RepoLayout, line_of, parse_layout
+from scaffold.model.layout import CONFIG_NAME, RepoLayout, parse_layout
+from scaffold.model.reader import line_of
 from scaffold.repo.transaction import recover
 
 

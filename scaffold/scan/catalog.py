@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from scaffold.model.layout import Auth, RepoLayout
+from scaffold.model.endpoint import is_action
 from scaffold.model.statuses import default_success, status_matrix
 from scaffold.naming import to_pascal, to_snake
 from scaffold.scan.docs import DocOperation
@@ -254,7 +255,8 @@ def _checks_by_driver(inventory: Inventory) -> dict[str, dict[int, list[TestCase
 
 
 def required_statuses(entry: EndpointRecord) -> tuple[int, ...]:
-    """The codes the route and its handler can answer: the status matrix read from the code."""
+    """The codes the route and its handler can be seen to answer: the status matrix read from
+    the code. A 404 comes from the app layer, which the code does not show: the doc says it."""
     route, handler = entry.route, entry.handler
     if route is None:
         return ()
@@ -262,14 +264,15 @@ def required_statuses(entry: EndpointRecord) -> tuple[int, ...]:
     success = handler.success if handler is not None and handler.success is not None else None
     if success is None and entry.doc is not None:
         success = next((code for code in entry.doc.statuses if 200 <= code < 300), None)
+    reads_body = handler is not None and handler.reads_body
     return status_matrix(
-        success=success or default_success(route.method),
-        validates_input=params
-        or (handler is not None and bool(handler.validates or handler.reads_body)),
+        success=success or default_success(route.method, action=is_action(route.method, route.path)),
+        validates_input=params or (handler is not None and bool(handler.validates)) or reads_body,
         public=entry.route_auth is Auth.PUBLIC,
         permission=handler is not None and bool(handler.permissions),
-        names_resource=params,
+        names_resource=False,
         etag=handler is not None and handler.etag,
+        body=reads_body,
     )
 
 

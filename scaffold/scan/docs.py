@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from scaffold.model.fields import Field, field_from_schema
 from scaffold.scan.facts import Location
 from scaffold.text.yaml import compose
 
@@ -36,19 +37,22 @@ class DocOperation:
     description: str | None = None
     #: the parameters declared `in: path`
     path_params: tuple[str, ...] = ()
-    #: (name, OpenAPI type, required) of the parameters declared `in: query`
-    query: tuple[tuple[str, str, bool], ...] = ()
+    #: the parameters declared `in: query`, with their constraints
+    query: tuple[Field, ...] = ()
     has_body: bool = False
     #: the `$ref`'d schema of the JSON body, or the typed properties of an inline one
     body_schema: str | None = None
-    body_fields: tuple[tuple[str, str, bool], ...] = ()
+    body_fields: tuple[Field, ...] = ()
     #: the schema the success response `$ref`s (directly or as the items of an array)
     response_schema: str | None = None
+    #: the success response is an array
+    response_list: bool = False
 
 
 
-def docs_facts(text: str, fragment: str, prefix: str) -> list[DocOperation]:
-    """Every operation of one fragment, with the paths relative to the API prefix."""
+def docs_facts(text: str, fragment: str, prefix: str, id_schema: str) -> list[DocOperation]:
+    """Every operation of one fragment, with the paths relative to the API prefix (`id_schema`
+    names the schema of ids, for fields that `$ref` it)."""
     root = compose(text, fragment)
     if not isinstance(root, yaml.MappingNode):
         return []
@@ -61,7 +65,7 @@ def docs_facts(text: str, fragment: str, prefix: str) -> list[DocOperation]:
         for method_node, operation in item.value:
             if method_node.value in HTTP_METHODS and isinstance(operation, yaml.MappingNode):
                 operations.append(
-                    _doc_operation(method_node.value, relative, operation, fragment, method_node)
+                    _doc_operation(method_node.value, relative, operation, fragment, method_node, id_schema)
                 )
     return operations
 
@@ -76,8 +80,19 @@ def _scalar(node: yaml.Node | None) -> str | None:
     return str(node.value) if isinstance(node, yaml.ScalarNode) else None
 
 
+def _field(name: str, schema: yaml.Node | None, required: bool, id_schema: str) -> Field | None:
+    """The field a parameter's or property's schema node describes."""
+    if not isinstance(schema, yaml.MappingNode):
+        return None
+    try:
+        data = yaml.constructor.SafeConstructor().construct_document(schema)
+    except (yaml.YAMLError, ValueError, TypeError):
+        return None  # an explicit tag that does not fit: the spec check says where
+    return field_from_schema(name, data, required, {}, id_schema) if isinstance(data, dict) else None
+
+
 def _doc_operation(
-    method: str, path: str, node: yaml.MappingNode, fragment: str, key: yaml.Node
+    method: str, path: str, node: yaml.MappingNode, fragment: str, key: yaml.Node, id_schema: str
 ) -> DocOperation:
     fields = _mapping(node)
     operation_id = fields.get("operationId")
@@ -98,7 +113,7 @@ def _doc_operation(
         else None
     )
     path_params: list[str] = []
-    query: list[tuple[str, str, bool]] = []
+    query: list[Field] = []
     parameters = fields.get("parameters")
     if isinstance(parameters, yaml.SequenceNode):
         for parameter in parameters.value:
@@ -107,24 +122,26 @@ def _doc_operation(
             if name and where == "path":
                 path_params.append(name)
             elif name and where == "query":
-                kind = _scalar(_mapping(values.get("schema")).get("type")) or "string"
-                query.append((name, kind, _scalar(values.get("required")) == "true"))
+                required = _scalar(values.get("required")) == "true"
+                field = _field(name, values.get("schema"), required, id_schema)
+                query.append(field or Field(name, "string", required))
     body = _mapping(fields.get("requestBody"))
     body_schema = _json_schema(body)
-    body_fields: list[tuple[str, str, bool]] = []
+    body_fields: list[Field] = []
     if body_schema is not None and "properties" in body_schema:
-        required = body_schema.get("required")
+        required_node = body_schema.get("required")
         names = (
-            {_scalar(n) for n in required.value}
-            if isinstance(required, yaml.SequenceNode)
+            {_scalar(n) for n in required_node.value}
+            if isinstance(required_node, yaml.SequenceNode)
             else set()
         )
         for field_name, prop in _mapping(body_schema.get("properties")).items():
-            prop_type = _scalar(_mapping(prop).get("type"))
-            if prop_type:
-                body_fields.append((field_name, prop_type, field_name in names))
+            found = _field(field_name, prop, field_name in names, id_schema)
+            if found is not None:
+                body_fields.append(found)
     success = next((code for code in statuses if 200 <= code < 300), None)
     response = _json_schema(_mapping(responses.get(str(success)))) if success else None
+    response_list = response is not None and _scalar(response.get("type")) == "array"
     if response is not None and "items" in response:
         response = _mapping(response.get("items"))
     description = text.split("##### Permissions", 1)[0].strip() or None
@@ -147,6 +164,7 @@ def _doc_operation(
         body_schema=_ref_name(body_schema),
         body_fields=tuple(body_fields),
         response_schema=_ref_name(response),
+        response_list=response_list,
     )
 
 

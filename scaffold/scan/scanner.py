@@ -74,6 +74,17 @@ class Inventory:
     def handler_of(self, route: Route) -> Handler | None:
         return self.handlers.get((route.module, route.handler))
 
+    def permissions_used(self) -> list[str]:
+        """The permissions the handlers check and the docs name, most checked first."""
+        counts: dict[str, int] = {}
+        for handler in self.handlers.values():
+            for permission in handler.permissions:
+                counts[permission] = counts.get(permission, 0) + 1
+        for operation in self.docs:
+            for permission in operation.permissions:
+                counts.setdefault(permission, 0)
+        return sorted(counts, key=lambda p: (-counts[p], p))
+
 
 
 _T = TypeVar("_T")
@@ -189,8 +200,9 @@ class _Scanner:
                     hint=f"create {fragment} or remove it from [docs] build",
                     path=layout.config_path,
                 )
-            compute = partial(docs_facts, text, fragment, layout.docs_prefix)
-            self.inventory.docs += self.memo(f"docs:{layout.docs_prefix}", fragment, text, compute)
+            compute = partial(docs_facts, text, fragment, layout.docs_prefix, layout.id_schema)
+            kind = f"docs:{layout.docs_prefix}:{layout.id_schema}"
+            self.inventory.docs += self.memo(kind, fragment, text, compute)
 
     def _driver(self) -> None:
         layout = self.layout

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from scaffold.cli.main import app
+from scaffold.cli.app import app
 from tests.conftest import run_repo_tests
 
 Tally = Callable[[str, int], None]
@@ -35,7 +35,7 @@ RACES = {
     ),
     "same-resource": (
         ["GET", "/users/{user_id}/sessions", "--permission", "edit_other_users"],
-        ["POST", "/users/{user_id}/sessions/revoke", "--body", "session_id:string"],
+        ["POST", "/users/{user_id}/sessions/revoke", "--permission", "none", "--body", "session_id:string"],
     ),
 }
 

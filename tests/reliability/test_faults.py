@@ -27,7 +27,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import scaffold.commands.guards as cli_module
-from scaffold.cli.main import app
+from scaffold.cli.app import app
 from scaffold.commands import guards as validate
 from scaffold.errors import ValidationError
 from scaffold.model.changes import ChangeSet
@@ -40,7 +40,7 @@ Tally = Callable[[str, int], None]
 #: (files created beside files updated, scaffold.toml and the introduction included).
 ADDS = {
     "user-sessions": ["GET", "/users/{user_id}/sessions", "--permission", "edit_other_users"],
-    "new-tag": ["POST", "/widgets", "--body", "name:string,size:int?"],
+    "new-tag": ["POST", "/widgets", "--permission", "none", "--body", "name:string,size:int?"],
 }
 
 FAULTS: dict[str, Callable[[], BaseException]] = {

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from scaffold.cli.main import app
+from scaffold.cli.app import app
 from scaffold.repo import transaction as apply
 
 Tally = Callable[[str, int], None]

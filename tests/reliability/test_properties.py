@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from scaffold.cli.main import app
+from scaffold.cli.app import app
 from scaffold.model.layout import parse_layout
 from scaffold.spec.merge import merge, read_fragments
 from scaffold.spec.problems import validate
@@ -128,6 +128,9 @@ any_options = st.lists(
 
 def run_add(runner: CliRunner, repo: Path, method: str, path: str, options: list[str], *extra: str) -> Result:
     # Options first, then `--`: a METHOD or PATH that starts with `-` is still an argument.
+    # Off a terminal a permission must be said: most generated inputs say none.
+    if not any(item.startswith("--permission") for item in [*options, *extra]):
+        options = ["--permission=none", *options]
     args = ["endpoint", "add", "--repo", str(repo), "--format", "json", *extra, *options, "--", method, path]
     return runner.invoke(app, args, catch_exceptions=False)
 
@@ -360,7 +363,9 @@ def _add_and_run_its_tests(pristine: Path, tmp_path: Path, *args: str) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(pristine, repo)
     result = CliRunner().invoke(
-        app, ["endpoint", "add", "--repo", str(repo), "--format", "json", *args], catch_exceptions=False
+        app,
+        ["endpoint", "add", "--repo", str(repo), "--format", "json", "--permission", "none", *args],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.stderr
     written = [c["path"] for c in json.loads(result.stdout)["changes"] if c["path"].endswith("_test.py")]

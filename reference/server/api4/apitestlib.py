@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema
+import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
 from starlette.types import ASGIApp
 
 from server.api4.api import init_api
@@ -81,6 +88,9 @@ class TestHelper:
     client: Client4
     system_admin_client: Client4
     guest_client: Client4
+
+    #: the password of every user the helper creates
+    password = PASSWORD
 
     def __init__(self) -> None:
         self.store = SqlStore(":memory:")
@@ -215,6 +225,56 @@ def check_error_id(resp: Response, error_id: str) -> None:
         raise AssertionError(f"expected error {error_id!r}, got status {resp.status_code}")
     if resp.error.get("id") != error_id:
         raise AssertionError(f"expected error {error_id!r}, got {resp.error.get('id')!r}")
+
+
+def check_documented(data: Any, resp: Response, operation_id: str) -> None:
+    """check_documented asserts the body matches what the API reference documents for the
+    operation and the response's status code."""
+    schema = _documented_schema(operation_id, resp.status_code)
+    if schema is None:
+        raise AssertionError(f"{operation_id} documents no JSON body for status {resp.status_code}")
+    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        where = "/".join(map(str, errors[0].absolute_path)) or "the body"
+        raise AssertionError(f"{operation_id}: {where} does not match the doc: {errors[0].message}")
+
+
+# The API reference: the fragments of api/v4/source merged in the build order of scaffold.toml.
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+@functools.cache
+def _spec() -> dict[str, Any]:
+    docs = tomllib.loads((_ROOT / "scaffold.toml").read_text(encoding="utf-8"))["docs"]
+    text = "".join((_ROOT / docs["source"] / name).read_text(encoding="utf-8") for name in docs["build"])
+    spec: dict[str, Any] = yaml.safe_load(text)
+    return spec
+
+
+def _documented_schema(operation_id: str, status: int) -> dict[str, Any] | None:
+    for item in _spec()["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                response = operation["responses"].get(str(status)) or {}
+                return response.get("content", {}).get("application/json", {}).get("schema")
+    raise AssertionError(f"no operation {operation_id} in the API reference")
+
+
+def _validator(schema: dict[str, Any]) -> jsonschema.Draft4Validator:
+    # `$ref`s point into the whole reference: resolve them there.
+    spec = Resource.from_contents(_spec(), default_specification=DRAFT4)
+    registry: Registry[Any] = Registry().with_resource("urn:api", spec)
+    return jsonschema.Draft4Validator(_rebased(schema), registry=registry)
+
+
+def _rebased(schema: Any) -> Any:
+    """`schema` with its local `$ref`s (`#/components/...`) pointing into the reference (those
+    of the schemas they lead to resolve there by themselves)."""
+    if isinstance(schema, dict):
+        return {k: ("urn:api" + v if k == "$ref" and v.startswith("#") else _rebased(v)) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_rebased(item) for item in schema]
+    return schema
 
 
 def check_etag(data: Any, resp: Response) -> None:

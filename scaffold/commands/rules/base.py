@@ -47,8 +47,10 @@ class RuleBase:
             return f"its wrapper {route.wrapper} needs a session"
         if status == 403 and handler is not None and handler.permissions:
             return f"{handler.name} calls set_permission_error({handler.permissions[0]!r})"
+        if status == 413:
+            return "its handler reads a body"
         if status == 404:
-            return "its path names a resource"
+            return "its doc lists it"
         if status == 304:
             return "its handler calls handle_etag"
         if status == 400:

@@ -11,15 +11,21 @@ from scaffold.model.statuses import CASE_SUFFIXES, CHECK_HELPERS
 from scaffold.naming import to_pascal
 from scaffold.scan.catalog import EndpointRecord
 from scaffold.scan.driver import DriverMethod
-from scaffold.scan.facts import shape
+from scaffold.scan.facts import params_of, shape
 from scaffold.scan.tests import TestCase
 
 
 class CoverageRules(RuleBase):
     # -- driver and tests -----------------------------------------------------------------
 
+    def _expected(self, record: EndpointRecord) -> list[int]:
+        """The codes tests must assert: what the code answers, and a 404 the doc promises (the
+        app layer answers it, which the code does not show)."""
+        promised = {404} & set(self._documented(record)) if record.route and params_of(record.route.path) else set()
+        return sorted(set(record.required) | promised)
+
     def _driver_and_tests(self, record: EndpointRecord) -> Iterator[Finding]:
-        missing = [s for s in record.required if record.cases[s].state == "missing"]
+        missing = [s for s in self._expected(record) if record.cases[s].state == "missing"]
         # Building the fix command parses an endpoint: only for records that need one.
         fix = self.add_fix(record) if record.driver is None or not record.tests or missing else None
         if record.driver is None:
@@ -66,11 +72,14 @@ class CoverageRules(RuleBase):
         return self.layout.tests_module(resource)
 
     def _generated_tests_exist(self, record: EndpointRecord) -> bool:
+        """Whether a test already has a name the generated matrix would give (see `case_names`)."""
         base = f"test_{record.name}"
-        return any(base + suffix in self.test_names for suffix in ("", *CASE_SUFFIXES.values()))
+        fixed = {base, f"{base}_body_not_object", *(base + suffix for suffix in CASE_SUFFIXES.values())}
+        varying = tuple(f"{base}_{kind}_" for kind in ("bad", "missing", "wrong"))
+        return any(name in fixed or name.startswith(varying) for name in self.test_names)
 
     def _missing_case(self, record: EndpointRecord, status: int, matrix: str | None) -> Finding:
-        name = f"test_{record.name}{CASE_SUFFIXES.get(status, '')}"
+        name = f"test_{record.name}{CASE_SUFFIXES.get(status, '_bad_request' if status == 400 else '')}"
         test = next((t for t in self.catalog.inventory.tests if t.name == name), None)
         at = test.location if test is not None else record.tests[0].location
         helper = CHECK_HELPERS.get(status, f"a check of {status}")
@@ -114,9 +123,10 @@ class CoverageRules(RuleBase):
                 f"add the responses {codes} to the operation at {doc.location}",
                 f"{record.key}#unlisted:{codes}",
             )
+        expected = self._expected(record)
         for code in doc.statuses:
             case = record.cases.get(code)
-            if code in record.required or (case is not None and case.state != "missing"):
+            if code in expected or (case is not None and case.state != "missing"):
                 continue
             if code == 401 and record.route_auth is Auth.PUBLIC:
                 message = (

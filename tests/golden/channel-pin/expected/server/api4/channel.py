@@ -132,10 +132,10 @@ def pin_channel(c: Context) -> Response | None:
         return None
 
     # 3. Call the app layer: its AppError already carries the status (404, ...).
-    result = channel_app.pin_channel(c.app, c.params.channel_id)
+    channel_app.pin_channel(c.app, c.params.channel_id)
 
     # 5. Write the response.
-    return c.json(result, status=201)
+    return c.status_ok()
 
 
 def get_public_channels_for_team(c: Context) -> Response | None:

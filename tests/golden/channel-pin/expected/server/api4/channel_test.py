@@ -8,6 +8,7 @@ from server.api4.apitestlib import (
     TestHelper,
     check_bad_request_status,
     check_created_status,
+    check_documented,
     check_error_id,
     check_forbidden_status,
     check_not_found_status,
@@ -305,11 +306,14 @@ def test_add_channel_member_too_large(th: TestHelper) -> None:
 
 @pytest.mark.xfail(strict=True, reason="implement server.app.channel.pin_channel")
 def test_pin_channel(th: TestHelper) -> None:
-    _, resp = th.system_admin_client.pin_channel(th.basic_channel.id)
-    check_created_status(resp)
+    th.login_basic2()
+    result, resp = th.client.pin_channel(th.basic_channel.id)
+    check_ok_status(resp)
+    check_documented(result, resp, "PinChannel")
 
 
-def test_pin_channel_bad_request(th: TestHelper) -> None:
+def test_pin_channel_bad_channel_id(th: TestHelper) -> None:
+    th.login_basic2()
     _, resp = th.client.pin_channel("junk")
     check_bad_request_status(resp)
 
@@ -321,7 +325,7 @@ def test_pin_channel_unauthorized(th: TestHelper) -> None:
 
 
 def test_pin_channel_forbidden(th: TestHelper) -> None:
-    _, resp = th.guest_client.pin_channel(th.basic_channel.id)
+    _, resp = th.client.pin_channel(th.other_channel.id)
     check_forbidden_status(resp)
 
 

@@ -6,6 +6,7 @@ from server.api4.apitestlib import (
     TestHelper,
     check_bad_request_status,
     check_created_status,
+    check_documented,
     check_error_id,
     check_etag,
     check_forbidden_status,
@@ -279,35 +280,64 @@ def test_add_team_member_too_large(th: TestHelper) -> None:
 
 @pytest.mark.xfail(strict=True, reason="implement server.app.team.create_team_widget")
 def test_create_team_widget(th: TestHelper) -> None:
-    _, resp = th.system_admin_client.create_team_widget(
-        th.basic_team.id, {"name": "name", "size": 1, "visible": True}
-    )
+    body = {"name": "n" + new_id()[:11], "size": 1, "visible": True}
+    result, resp = th.client.create_team_widget(th.basic_team.id, body)
     check_created_status(resp)
+    check_documented(result, resp, "CreateTeamWidget")
 
 
-def test_create_team_widget_bad_request(th: TestHelper) -> None:
-    _, resp = th.client.create_team_widget("junk", {"name": "name", "size": 1, "visible": True})
+def test_create_team_widget_bad_team_id(th: TestHelper) -> None:
+    body = {"name": "n" + new_id()[:11], "size": 1, "visible": True}
+    _, resp = th.client.create_team_widget("junk", body)
+    check_bad_request_status(resp)
+
+
+def test_create_team_widget_body_not_object(th: TestHelper) -> None:
+    body = []
+    _, resp = th.client.create_team_widget(th.basic_team.id, body)
+    check_bad_request_status(resp)
+
+
+def test_create_team_widget_missing_name(th: TestHelper) -> None:
+    body = {"size": 1, "visible": True}
+    _, resp = th.client.create_team_widget(th.basic_team.id, body)
+    check_bad_request_status(resp)
+
+
+def test_create_team_widget_missing_visible(th: TestHelper) -> None:
+    body = {"name": "n" + new_id()[:11], "size": 1}
+    _, resp = th.client.create_team_widget(th.basic_team.id, body)
+    check_bad_request_status(resp)
+
+
+def test_create_team_widget_wrong_name_type(th: TestHelper) -> None:
+    body = {"name": 1, "size": 1, "visible": True}
+    _, resp = th.client.create_team_widget(th.basic_team.id, body)
     check_bad_request_status(resp)
 
 
 def test_create_team_widget_unauthorized(th: TestHelper) -> None:
+    body = {"name": "n" + new_id()[:11], "size": 1, "visible": True}
     th.client.logout()
-    _, resp = th.client.create_team_widget(
-        th.basic_team.id, {"name": "name", "size": 1, "visible": True}
-    )
+    _, resp = th.client.create_team_widget(th.basic_team.id, body)
     check_unauthorized_status(resp)
 
 
 def test_create_team_widget_forbidden(th: TestHelper) -> None:
-    _, resp = th.guest_client.create_team_widget(
-        th.basic_team.id, {"name": "name", "size": 1, "visible": True}
-    )
+    th.login_basic2()
+    body = {"name": "n" + new_id()[:11], "size": 1, "visible": True}
+    _, resp = th.client.create_team_widget(th.basic_team.id, body)
     check_forbidden_status(resp)
 
 
 @pytest.mark.xfail(strict=True, reason="implement server.app.team.create_team_widget")
 def test_create_team_widget_not_found(th: TestHelper) -> None:
-    _, resp = th.system_admin_client.create_team_widget(
-        new_id(), {"name": "name", "size": 1, "visible": True}
-    )
+    body = {"name": "n" + new_id()[:11], "size": 1, "visible": True}
+    _, resp = th.system_admin_client.create_team_widget(new_id(), body)
     check_not_found_status(resp)
+
+
+def test_create_team_widget_too_large(th: TestHelper) -> None:
+    body = {"name": "x" * MAX_BODY_SIZE, "size": 1, "visible": True}
+    _, resp = th.client.create_team_widget(th.basic_team.id, body)
+    check_request_entity_too_large_status(resp)

@@ -5,6 +5,7 @@ import pytest
 from server.api4.apitestlib import (
     TestHelper,
     check_bad_request_status,
+    check_documented,
     check_etag,
     check_not_found_status,
     check_ok_status,
@@ -19,8 +20,9 @@ from server.model.ids import new_id
 )
 def test_get_widget(th: TestHelper) -> None:
     widget_id = new_id()
-    _, resp = th.client.get_widget(widget_id)
+    result, resp = th.guest_client.get_widget(widget_id)
     check_ok_status(resp)
+    check_documented(result, resp, "GetWidget")
 
 
 @pytest.mark.xfail(
@@ -29,13 +31,13 @@ def test_get_widget(th: TestHelper) -> None:
 )
 def test_get_widget_etag(th: TestHelper) -> None:
     widget_id = new_id()
-    _, resp = th.client.get_widget(widget_id)
-    result, resp = th.client.get_widget(widget_id, etag=resp.etag)
+    _, resp = th.guest_client.get_widget(widget_id)
+    result, resp = th.guest_client.get_widget(widget_id, etag=resp.etag)
     check_etag(result, resp)
 
 
-def test_get_widget_bad_request(th: TestHelper) -> None:
-    _, resp = th.client.get_widget("junk")
+def test_get_widget_bad_widget_id(th: TestHelper) -> None:
+    _, resp = th.guest_client.get_widget("junk")
     check_bad_request_status(resp)
 
 
@@ -48,5 +50,5 @@ def test_get_widget_unauthorized(th: TestHelper) -> None:
 
 @pytest.mark.xfail(strict=True, reason="implement server.app.widget.get_widget")
 def test_get_widget_not_found(th: TestHelper) -> None:
-    _, resp = th.system_admin_client.get_widget(new_id())
+    _, resp = th.guest_client.get_widget(new_id())
     check_not_found_status(resp)

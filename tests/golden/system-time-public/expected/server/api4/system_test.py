@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.api4.apitestlib import TestHelper, check_ok_status
+from server.api4.apitestlib import TestHelper, check_documented, check_ok_status
 
 
 def test_get_ping(th: TestHelper) -> None:
@@ -21,5 +21,7 @@ def test_get_ping_without_session(th: TestHelper) -> None:
 
 @pytest.mark.xfail(strict=True, reason="implement server.app.system.get_system_time")
 def test_get_system_time(th: TestHelper) -> None:
-    _, resp = th.client.get_system_time()
+    client = th.create_client()
+    result, resp = client.get_system_time()
     check_ok_status(resp)
+    check_documented(result, resp, "GetSystemTime")

@@ -7,6 +7,7 @@ from server.api4.apitestlib import (
     TestHelper,
     check_bad_request_status,
     check_created_status,
+    check_documented,
     check_error_id,
     check_etag,
     check_forbidden_status,
@@ -345,23 +346,26 @@ def test_get_user_by_username_not_found(th: TestHelper) -> None:
 
 @pytest.mark.xfail(strict=True, reason="implement server.app.user.get_user_sessions")
 def test_get_user_sessions(th: TestHelper) -> None:
-    _, resp = th.system_admin_client.get_user_sessions(th.basic_user.id)
+    th.login_basic2()
+    items, resp = th.client.get_user_sessions(th.basic_user2.id)
     check_ok_status(resp)
+    check_documented(items, resp, "GetUserSessions")
 
 
-def test_get_user_sessions_bad_request(th: TestHelper) -> None:
+def test_get_user_sessions_bad_user_id(th: TestHelper) -> None:
+    th.login_basic2()
     _, resp = th.client.get_user_sessions("junk")
     check_bad_request_status(resp)
 
 
 def test_get_user_sessions_unauthorized(th: TestHelper) -> None:
     th.client.logout()
-    _, resp = th.client.get_user_sessions(th.basic_user.id)
+    _, resp = th.client.get_user_sessions(th.basic_user2.id)
     check_unauthorized_status(resp)
 
 
 def test_get_user_sessions_forbidden(th: TestHelper) -> None:
-    _, resp = th.guest_client.get_user_sessions(th.basic_user.id)
+    _, resp = th.client.get_user_sessions(th.basic_user2.id)
     check_forbidden_status(resp)
 
 
