@@ -195,8 +195,7 @@ def _merge_from_import(
             position = len(names)
         names.insert(position, (obj, asname))
         parts = [name + (f" as {alias}" if alias else "") for name, alias in names]
-        original = code_of(statement)
-        if "\n" in original.strip():
+        if "\n" in code_of(node):  # written one name a line (leading comments aside)
             code = f"from {from_module} import (\n" + "".join(f"    {part},\n" for part in parts) + ")\n"
         else:
             code = f"from {from_module} import {', '.join(parts)}\n"

@@ -60,6 +60,12 @@ ADD_IMPORT = [
         "from server.app import team as team_app, user\n",
         id="join-with-alias",
     ),
+    pytest.param(
+        "import os\n\n# the models\nfrom server.model import User\n",
+        ("server.model", "Team", None),
+        "import os\n\n# the models\nfrom server.model import Team, User\n",
+        id="join-keeps-leading-comment",
+    ),
     # Already there
     pytest.param(HEAD, ("server.model", "User", None), HEAD, id="name-present"),
     pytest.param(HEAD, ("os", None, None), HEAD, id="module-present"),
