@@ -229,6 +229,7 @@ def test_add_imports_locates_a_syntax_error_in_the_head() -> None:
         pytest.param("", True, id="empty"),
         pytest.param("import os\nX = 1\n", False, id="a-constant"),
         pytest.param("import os\n\ndef f():\n    pass\n", False, id="a-definition"),
+        pytest.param("import os\n\ndef f(:\n    pass\n", False, id="a-definition-told-without-parsing-it"),
         pytest.param("import os\nif x:\n    import y\n", False, id="a-conditional-import"),
     ],
 )
