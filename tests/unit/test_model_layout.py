@@ -81,6 +81,12 @@ def test_defaults_of_a_minimal_file() -> None:
             id="tag-table",
         ),
         pytest.param(
+            BASE + "\n[tags.api-keys]\n",
+            "tags",
+            {"api-keys": TagLayout("api-keys", "api_key", "ApiKey", ())},
+            id="tag-defaults-from-its-name",
+        ),
+        pytest.param(
             BASE + '\n[tests]\nfixtures = { user_id = "th.basic_user.id" }\n',
             "fixtures",
             {"user_id": "th.basic_user.id"},
