@@ -205,8 +205,8 @@ def test_parse_layout_missing_tables(text: str, message: str) -> None:
 
 LINES = """\
 [docs]
-build = []
 build_dir = "x"
+build = []
 
 [tags.users]  # a comment
 resource = "user"
@@ -220,8 +220,8 @@ resource = "h"
     ("table", "key", "expected"),
     [
         pytest.param("docs", "", 1, id="header"),
-        pytest.param("docs", "build", 2, id="key"),
-        pytest.param("docs", "build_dir", 3, id="key-not-a-prefix-of-another"),
+        pytest.param("docs", "build", 3, id="key-not-a-longer-key-it-begins"),
+        pytest.param("docs", "build_dir", 2, id="key"),
         pytest.param("docs", "resource", None, id="key-of-another-table"),
         pytest.param("tags.users", "resource", 6, id="dotted-header-with-comment"),
         pytest.param("tags", "", None, id="parent-without-header"),
@@ -254,6 +254,11 @@ def test_line_of(table: str, key: str, expected: int | None) -> None:
 )
 def test_tag_for_path(path: str, tag: str) -> None:
     assert parse_layout(ROOT, REFERENCE).tag_for_path(path) == tag
+
+
+def test_tag_for_path_tie_goes_to_the_first_configured() -> None:
+    text = BASE + '\n[tags.people]\npaths = ["/users"]\n\n[tags.users]\npaths = ["/users"]\n'
+    assert parse_layout(ROOT, text).tag_for_path("/users/{user_id}") == "people"
 
 
 @pytest.mark.parametrize(
