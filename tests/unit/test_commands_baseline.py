@@ -18,7 +18,9 @@ def finding(rule: str, path: str, key: str, line: int = 1, message: str = "m") -
 
 
 A = finding("missing-driver", "server/api4/user.py", "GET /api/v4/users/{}")
-A_MOVED = finding("missing-driver", "server/api4/user.py", "GET /api/v4/users/{}", line=90, message="other words")
+A_MOVED = finding(
+    "missing-driver", "server/api4/user.py", "GET /api/v4/users/{}", line=90, message="other words"
+)
 B = finding("missing-status-case", "server/api4/user_test.py", "GET /api/v4/users/{}#403")
 C = finding("stale-doc", "api/v4/source/users.yaml", "DELETE /api/v4/users/{}")
 
@@ -40,15 +42,29 @@ def entries(*found: Finding) -> Counter[tuple[str, str, str]]:
         pytest.param([A, A], [A], [], [A], 1, id="second-entry-stale"),
         pytest.param([A, A, C], [], [], [], 3, id="stale-counts-entries-not-identities"),
         pytest.param(
-            [finding("missing-driver", "server/api4/team.py", A.key)], [A], [A], [], 1, id="other-file-does-not-match"
+            [finding("missing-driver", "server/api4/team.py", A.key)],
+            [A],
+            [A],
+            [],
+            1,
+            id="other-file-does-not-match",
         ),
         pytest.param(
-            [finding("missing-tests", A.path, A.key)], [A], [A], [], 1, id="other-rule-does-not-match"
+            [finding("missing-tests", A.path, A.key)],
+            [A],
+            [A],
+            [],
+            1,
+            id="other-rule-does-not-match",
         ),
     ],
 )
 def test_split(
-    accepted: list[Finding], findings: list[Finding], new: list[Finding], old: list[Finding], stale: int
+    accepted: list[Finding],
+    findings: list[Finding],
+    new: list[Finding],
+    old: list[Finding],
+    stale: int,
 ) -> None:
     baseline = Baseline(entries(*accepted))
     assert baseline.split(findings) == (new, old, stale)
@@ -79,21 +95,37 @@ def test_a_written_baseline_loads_back(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        pytest.param("{", "is not a baseline: Expecting property name enclosed in double quotes", id="not-json"),
+        pytest.param(
+            "{",
+            "is not a baseline: Expecting property name enclosed in double quotes",
+            id="not-json",
+        ),
         pytest.param(b"\xff\xfe", "is not a baseline: 'utf-8' codec can't decode", id="not-utf8"),
         pytest.param("[]", "is not a version 1 baseline", id="a-list"),
-        pytest.param('{"version": 2, "findings": []}', "is not a version 1 baseline", id="other-version"),
-        pytest.param('{"version": 1}', "is not a version 1 baseline", id="no-findings"),
-        pytest.param('{"version": 1, "findings": {}}', "is not a version 1 baseline", id="findings-not-a-list"),
         pytest.param(
-            '{"version": 1, "findings": [{"rule": "r", "path": "p"}]}', "is not a version 1 baseline", id="entry-no-key"
+            '{"version": 2, "findings": []}', "is not a version 1 baseline", id="other-version"
+        ),
+        pytest.param('{"version": 1}', "is not a version 1 baseline", id="no-findings"),
+        pytest.param(
+            '{"version": 1, "findings": {}}',
+            "is not a version 1 baseline",
+            id="findings-not-a-list",
+        ),
+        pytest.param(
+            '{"version": 1, "findings": [{"rule": "r", "path": "p"}]}',
+            "is not a version 1 baseline",
+            id="entry-no-key",
         ),
         pytest.param(
             '{"version": 1, "findings": [{"rule": "r", "path": "p", "key": 3}]}',
             "is not a version 1 baseline",
             id="entry-key-not-text",
         ),
-        pytest.param('{"version": 1, "findings": ["r"]}', "is not a version 1 baseline", id="entry-not-an-object"),
+        pytest.param(
+            '{"version": 1, "findings": ["r"]}',
+            "is not a version 1 baseline",
+            id="entry-not-an-object",
+        ),
     ],
 )
 def test_load_baseline_refuses(tmp_path: Path, content: str | bytes, message: str) -> None:

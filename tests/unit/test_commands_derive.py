@@ -1,4 +1,4 @@
-"""scaffold.commands.derive: an Endpoint rebuilt from a doc or a route, and its `endpoint add` line."""
+"""scaffold.commands.derive: an Endpoint rebuilt from a doc or a route; its `endpoint add` line."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from scaffold.scan.handler import Handler
 from scaffold.scan.route import Route
 
 LAYOUT: RepoLayout = parse_layout(
-    Path("/repo"), (Path(__file__).parents[2] / "reference" / "scaffold.toml").read_text(encoding="utf-8")
+    Path("/repo"),
+    (Path(__file__).parents[2] / "reference" / "scaffold.toml").read_text(encoding="utf-8"),
 )
 HERE = Location("f", 1)
 
@@ -42,7 +43,9 @@ def doc(**changes: Any) -> DocOperation:
     return replace(base, **changes)
 
 
-def route(method: str = "GET", path: str = "/users/{user_id}", module: str = "server/api4/user.py") -> Route:
+def route(
+    method: str = "GET", path: str = "/users/{user_id}", module: str = "server/api4/user.py"
+) -> Route:
     return Route(method, path, "user", "", "api_session_required", "get_user", module, HERE)
 
 
@@ -84,13 +87,27 @@ BASE_OPTIONS = EndpointOptions(
     [
         pytest.param({}, {}, id="session-with-permission"),
         pytest.param({"statuses": (200, 304, 401)}, {"etag": True}, id="get-with-304-has-etag"),
-        pytest.param({"method": "POST", "statuses": (201, 304, 401)}, {"status": 201}, id="only-a-get-has-etag"),
-        pytest.param({"public": True}, {"auth": "public", "permission": None}, id="security-empty-is-public"),
-        pytest.param({"statuses": (200, 400)}, {"auth": "public", "permission": None}, id="no-401-is-public"),
-        pytest.param({"statuses": (400, 401, 202, 200)}, {"status": 202}, id="first-success-listed"),
+        pytest.param(
+            {"method": "POST", "statuses": (201, 304, 401)},
+            {"status": 201},
+            id="only-a-get-has-etag",
+        ),
+        pytest.param(
+            {"public": True}, {"auth": "public", "permission": None}, id="security-empty-is-public"
+        ),
+        pytest.param(
+            {"statuses": (200, 400)}, {"auth": "public", "permission": None}, id="no-401-is-public"
+        ),
+        pytest.param(
+            {"statuses": (400, 401, 202, 200)}, {"status": 202}, id="first-success-listed"
+        ),
         pytest.param({"statuses": (400, 401)}, {"status": None}, id="no-success"),
         pytest.param({"permissions": ()}, {"permission": None}, id="no-permission"),
-        pytest.param({"permissions": ("manage_system", "x")}, {"permission": "manage_system"}, id="first-permission"),
+        pytest.param(
+            {"permissions": ("manage_system", "x")},
+            {"permission": "manage_system"},
+            id="first-permission",
+        ),
         pytest.param(
             {"query": (("page", "integer", False), ("q", "string", True), ("ids", "array", False))},
             {"query": "page:integer,q:string"},
@@ -98,21 +115,41 @@ BASE_OPTIONS = EndpointOptions(
         ),
         pytest.param({"body_schema": "User"}, {"body": "User"}, id="body-schema"),
         pytest.param(
-            {"body_fields": (("name", "string", True), ("count", "integer", False), ("meta", "object", True))},
+            {
+                "body_fields": (
+                    ("name", "string", True),
+                    ("count", "integer", False),
+                    ("meta", "object", True),
+                )
+            },
             {"body": "name:string,count:integer?"},
             id="body-fields-optional-marked",
         ),
         pytest.param(
-            {"body_schema": "User", "body_fields": (("name", "string", True),)}, {"body": "User"}, id="schema-first"
+            {"body_schema": "User", "body_fields": (("name", "string", True),)},
+            {"body": "User"},
+            id="schema-first",
         ),
-        pytest.param({"body_fields": (("meta", "object", True),)}, {"body": None}, id="no-usable-body-field"),
-        pytest.param({"response_schema": "User"}, {"response": "User"}, id="response"),
-        pytest.param({"response_schema": "StatusOK"}, {"response": "StatusOK"}, id="get-status-ok-is-named"),
         pytest.param(
-            {"method": "DELETE", "response_schema": "StatusOK"}, {"response": None}, id="delete-status-ok-is-implied"
+            {"body_fields": (("meta", "object", True),)}, {"body": None}, id="no-usable-body-field"
         ),
-        pytest.param({"method": "DELETE", "response_schema": "User"}, {"response": "User"}, id="delete-other-response"),
-        pytest.param({"tag": None, "operation_id": None}, {"tag": None, "name": None}, id="no-tag-no-id"),
+        pytest.param({"response_schema": "User"}, {"response": "User"}, id="response"),
+        pytest.param(
+            {"response_schema": "StatusOK"}, {"response": "StatusOK"}, id="get-status-ok-is-named"
+        ),
+        pytest.param(
+            {"method": "DELETE", "response_schema": "StatusOK"},
+            {"response": None},
+            id="delete-status-ok-is-implied",
+        ),
+        pytest.param(
+            {"method": "DELETE", "response_schema": "User"},
+            {"response": "User"},
+            id="delete-other-response",
+        ),
+        pytest.param(
+            {"tag": None, "operation_id": None}, {"tag": None, "name": None}, id="no-tag-no-id"
+        ),
     ],
 )
 def test_options_from_doc(changes: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -127,13 +164,23 @@ def test_options_from_doc(changes: dict[str, Any], expected: dict[str, Any]) -> 
     ("method", "auth", "the_handler", "expected"),
     [
         pytest.param(
-            "GET", Auth.SESSION, None, EndpointOptions(auth="session", tag="users", name="get_user"), id="no-handler"
+            "GET",
+            Auth.SESSION,
+            None,
+            EndpointOptions(auth="session", tag="users", name="get_user"),
+            id="no-handler",
         ),
         pytest.param(
             "GET",
             Auth.SESSION,
             handler(permissions=("edit_other_users", "manage_system")),
-            EndpointOptions(auth="session", tag="users", name="get_user", permission="edit_other_users", etag=False),
+            EndpointOptions(
+                auth="session",
+                tag="users",
+                name="get_user",
+                permission="edit_other_users",
+                etag=False,
+            ),
             id="first-permission",
         ),
         pytest.param(
@@ -148,16 +195,29 @@ def test_options_from_doc(changes: dict[str, Any], expected: dict[str, Any]) -> 
             Auth.SESSION,
             handler(params_read=("user_id", "page", "per_page", "q")),
             EndpointOptions(
-                auth="session", tag="users", name="get_user", query="page:integer,per_page:integer,q:string", etag=False
+                auth="session",
+                tag="users",
+                name="get_user",
+                query="page:integer,per_page:integer,q:string",
+                etag=False,
             ),
             id="query-without-path-params",
         ),
         pytest.param(
             "PUT",
             Auth.SESSION,
-            handler(reads_body=True, body_fields=(("name", "string", True), ("age", "integer", False)), success=200),
+            handler(
+                reads_body=True,
+                body_fields=(("name", "string", True), ("age", "integer", False)),
+                success=200,
+            ),
             EndpointOptions(
-                auth="session", tag="users", name="get_user", body="name:string,age:integer?", status=200, etag=False
+                auth="session",
+                tag="users",
+                name="get_user",
+                body="name:string,age:integer?",
+                status=200,
+                etag=False,
             ),
             id="body-fields",
         ),
@@ -179,7 +239,9 @@ def test_options_from_doc(changes: dict[str, Any], expected: dict[str, Any]) -> 
             "GET",
             Auth.TRUST_REQUESTER,
             handler(etag=True, success=200),
-            EndpointOptions(auth="trust-requester", tag="users", name="get_user", status=200, etag=True),
+            EndpointOptions(
+                auth="trust-requester", tag="users", name="get_user", status=200, etag=True
+            ),
             id="etag",
         ),
         pytest.param(
@@ -191,7 +253,9 @@ def test_options_from_doc(changes: dict[str, Any], expected: dict[str, Any]) -> 
         ),
     ],
 )
-def test_options_from_route(method: str, auth: Auth, the_handler: Handler | None, expected: EndpointOptions) -> None:
+def test_options_from_route(
+    method: str, auth: Auth, the_handler: Handler | None, expected: EndpointOptions
+) -> None:
     the_record = record(method, route=route(method), route_auth=auth, handler=the_handler)
     assert options_from_route(the_record, LAYOUT) == expected
 
@@ -200,8 +264,15 @@ def test_options_from_route(method: str, auth: Auth, the_handler: Handler | None
     ("path", "module", "tag"),
     [
         pytest.param("/users/{user_id}", "server/api4/user.py", "users", id="tag-of-the-module"),
-        pytest.param("/teams/{team_id}/channels", "server/api4/channel.py", "channels", id="nested-path"),
-        pytest.param("/users/{user_id}/teams", "server/api4/team.py", "teams", id="module-says-other-than-path"),
+        pytest.param(
+            "/teams/{team_id}/channels", "server/api4/channel.py", "channels", id="nested-path"
+        ),
+        pytest.param(
+            "/users/{user_id}/teams",
+            "server/api4/team.py",
+            "teams",
+            id="module-says-other-than-path",
+        ),
         pytest.param("/widgets", "server/api4/widget.py", None, id="unconfigured-resource"),
         pytest.param("/users", "server/other/user.py", None, id="not-a-handlers-module"),
     ],
@@ -216,8 +287,16 @@ def test_options_from_route_tag(path: str, module: str, tag: str | None) -> None
 
 
 def test_endpoint_of_a_doc() -> None:
-    endpoint = endpoint_of(record(doc=doc(), route=route(), route_auth=Auth.SESSION, handler=handler()), LAYOUT)
-    assert (endpoint.operation_id, endpoint.auth, endpoint.permission, endpoint.summary, endpoint.tag) == (
+    endpoint = endpoint_of(
+        record(doc=doc(), route=route(), route_auth=Auth.SESSION, handler=handler()), LAYOUT
+    )
+    assert (
+        endpoint.operation_id,
+        endpoint.auth,
+        endpoint.permission,
+        endpoint.summary,
+        endpoint.tag,
+    ) == (
         "GetUser",
         Auth.SESSION,
         "edit_other_users",
@@ -227,13 +306,17 @@ def test_endpoint_of_a_doc() -> None:
 
 
 def test_endpoint_of_a_doc_keeps_a_trusted_requester_route() -> None:
-    endpoint = endpoint_of(record(doc=doc(), route=route(), route_auth=Auth.TRUST_REQUESTER), LAYOUT)
+    endpoint = endpoint_of(
+        record(doc=doc(), route=route(), route_auth=Auth.TRUST_REQUESTER), LAYOUT
+    )
     assert endpoint.auth is Auth.TRUST_REQUESTER
 
 
 def test_endpoint_of_a_route_without_doc() -> None:
     the_handler = handler(permissions=("manage_system",), etag=True)
-    endpoint = endpoint_of(record(route=route(), route_auth=Auth.SESSION, handler=the_handler), LAYOUT)
+    endpoint = endpoint_of(
+        record(route=route(), route_auth=Auth.SESSION, handler=the_handler), LAYOUT
+    )
     assert (endpoint.operation_id, endpoint.permission, endpoint.etag, endpoint.summary) == (
         "GetUser",
         "manage_system",
@@ -259,10 +342,20 @@ def test_endpoint_of_a_driver_method_alone() -> None:
 @pytest.mark.parametrize(
     ("method", "path", "options", "fill", "expected"),
     [
-        pytest.param("GET", "/users/{user_id}", {}, True, "GET /api/v4/users/{user_id} --fill", id="defaults"),
-        pytest.param("GET", "/users/{user_id}", {}, False, "GET /api/v4/users/{user_id}", id="no-fill"),
-        pytest.param("GET", "/system/time", {"auth": "public"}, True, "GET /api/v4/system/time --fill --auth public",
-                     id="public"),
+        pytest.param(
+            "GET", "/users/{user_id}", {}, True, "GET /api/v4/users/{user_id} --fill", id="defaults"
+        ),
+        pytest.param(
+            "GET", "/users/{user_id}", {}, False, "GET /api/v4/users/{user_id}", id="no-fill"
+        ),
+        pytest.param(
+            "GET",
+            "/system/time",
+            {"auth": "public"},
+            True,
+            "GET /api/v4/system/time --fill --auth public",
+            id="public",
+        ),
         pytest.param(
             "GET",
             "/users/{user_id}/sessions",
@@ -271,16 +364,46 @@ def test_endpoint_of_a_driver_method_alone() -> None:
             "GET /api/v4/users/{user_id}/sessions --fill --permission edit_other_users",
             id="permission",
         ),
-        pytest.param("GET", "/users/{user_id}/things", {"tag": "status"}, True,
-                     "GET /api/v4/users/{user_id}/things --fill --tag status", id="tag-not-the-paths"),
-        pytest.param("GET", "/users/{user_id}", {"tag": "users"}, True, "GET /api/v4/users/{user_id} --fill",
-                     id="tag-of-the-path-is-left-out"),
-        pytest.param("GET", "/users/{user_id}", {"name": "GetUserProfile"}, True,
-                     "GET /api/v4/users/{user_id} --fill --name GetUserProfile", id="name"),
-        pytest.param("GET", "/users/{user_id}", {"name": "get_user"}, True, "GET /api/v4/users/{user_id} --fill",
-                     id="derived-name-is-left-out"),
-        pytest.param("GET", "/users", {"query": "page:integer,q"}, True,
-                     "GET /api/v4/users --fill --query page:integer,q:string", id="query"),
+        pytest.param(
+            "GET",
+            "/users/{user_id}/things",
+            {"tag": "status"},
+            True,
+            "GET /api/v4/users/{user_id}/things --fill --tag status",
+            id="tag-not-the-paths",
+        ),
+        pytest.param(
+            "GET",
+            "/users/{user_id}",
+            {"tag": "users"},
+            True,
+            "GET /api/v4/users/{user_id} --fill",
+            id="tag-of-the-path-is-left-out",
+        ),
+        pytest.param(
+            "GET",
+            "/users/{user_id}",
+            {"name": "GetUserProfile"},
+            True,
+            "GET /api/v4/users/{user_id} --fill --name GetUserProfile",
+            id="name",
+        ),
+        pytest.param(
+            "GET",
+            "/users/{user_id}",
+            {"name": "get_user"},
+            True,
+            "GET /api/v4/users/{user_id} --fill",
+            id="derived-name-is-left-out",
+        ),
+        pytest.param(
+            "GET",
+            "/users",
+            {"query": "page:integer,q"},
+            True,
+            "GET /api/v4/users --fill --query page:integer,q:string",
+            id="query",
+        ),
         pytest.param(
             "POST",
             "/users",
@@ -289,18 +412,53 @@ def test_endpoint_of_a_driver_method_alone() -> None:
             "POST /api/v4/users --fill --body 'username:string,age:integer?'",
             id="body-fields-quoted",
         ),
-        pytest.param("POST", "/users", {"body": "User", "response": "User"}, True,
-                     "POST /api/v4/users --fill --body User --response User", id="schemas"),
-        pytest.param("POST", "/users/{user_id}/pin", {"status": 200}, True,
-                     "POST /api/v4/users/{user_id}/pin --fill --status 200", id="status-not-the-default"),
-        pytest.param("POST", "/users", {"status": 201}, True, "POST /api/v4/users --fill", id="default-status-left-out"),
-        pytest.param("GET", "/users", {"etag": True}, True, "GET /api/v4/users --fill --etag", id="etag"),
-        pytest.param("GET", "/users/{user_id}", {"etag": False}, True, "GET /api/v4/users/{user_id} --fill --no-etag",
-                     id="no-etag"),
-        pytest.param("GET", "/users/{user_id}", {"summary": "Get it", "description": "All of it."}, True,
-                     "GET /api/v4/users/{user_id} --fill", id="text-is-in-the-doc-not-the-command"),
+        pytest.param(
+            "POST",
+            "/users",
+            {"body": "User", "response": "User"},
+            True,
+            "POST /api/v4/users --fill --body User --response User",
+            id="schemas",
+        ),
+        pytest.param(
+            "POST",
+            "/users/{user_id}/pin",
+            {"status": 200},
+            True,
+            "POST /api/v4/users/{user_id}/pin --fill --status 200",
+            id="status-not-the-default",
+        ),
+        pytest.param(
+            "POST",
+            "/users",
+            {"status": 201},
+            True,
+            "POST /api/v4/users --fill",
+            id="default-status-left-out",
+        ),
+        pytest.param(
+            "GET", "/users", {"etag": True}, True, "GET /api/v4/users --fill --etag", id="etag"
+        ),
+        pytest.param(
+            "GET",
+            "/users/{user_id}",
+            {"etag": False},
+            True,
+            "GET /api/v4/users/{user_id} --fill --no-etag",
+            id="no-etag",
+        ),
+        pytest.param(
+            "GET",
+            "/users/{user_id}",
+            {"summary": "Get it", "description": "All of it."},
+            True,
+            "GET /api/v4/users/{user_id} --fill",
+            id="text-is-in-the-doc-not-the-command",
+        ),
     ],
 )
-def test_add_command(method: str, path: str, options: dict[str, Any], fill: bool, expected: str) -> None:
+def test_add_command(
+    method: str, path: str, options: dict[str, Any], fill: bool, expected: str
+) -> None:
     endpoint = parse_endpoint(method, path, EndpointOptions(**options), LAYOUT)
     assert add_command(endpoint, LAYOUT, fill=fill) == "scaffold endpoint add " + expected

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from scaffold.errors import RepoLayoutError
-from scaffold.model.layout import DEFAULT_WRAPPERS, Auth, RepoLayout, TagLayout, line_of, parse_layout
+from scaffold.model.layout import (
+    DEFAULT_WRAPPERS,
+    Auth,
+    RepoLayout,
+    TagLayout,
+    line_of,
+    parse_layout,
+)
 
 ROOT = Path("/repo")
 REFERENCE = (Path(__file__).parents[2] / "reference" / "scaffold.toml").read_text(encoding="utf-8")
@@ -65,9 +72,24 @@ def test_defaults_of_a_minimal_file() -> None:
 @pytest.mark.parametrize(
     ("text", "attribute", "expected"),
     [
-        pytest.param(_edit("[docs]\n", '[docs]\nprefix = "/api/v5/"\n'), "docs_prefix", "/api/v5", id="prefix-without-slash"),
-        pytest.param(_edit('"api/v4/source"', '"api/v4/source/"'), "docs_source", "api/v4/source", id="source-without-slash"),
-        pytest.param(_edit("[server]\n", '[server]\ndriver_class = "Driver"\n'), "driver_class", "Driver", id="driver-class"),
+        pytest.param(
+            _edit("[docs]\n", '[docs]\nprefix = "/api/v5/"\n'),
+            "docs_prefix",
+            "/api/v5",
+            id="prefix-without-slash",
+        ),
+        pytest.param(
+            _edit('"api/v4/source"', '"api/v4/source/"'),
+            "docs_source",
+            "api/v4/source",
+            id="source-without-slash",
+        ),
+        pytest.param(
+            _edit("[server]\n", '[server]\ndriver_class = "Driver"\n'),
+            "driver_class",
+            "Driver",
+            id="driver-class",
+        ),
         pytest.param(
             BASE + '\n[server.wrappers]\npublic = "open"\n',
             "wrappers",
@@ -75,7 +97,8 @@ def test_defaults_of_a_minimal_file() -> None:
             id="one-wrapper-configured",
         ),
         pytest.param(
-            BASE + '\n[tags.users]\nresource = "user"\nsection = "Users"\npaths = ["/users", "/me"]\n',
+            BASE
+            + '\n[tags.users]\nresource = "user"\nsection = "Users"\npaths = ["/users", "/me"]\n',
             "tags",
             {"users": TagLayout("users", "user", "Users", ("/users", "/me"))},
             id="tag-table",
@@ -99,9 +122,18 @@ def test_defaults_of_a_minimal_file() -> None:
             id="fixtures-table",
         ),
         pytest.param(BASE + "\n[format]\nline_length = 88\n", "line_length", 88, id="line-length"),
-        pytest.param(BASE + "\n[format]\nline_length = 40\n", "line_length", 40, id="line-length-lowest"),
-        pytest.param(BASE + "\n[format]\nline_length = 200\n", "line_length", 200, id="line-length-highest"),
-        pytest.param(BASE + '\n[format]\ncommand = "black -q -"\n', "formatter", "black -q -", id="format-command"),
+        pytest.param(
+            BASE + "\n[format]\nline_length = 40\n", "line_length", 40, id="line-length-lowest"
+        ),
+        pytest.param(
+            BASE + "\n[format]\nline_length = 200\n", "line_length", 200, id="line-length-highest"
+        ),
+        pytest.param(
+            BASE + '\n[format]\ncommand = "black -q -"\n',
+            "formatter",
+            "black -q -",
+            id="format-command",
+        ),
     ],
 )
 def test_parse_layout_reads(text: str, attribute: str, expected: object) -> None:
@@ -120,61 +152,176 @@ def test_parse_layout_of_the_reference() -> None:
 # parse_layout: errors, each at its line of scaffold.toml
 
 ERRORS = [
-    pytest.param("[docs\n", "invalid TOML: Expected ']' at the end of a table declaration", 1, id="toml-syntax"),
+    pytest.param(
+        "[docs\n",
+        "invalid TOML: Expected ']' at the end of a table declaration",
+        1,
+        id="toml-syntax",
+    ),
     pytest.param(BASE + "x = \n", "invalid TOML: Invalid value", 13, id="toml-syntax-late"),
-    pytest.param(_edit('"introduction.yaml", "definitions.yaml"', ""), "[docs] build must list at least one fragment", 3,
-                 id="build-empty"),
-    pytest.param(_edit('"definitions.yaml"]', "1]"), "[docs] build must be a list of strings", 3, id="build-not-strings"),
-    pytest.param(_edit('"definitions.yaml"]', '"../x.yaml"]'), "[docs] build names '../x.yaml', outside [docs] source",
-                 3, id="build-parent"),
-    pytest.param(_edit('"definitions.yaml"]', '"/x.yaml"]'), "[docs] build names '/x.yaml', outside [docs] source", 3,
-                 id="build-absolute"),
-    pytest.param(_edit('"definitions.yaml"]', '"a\\\\x.yaml"]'), "[docs] build names 'a\\\\x.yaml', outside [docs] source",
-                 3, id="build-backslash"),
-    pytest.param(_edit('output = "api/v4/html/openapi.yaml"\n', ""), "[docs] output must be a non-empty string", 1,
-                 id="missing-key-at-its-table-header"),
-    pytest.param(_edit('routes = "server/api4/api.py"', 'routes = ""'), "[server] routes must be a non-empty string", 7,
-                 id="empty-string"),
-    pytest.param(_edit('routes = "server/api4/api.py"', 'routes = "../api.py"'),
-                 "[server] routes = '../api.py' points outside the repo", 7, id="path-outside"),
-    pytest.param(_edit('routes = "server/api4/api.py"', 'routes = "/srv/api.py"'),
-                 "[server] routes = '/srv/api.py' points outside the repo", 7, id="path-absolute"),
-    pytest.param(_edit('handlers = "server/api4/{resource}.py"', 'handlers = "server/api4/user.py"'),
-                 "[server] handlers must contain {resource}", 8, id="pattern-without-resource"),
-    pytest.param(_edit('app = "server/app/{resource}.py"', 'app = "../{resource}.py"'),
-                 "[server] app = '../{resource}.py' points outside the repo", 10, id="pattern-outside"),
-    pytest.param(_edit("[server]\n", "[server]\ndriver_class = 3\n"), "[server] driver_class must be a non-empty string", 7,
-                 id="not-a-string"),
-    pytest.param(BASE + '\n[server.wrappers]\npublic = ""\n', "[server.wrappers] public must be a non-empty string", 15,
-                 id="wrapper-empty"),
-    pytest.param(BASE + '\n[tags.users]\nresource = "User"\n', "resource 'User' is not a snake_case identifier", 15,
-                 id="tag-resource"),
-    pytest.param(BASE + '\n[tags.users]\npaths = "/users"\n', "[tags.users] paths must be a list of strings", 15,
-                 id="tag-paths"),
-    pytest.param(BASE + "\n[tags]\nusers = 1\n", "[tags.users] must be a table", 15, id="tag-not-a-table"),
-    pytest.param(BASE + "\n[tests]\nfixtures = 1\n", "[tests] fixtures must be a table", 15, id="fixtures-not-a-table"),
-    pytest.param(BASE + '\n[tests.fixtures]\nuser_id = ""\n', "[tests.fixtures] user_id must be a Python expression", 15,
-                 id="fixture-empty"),
-    pytest.param(BASE + "\n[format]\nline_length = 39\n", "[format] line_length must be a number from 40 to 200", 15,
-                 id="line-length-too-small"),
-    pytest.param(BASE + "\n[format]\nline_length = 201\n", "[format] line_length must be a number from 40 to 200", 15,
-                 id="line-length-too-big"),
-    pytest.param(BASE + '\n[format]\nline_length = "100"\n', "[format] line_length must be a number from 40 to 200", 15,
-                 id="line-length-string"),
-    pytest.param(BASE + '\n[format]\ncommand = " "\n', '[format] command must be a command line, such as "black -q -"', 15,
-                 id="format-command-blank"),
+    pytest.param(
+        _edit('"introduction.yaml", "definitions.yaml"', ""),
+        "[docs] build must list at least one fragment",
+        3,
+        id="build-empty",
+    ),
+    pytest.param(
+        _edit('"definitions.yaml"]', "1]"),
+        "[docs] build must be a list of strings",
+        3,
+        id="build-not-strings",
+    ),
+    pytest.param(
+        _edit('"definitions.yaml"]', '"../x.yaml"]'),
+        "[docs] build names '../x.yaml', outside [docs] source",
+        3,
+        id="build-parent",
+    ),
+    pytest.param(
+        _edit('"definitions.yaml"]', '"/x.yaml"]'),
+        "[docs] build names '/x.yaml', outside [docs] source",
+        3,
+        id="build-absolute",
+    ),
+    pytest.param(
+        _edit('"definitions.yaml"]', '"a\\\\x.yaml"]'),
+        "[docs] build names 'a\\\\x.yaml', outside [docs] source",
+        3,
+        id="build-backslash",
+    ),
+    pytest.param(
+        _edit('output = "api/v4/html/openapi.yaml"\n', ""),
+        "[docs] output must be a non-empty string",
+        1,
+        id="missing-key-at-its-table-header",
+    ),
+    pytest.param(
+        _edit('routes = "server/api4/api.py"', 'routes = ""'),
+        "[server] routes must be a non-empty string",
+        7,
+        id="empty-string",
+    ),
+    pytest.param(
+        _edit('routes = "server/api4/api.py"', 'routes = "../api.py"'),
+        "[server] routes = '../api.py' points outside the repo",
+        7,
+        id="path-outside",
+    ),
+    pytest.param(
+        _edit('routes = "server/api4/api.py"', 'routes = "/srv/api.py"'),
+        "[server] routes = '/srv/api.py' points outside the repo",
+        7,
+        id="path-absolute",
+    ),
+    pytest.param(
+        _edit('handlers = "server/api4/{resource}.py"', 'handlers = "server/api4/user.py"'),
+        "[server] handlers must contain {resource}",
+        8,
+        id="pattern-without-resource",
+    ),
+    pytest.param(
+        _edit('app = "server/app/{resource}.py"', 'app = "../{resource}.py"'),
+        "[server] app = '../{resource}.py' points outside the repo",
+        10,
+        id="pattern-outside",
+    ),
+    pytest.param(
+        _edit("[server]\n", "[server]\ndriver_class = 3\n"),
+        "[server] driver_class must be a non-empty string",
+        7,
+        id="not-a-string",
+    ),
+    pytest.param(
+        BASE + '\n[server.wrappers]\npublic = ""\n',
+        "[server.wrappers] public must be a non-empty string",
+        15,
+        id="wrapper-empty",
+    ),
+    pytest.param(
+        BASE + '\n[tags.users]\nresource = "User"\n',
+        "resource 'User' is not a snake_case identifier",
+        15,
+        id="tag-resource",
+    ),
+    pytest.param(
+        BASE + '\n[tags.users]\npaths = "/users"\n',
+        "[tags.users] paths must be a list of strings",
+        15,
+        id="tag-paths",
+    ),
+    pytest.param(
+        BASE + "\n[tags]\nusers = 1\n", "[tags.users] must be a table", 15, id="tag-not-a-table"
+    ),
+    pytest.param(
+        BASE + "\n[tests]\nfixtures = 1\n",
+        "[tests] fixtures must be a table",
+        15,
+        id="fixtures-not-a-table",
+    ),
+    pytest.param(
+        BASE + '\n[tests.fixtures]\nuser_id = ""\n',
+        "[tests.fixtures] user_id must be a Python expression",
+        15,
+        id="fixture-empty",
+    ),
+    pytest.param(
+        BASE + "\n[format]\nline_length = 39\n",
+        "[format] line_length must be a number from 40 to 200",
+        15,
+        id="line-length-too-small",
+    ),
+    pytest.param(
+        BASE + "\n[format]\nline_length = 201\n",
+        "[format] line_length must be a number from 40 to 200",
+        15,
+        id="line-length-too-big",
+    ),
+    pytest.param(
+        BASE + '\n[format]\nline_length = "100"\n',
+        "[format] line_length must be a number from 40 to 200",
+        15,
+        id="line-length-string",
+    ),
+    pytest.param(
+        BASE + '\n[format]\ncommand = " "\n',
+        '[format] command must be a command line, such as "black -q -"',
+        15,
+        id="format-command-blank",
+    ),
     # The table written inline in its parent: the error is at the parent's key.
-    pytest.param(BASE + '\n[tests]\nfixtures = { user_id = "" }\n', "[tests.fixtures] user_id must be a Python expression",
-                 15, id="inline-fixtures"),
-    pytest.param(BASE.replace("[server]\n", '[server]\nwrappers = { session = "" }\n'),
-                 "[server.wrappers] session must be a non-empty string", 7, id="inline-wrappers"),
-    pytest.param(BASE + '\n[tags]\nusers = { resource = "User" }\n', "resource 'User' is not a snake_case identifier", 15,
-                 id="inline-tag"),
+    pytest.param(
+        BASE + '\n[tests]\nfixtures = { user_id = "" }\n',
+        "[tests.fixtures] user_id must be a Python expression",
+        15,
+        id="inline-fixtures",
+    ),
+    pytest.param(
+        BASE.replace("[server]\n", '[server]\nwrappers = { session = "" }\n'),
+        "[server.wrappers] session must be a non-empty string",
+        7,
+        id="inline-wrappers",
+    ),
+    pytest.param(
+        BASE + '\n[tags]\nusers = { resource = "User" }\n',
+        "resource 'User' is not a snake_case identifier",
+        15,
+        id="inline-tag",
+    ),
     # Headers as TOML allows them: spaced, or followed by a comment.
-    pytest.param(_edit("[server]\n", "[server]  # the code\n").replace('routes = "server/api4/api.py"', 'routes = ""'),
-                 "[server] routes must be a non-empty string", 7, id="header-with-comment"),
-    pytest.param(_edit("[server]\n", "[ server ]\n").replace('routes = "server/api4/api.py"\n', ""),
-                 "[server] routes must be a non-empty string", 6, id="header-with-spaces"),
+    pytest.param(
+        _edit("[server]\n", "[server]  # the code\n").replace(
+            'routes = "server/api4/api.py"', 'routes = ""'
+        ),
+        "[server] routes must be a non-empty string",
+        7,
+        id="header-with-comment",
+    ),
+    pytest.param(
+        _edit("[server]\n", "[ server ]\n").replace('routes = "server/api4/api.py"\n', ""),
+        "[server] routes must be a non-empty string",
+        6,
+        id="header-with-spaces",
+    ),
 ]
 
 
@@ -197,7 +344,10 @@ def test_parse_layout_errors(text: str, message: str, line: int) -> None:
 def test_parse_layout_missing_tables(text: str, message: str) -> None:
     with pytest.raises(RepoLayoutError) as raised:
         parse_layout(ROOT, text)
-    assert (raised.value.message, raised.value.hint) == (message, "see the reference repo's scaffold.toml")
+    assert (raised.value.message, raised.value.hint) == (
+        message,
+        "see the reference repo's scaffold.toml",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,9 +415,21 @@ def test_tag_for_path_tie_goes_to_the_first_configured() -> None:
     ("name", "expected"),
     [
         pytest.param("users", TagLayout("users", "user", "User", ("/users",)), id="configured"),
-        pytest.param("widgets", TagLayout("widgets", "widget", "Widget", ("/widgets",), configured=False), id="derived"),
-        pytest.param("policies", TagLayout("policies", "policy", "Policy", ("/policies",), configured=False), id="ies"),
-        pytest.param("api-keys", TagLayout("api-keys", "api_key", "ApiKey", ("/api-keys",), configured=False), id="dash"),
+        pytest.param(
+            "widgets",
+            TagLayout("widgets", "widget", "Widget", ("/widgets",), configured=False),
+            id="derived",
+        ),
+        pytest.param(
+            "policies",
+            TagLayout("policies", "policy", "Policy", ("/policies",), configured=False),
+            id="ies",
+        ),
+        pytest.param(
+            "api-keys",
+            TagLayout("api-keys", "api_key", "ApiKey", ("/api-keys",), configured=False),
+            id="dash",
+        ),
     ],
 )
 def test_tag(name: str, expected: TagLayout) -> None:
@@ -278,8 +440,12 @@ def test_tag(name: str, expected: TagLayout) -> None:
     ("pattern", "path", "expected"),
     [
         pytest.param("server/api4/{resource}.py", "server/api4/user.py", "user", id="match"),
-        pytest.param("server/api4/{resource}_test.py", "server/api4/team_test.py", "team", id="suffix"),
-        pytest.param("server/api4/{resource}_test.py", "server/api4/user.py", None, id="other-suffix"),
+        pytest.param(
+            "server/api4/{resource}_test.py", "server/api4/team_test.py", "team", id="suffix"
+        ),
+        pytest.param(
+            "server/api4/{resource}_test.py", "server/api4/user.py", None, id="other-suffix"
+        ),
         pytest.param("server/api4/{resource}.py", "server/app/user.py", None, id="other-directory"),
         pytest.param("server/api4/{resource}.py", "server/api4/.py", None, id="empty-resource"),
         pytest.param("{resource}/handlers.py", "user/handlers.py", "user", id="resource-first"),
@@ -294,10 +460,19 @@ def test_resource_of(pattern: str, path: str, expected: str | None) -> None:
     [
         pytest.param(BASE, "api_session_required", Auth.SESSION, id="session"),
         pytest.param(BASE, "api_handler", Auth.PUBLIC, id="public"),
-        pytest.param(BASE, "api_session_required_trust_requester", Auth.TRUST_REQUESTER, id="trust-requester"),
+        pytest.param(
+            BASE, "api_session_required_trust_requester", Auth.TRUST_REQUESTER, id="trust-requester"
+        ),
         pytest.param(BASE, "my_wrapper", Auth.SESSION, id="unknown-needs-a-session"),
-        pytest.param(BASE + '\n[server.wrappers]\npublic = "open"\n', "open", Auth.PUBLIC, id="configured"),
-        pytest.param(BASE + '\n[server.wrappers]\npublic = "open"\n', "api_handler", Auth.SESSION, id="default-replaced"),
+        pytest.param(
+            BASE + '\n[server.wrappers]\npublic = "open"\n', "open", Auth.PUBLIC, id="configured"
+        ),
+        pytest.param(
+            BASE + '\n[server.wrappers]\npublic = "open"\n',
+            "api_handler",
+            Auth.SESSION,
+            id="default-replaced",
+        ),
     ],
 )
 def test_auth_of(text: str, wrapper: str, auth: Auth) -> None:

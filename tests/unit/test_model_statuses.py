@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from scaffold.model.statuses import CASE_SUFFIXES, CHECK_HELPERS, STATUS_OF_CHECK, default_success, status_matrix
+from scaffold.model.statuses import (
+    CASE_SUFFIXES,
+    CHECK_HELPERS,
+    STATUS_OF_CHECK,
+    default_success,
+    status_matrix,
+)
 
-NONE = {"validates_input": False, "public": True, "permission": False, "names_resource": False, "etag": False}
+NONE = {
+    "validates_input": False,
+    "public": True,
+    "permission": False,
+    "names_resource": False,
+    "etag": False,
+}
 
 
 @pytest.mark.parametrize(
@@ -18,10 +30,18 @@ NONE = {"validates_input": False, "public": True, "permission": False, "names_re
         pytest.param(200, {"public": False, "permission": True}, (200, 401, 403), id="permission"),
         pytest.param(200, {"names_resource": True}, (200, 404), id="resource-by-id"),
         pytest.param(200, {"etag": True}, (200, 304), id="etag-sorted-before-400s"),
-        pytest.param(204, {"validates_input": True, "public": False}, (204, 400, 401), id="no-content"),
+        pytest.param(
+            204, {"validates_input": True, "public": False}, (204, 400, 401), id="no-content"
+        ),
         pytest.param(
             200,
-            {"validates_input": True, "public": False, "permission": True, "names_resource": True, "etag": True},
+            {
+                "validates_input": True,
+                "public": False,
+                "permission": True,
+                "names_resource": True,
+                "etag": True,
+            },
             (200, 304, 400, 401, 403, 404),
             id="everything",
         ),

@@ -86,7 +86,10 @@ def test_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(os, "replace", fail)
     store.save()  # a cache never fails a command
     assert path.read_bytes() == PICKLED  # the old cache, whole
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".gitignore", "facts.pickle"]  # no temp left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".gitignore",
+        "facts.pickle",
+    ]  # no temp left
     assert store.dirty is True
 
 
@@ -127,7 +130,13 @@ class Compute:
     [
         pytest.param([("py", "a.py", "x = 1")], [[1]], 0, 1, id="first-is-a-miss"),
         pytest.param([("py", "a.py", "x = 1")] * 2, [[1], [1]], 1, 1, id="same-text-hits"),
-        pytest.param([("py", "a.py", "x = 1"), ("py", "a.py", "x = 2")], [[1], [2]], 0, 2, id="changed-text-misses"),
+        pytest.param(
+            [("py", "a.py", "x = 1"), ("py", "a.py", "x = 2")],
+            [[1], [2]],
+            0,
+            2,
+            id="changed-text-misses",
+        ),
         pytest.param(
             [("py", "a.py", "x = 1"), ("py", "a.py", "x = 2"), ("py", "a.py", "x = 1")],
             [[1], [2], [3]],
@@ -135,12 +144,20 @@ class Compute:
             3,
             id="one-version-a-file",
         ),
-        pytest.param([("py", "a.py", "x"), ("py", "b.py", "x")], [[1], [2]], 0, 2, id="other-path-misses"),
-        pytest.param([("py", "a.py", "x"), ("yaml", "a.py", "x")], [[1], [2]], 0, 2, id="other-kind-misses"),
+        pytest.param(
+            [("py", "a.py", "x"), ("py", "b.py", "x")], [[1], [2]], 0, 2, id="other-path-misses"
+        ),
+        pytest.param(
+            [("py", "a.py", "x"), ("yaml", "a.py", "x")], [[1], [2]], 0, 2, id="other-kind-misses"
+        ),
     ],
 )
 def test_memo(
-    tmp_path: Path, calls: list[tuple[str, str, str]], results: list[list[int]], hits: int, misses: int
+    tmp_path: Path,
+    calls: list[tuple[str, str, str]],
+    results: list[list[int]],
+    hits: int,
+    misses: int,
 ) -> None:
     cache = CheckCache(tmp_path)
     compute = Compute()

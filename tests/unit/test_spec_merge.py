@@ -63,8 +63,9 @@ def test_merge_reads_the_document_and_its_operations() -> None:
 
 
 def test_operations_leave_out_what_is_not_a_method() -> None:
-    item = "  /api/v4/x:\n    summary: s\n    parameters: []\n    x-owner:\n      team: core\n" + (
-        operation("/api/v4/x", "GetX").split("\n", 1)[1]
+    item = (
+        "  /api/v4/x:\n    summary: s\n    parameters: []\n    x-owner:\n      team: core\n"
+        + (operation("/api/v4/x", "GetX").split("\n", 1)[1])
     )
     merged = merge([("intro.yaml", INTRO), ("x.yaml", item)])
     assert [(path, method) for path, method, _, _ in merged.operations()] == [("/api/v4/x", "get")]
@@ -134,8 +135,12 @@ ERRORS = [
         id="not-a-mapping",
     ),
     pytest.param(
-        [("intro.yaml", INTRO), ("users.yaml", "  /x:\n    get:\n      x: !!python/object:os.system {}\n")],
-        "YAML value error: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system'",
+        [
+            ("intro.yaml", INTRO),
+            ("users.yaml", "  /x:\n    get:\n      x: !!python/object:os.system {}\n"),
+        ],
+        "YAML value error: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object:os.system'",
         ("users.yaml", 3),
         "remove the explicit tag or fix the value",
         id="unsafe-tag",
@@ -148,7 +153,10 @@ ERRORS = [
         id="alias-bomb",
     ),
     pytest.param(
-        [("intro.yaml", INTRO), ("deep.yaml", "x: " + "[" * MAX_NESTING + "]" * MAX_NESTING + "\n")],
+        [
+            ("intro.yaml", INTRO),
+            ("deep.yaml", "x: " + "[" * MAX_NESTING + "]" * MAX_NESTING + "\n"),
+        ],
         f"YAML nested more than {MAX_NESTING} levels deep",
         ("deep.yaml", 1),
         "flatten it, e.g. with $ref to components",
@@ -175,7 +183,9 @@ def test_a_tag_that_does_not_fit_its_value() -> None:
     assert raised.value.hint == "remove the explicit tag or fix the value"
 
 
-@pytest.mark.xfail(reason="a ValueError of the constructor carries no mark: the line of `!!int abc` is lost")
+@pytest.mark.xfail(
+    reason="a ValueError of the constructor carries no mark: the line of `!!int abc` is lost"
+)
 def test_a_tag_that_does_not_fit_its_value_is_located() -> None:
     fragments = [("intro.yaml", INTRO), ("users.yaml", "  /x:\n    get:\n      x: !!int abc\n")]
     with pytest.raises(ValidationError) as raised:

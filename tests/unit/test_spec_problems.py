@@ -21,13 +21,18 @@ BAD_PARAMETER = operation("/a", "A").replace(
 )
 SCHEMA_REF = (
     '      responses:\n        "200":\n          description: ok\n          content:\n'
-    '            application/json:\n              schema:\n                $ref: "#/components/schemas/Nope"\n'
+    "            application/json:\n              schema:\n"
+    '                $ref: "#/components/schemas/Nope"\n'
 )
 
 
 def spec(*tags: str, intro: str = INTRO, defs: str = DEFS) -> list[tuple[str, str]]:
     """The fragments: intro.yaml, one `tagN.yaml` per tag text, defs.yaml."""
-    return [("intro.yaml", intro), *((f"tag{n}.yaml", text) for n, text in enumerate(tags, 1)), ("defs.yaml", defs)]
+    return [
+        ("intro.yaml", intro),
+        *((f"tag{n}.yaml", text) for n, text in enumerate(tags, 1)),
+        ("defs.yaml", defs),
+    ]
 
 
 PROBLEMS = [
@@ -54,7 +59,8 @@ PROBLEMS = [
     ),
     pytest.param(
         spec(operation("/a/{x}", "A")),
-        "invalid OpenAPI at paths//a/{x}: Path parameter 'x' for 'get' operation in '/a/{x}' was not resolved",
+        "invalid OpenAPI at paths//a/{x}: "
+        "Path parameter 'x' for 'get' operation in '/a/{x}' was not resolved",
         ("tag1.yaml", 2),
         HINT,
         id="undeclared-path-parameter-at-its-path",
@@ -95,9 +101,15 @@ def test_validate_fragments(
 
 
 def test_a_ref_cycle_cannot_be_validated() -> None:
-    cycle = "components:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n"
+    cycle = (
+        "components:\n  schemas:\n"
+        "    A:\n      $ref: '#/components/schemas/B'\n"
+        "    B:\n      $ref: '#/components/schemas/A'\n"
+    )
     [problem] = validate_fragments(spec(operation("/a", "A"), defs=cycle))
-    assert problem.message.startswith("the merged spec cannot be validated: maximum recursion depth exceeded")
+    assert problem.message.startswith(
+        "the merged spec cannot be validated: maximum recursion depth exceeded"
+    )
     assert (problem.path, problem.line) == ("intro.yaml", None)
 
 
@@ -140,7 +152,9 @@ def test_problems_of_some_fragments(only: set[str] | None, expected: list[str]) 
 
 
 def test_problems_stop_at_the_limit() -> None:
-    many = "".join(NO_RESPONSES.replace("users", f"users{n}").replace("GetUsers", f"Get{n}") for n in range(60))
+    many = "".join(
+        NO_RESPONSES.replace("users", f"users{n}").replace("GetUsers", f"Get{n}") for n in range(60)
+    )
     assert len(problems(merge(spec(many)))) == MAX_PROBLEMS
 
 
@@ -153,7 +167,11 @@ def test_validate_raises_the_first_problem() -> None:
 
 
 @pytest.mark.parametrize(
-    "only", [pytest.param(None, id="whole-document"), pytest.param({"tag1.yaml"}, id="other-fragment-only")]
+    "only",
+    [
+        pytest.param(None, id="whole-document"),
+        pytest.param({"tag1.yaml"}, id="other-fragment-only"),
+    ],
 )
 def test_validate_refuses_an_operation_id_used_twice(only: set[str] | None) -> None:
     with pytest.raises(ValidationError) as raised:

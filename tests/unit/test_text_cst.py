@@ -35,12 +35,23 @@ def _with(head: str, old: str, new: str) -> str:
 
 ADD_IMPORT = [
     # Joining an existing `from m import ...`
-    pytest.param(HEAD, ("server.model", "Team", None), _with(HEAD, "import User", "import Team, User"), id="join-sorted"),
     pytest.param(
-        HEAD, ("server.model", "TEAM_ID", None), _with(HEAD, "import User", "import TEAM_ID, User"), id="join-constant-first"
+        HEAD,
+        ("server.model", "Team", None),
+        _with(HEAD, "import User", "import Team, User"),
+        id="join-sorted",
     ),
     pytest.param(
-        HEAD, ("server.model", "new_id", None), _with(HEAD, "import User", "import User, new_id"), id="join-function-last"
+        HEAD,
+        ("server.model", "TEAM_ID", None),
+        _with(HEAD, "import User", "import TEAM_ID, User"),
+        id="join-constant-first",
+    ),
+    pytest.param(
+        HEAD,
+        ("server.model", "new_id", None),
+        _with(HEAD, "import User", "import User, new_id"),
+        id="join-function-last",
     ),
     pytest.param(
         "from server.model import Zed, Alpha\n",
@@ -81,10 +92,25 @@ ADD_IMPORT = [
         "from server.app import user, user as user_app\n",
         id="same-name-other-alias-is-added",
     ),
-    pytest.param("import os as o\n", ("os", None, None), "import os as o\nimport os\n", id="module-under-other-alias"),
+    pytest.param(
+        "import os as o\n",
+        ("os", None, None),
+        "import os as o\nimport os\n",
+        id="module-under-other-alias",
+    ),
     # A new statement in its isort group
-    pytest.param(HEAD, ("json", None, None), _with(HEAD, "import os\n", "import json\nimport os\n"), id="stdlib-sorted"),
-    pytest.param(HEAD, ("zlib", None, None), _with(HEAD, "import sys\n", "import sys\nimport zlib\n"), id="stdlib-last"),
+    pytest.param(
+        HEAD,
+        ("json", None, None),
+        _with(HEAD, "import os\n", "import json\nimport os\n"),
+        id="stdlib-sorted",
+    ),
+    pytest.param(
+        HEAD,
+        ("zlib", None, None),
+        _with(HEAD, "import sys\n", "import sys\nimport zlib\n"),
+        id="stdlib-last",
+    ),
     pytest.param(
         HEAD,
         ("starlette.requests", "Request", None),
@@ -94,7 +120,9 @@ ADD_IMPORT = [
     pytest.param(
         HEAD,
         ("server.app", "user", "user_app"),
-        _with(HEAD, "from server.model", "from server.app import user as user_app\nfrom server.model"),
+        _with(
+            HEAD, "from server.model", "from server.app import user as user_app\nfrom server.model"
+        ),
         id="local-first-in-group-with-alias",
     ),
     pytest.param(
@@ -104,7 +132,10 @@ ADD_IMPORT = [
         id="local-last",
     ),
     pytest.param(
-        "import B\nimport c\n", ("a", None, None), "import a\nimport B\nimport c\n", id="case-insensitive-order"
+        "import B\nimport c\n",
+        ("a", None, None),
+        "import a\nimport B\nimport c\n",
+        id="case-insensitive-order",
     ),
     pytest.param(
         "from __future__ import annotations\n\n# stdlib\nimport os\n",
@@ -120,10 +151,16 @@ ADD_IMPORT = [
         id="new-group-between",
     ),
     pytest.param(
-        "import os\n", ("server.app", "user", None), "import os\n\nfrom server.app import user\n", id="new-group-last"
+        "import os\n",
+        ("server.app", "user", None),
+        "import os\n\nfrom server.app import user\n",
+        id="new-group-last",
     ),
     pytest.param(
-        "from server.app import user\n", ("os", None, None), "import os\n\nfrom server.app import user\n", id="new-group-first"
+        "from server.app import user\n",
+        ("os", None, None),
+        "import os\n\nfrom server.app import user\n",
+        id="new-group-first",
     ),
     pytest.param(
         '"""Doc."""\n\nfrom server.app import user\n',
@@ -139,10 +176,16 @@ ADD_IMPORT = [
     ),
     pytest.param("", ("os", None, None), "import os\n", id="empty-module"),
     pytest.param(
-        '"""Doc."""\n', ("typing", "Any", None), '"""Doc."""\n\nfrom typing import Any\n', id="only-a-docstring"
+        '"""Doc."""\n',
+        ("typing", "Any", None),
+        '"""Doc."""\n\nfrom typing import Any\n',
+        id="only-a-docstring",
     ),
     pytest.param(
-        '"""Doc."""\n\nX = 1\n', ("os", None, None), '"""Doc."""\n\nimport os\n\nX = 1\n', id="docstring-then-code"
+        '"""Doc."""\n\nX = 1\n',
+        ("os", None, None),
+        '"""Doc."""\n\nimport os\n\nX = 1\n',
+        id="docstring-then-code",
     ),
     pytest.param("X = 1\n", ("os", None, None), "import os\n\nX = 1\n", id="code-without-imports"),
 ]
@@ -157,7 +200,10 @@ def test_add_import(text: str, wanted: tuple[str, str | None, str | None], expec
 def test_add_import_joins_within_the_line_length() -> None:
     module = cst.parse_module("from server.model.user import User, compare_password\n")
     joined = add_import(module, "server.model.user", "hash_password", local=LOCAL, line_length=40)
-    assert joined.code == "from server.model.user import (\n    User,\n    compare_password,\n    hash_password,\n)\n"
+    assert (
+        joined.code == "from server.model.user import (\n"
+        "    User,\n    compare_password,\n    hash_password,\n)\n"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,12 +218,24 @@ def test_add_import_joins_within_the_line_length() -> None:
             '"""Doc."""\nimport os\n',
             id="blanks-comment-and-decorator-go-with-the-definition",
         ),
-        pytest.param("import os\nX = 1\n\n\nclass A:\n    pass\n", "import os\nX = 1\n", id="constants-stay-in-head"),
+        pytest.param(
+            "import os\nX = 1\n\n\nclass A:\n    pass\n",
+            "import os\nX = 1\n",
+            id="constants-stay-in-head",
+        ),
         pytest.param("import os\n\nasync def f():\n    pass\n", "import os\n", id="async-def"),
-        pytest.param('import os\nif __name__ == "__main__":\n    main()\n', "import os\n", id="main-guard"),
+        pytest.param(
+            'import os\nif __name__ == "__main__":\n    main()\n', "import os\n", id="main-guard"
+        ),
         pytest.param("import os\nX = 1\n", "import os\nX = 1\n", id="no-definitions"),
-        pytest.param('X = """\ndef f():\n"""\n', 'X = """\ndef f():\n"""\n', id="def-inside-a-string"),
-        pytest.param("if x:\n    def f():\n        pass\n", "if x:\n    def f():\n        pass\n", id="indented-def"),
+        pytest.param(
+            'X = """\ndef f():\n"""\n', 'X = """\ndef f():\n"""\n', id="def-inside-a-string"
+        ),
+        pytest.param(
+            "if x:\n    def f():\n        pass\n",
+            "if x:\n    def f():\n        pass\n",
+            id="indented-def",
+        ),
         pytest.param("def f():\n    pass\n", "", id="definition-first"),
         pytest.param("", "", id="empty"),
     ],
@@ -209,14 +267,21 @@ def test_split_head(text: str, head: str) -> None:
         ),
     ],
 )
-def test_add_imports(text: str, imports: list[tuple[str, str | None, str | None]], expected: str) -> None:
+def test_add_imports(
+    text: str, imports: list[tuple[str, str | None, str | None]], expected: str
+) -> None:
     assert add_imports(text, "m.py", imports, local=LOCAL, line_length=100) == expected
 
 
 def test_add_imports_locates_a_syntax_error_in_the_head() -> None:
     with pytest.raises(RepoLayoutError) as raised:
-        add_imports("import os\nfrom x import (\n\n\ndef f():\n    pass\n", "server/app/user.py", [("sys", None, None)],
-                    local=LOCAL, line_length=100)
+        add_imports(
+            "import os\nfrom x import (\n\n\ndef f():\n    pass\n",
+            "server/app/user.py",
+            [("sys", None, None)],
+            local=LOCAL,
+            line_length=100,
+        )
     assert str(raised.value.path) == "server/app/user.py"
     assert raised.value.message.startswith("Python syntax error")
     assert raised.value.line is not None
@@ -229,7 +294,9 @@ def test_add_imports_locates_a_syntax_error_in_the_head() -> None:
         pytest.param("", True, id="empty"),
         pytest.param("import os\nX = 1\n", False, id="a-constant"),
         pytest.param("import os\n\ndef f():\n    pass\n", False, id="a-definition"),
-        pytest.param("import os\n\ndef f(:\n    pass\n", False, id="a-definition-told-without-parsing-it"),
+        pytest.param(
+            "import os\n\ndef f(:\n    pass\n", False, id="a-definition-told-without-parsing-it"
+        ),
         pytest.param("import os\nif x:\n    import y\n", False, id="a-conditional-import"),
     ],
 )
@@ -244,13 +311,28 @@ def test_only_imports(text: str, expected: bool) -> None:
 @pytest.mark.parametrize(
     ("text", "candidates", "expected"),
     [
-        pytest.param("import os\nimport sys\n\nprint(os)\n", {"sys"}, "import os\n\nprint(os)\n", id="whole-import"),
         pytest.param(
-            "from a import b, c, d as e\n\nprint(c)\n", {"b", "e"}, "from a import c\n\nprint(c)\n", id="some-names"
+            "import os\nimport sys\n\nprint(os)\n",
+            {"sys"},
+            "import os\n\nprint(os)\n",
+            id="whole-import",
         ),
-        pytest.param("import os\nprint(os.sep)\n", {"os"}, "import os\nprint(os.sep)\n", id="used-as-attribute"),
+        pytest.param(
+            "from a import b, c, d as e\n\nprint(c)\n",
+            {"b", "e"},
+            "from a import c\n\nprint(c)\n",
+            id="some-names",
+        ),
+        pytest.param(
+            "import os\nprint(os.sep)\n",
+            {"os"},
+            "import os\nprint(os.sep)\n",
+            id="used-as-attribute",
+        ),
         pytest.param("import os.path\nprint(1)\n", {"os"}, "print(1)\n", id="dotted-import"),
-        pytest.param("from a import *\nprint(1)\n", {"b"}, "from a import *\nprint(1)\n", id="star-untouched"),
+        pytest.param(
+            "from a import *\nprint(1)\n", {"b"}, "from a import *\nprint(1)\n", id="star-untouched"
+        ),
         pytest.param("import os\n", {"sys"}, "import os\n", id="candidate-not-imported"),
         pytest.param(
             '"""D."""\n\nimport os\nimport sys\n\nprint(sys)\n',
@@ -259,7 +341,10 @@ def test_only_imports(text: str, expected: bool) -> None:
             id="leading-blank-line-passes-to-the-next",
         ),
         pytest.param(
-            "from a import (\n    b,\n    c,\n)\nprint(c)\n", {"b"}, "from a import c\nprint(c)\n", id="parenthesized"
+            "from a import (\n    b,\n    c,\n)\nprint(c)\n",
+            {"b"},
+            "from a import c\nprint(c)\n",
+            id="parenthesized",
         ),
         pytest.param(
             "from a import b\n\n\ndef f():\n    return b\n",

@@ -34,7 +34,11 @@ def _node(source: Source, path: tuple[int, ...]) -> ast.stmt:
         pytest.param("", [], id="empty"),
         pytest.param("\n\n", ["\n", "\n"], id="empty-lines"),
         pytest.param("\r\n\r", ["\r\n", "\r"], id="crlf-then-cr"),
-        pytest.param("a\x0cb\u2028c\x85d\n", ["a\x0cb\u2028c\x85d\n"], id="form-feed-and-unicode-breaks-are-not-ends"),
+        pytest.param(
+            "a\x0cb\u2028c\x85d\n",
+            ["a\x0cb\u2028c\x85d\n"],
+            id="form-feed-and-unicode-breaks-are-not-ends",
+        ),
     ],
 )
 def test_split_lines(text: str, expected: list[str]) -> None:
@@ -53,7 +57,10 @@ def test_split_lines(text: str, expected: list[str]) -> None:
         pytest.param("a = 1\nb = (\n", "'(' was never closed", 2, id="unclosed-paren"),
         pytest.param("a = 1\n    b = 2\n", "unexpected indent", 2, id="unexpected-indent"),
         pytest.param(
-            "if x:\npass\n", "expected an indented block after 'if' statement on line 1", 2, id="missing-block"
+            "if x:\npass\n",
+            "expected an indented block after 'if' statement on line 1",
+            2,
+            id="missing-block",
         ),
     ],
 )
@@ -84,7 +91,9 @@ def test_parse_python_returns_the_tree() -> None:
         pytest.param("x = 1\n", (1, 1), id="simple"),
         pytest.param("x = (\n    1,\n)\n", (1, 3), id="statement-over-lines"),
         pytest.param("@a\n@b(\n    1,\n)\ndef f():\n    pass\n", (1, 6), id="decorators-first"),
-        pytest.param("\n@a\nclass C:\n    x = 1\n\n    # c\n", (2, 4), id="class-last-statement-not-comment"),
+        pytest.param(
+            "\n@a\nclass C:\n    x = 1\n\n    # c\n", (2, 4), id="class-last-statement-not-comment"
+        ),
         pytest.param("async def f():\n    await g()\n", (1, 2), id="async"),
     ],
 )
@@ -101,12 +110,27 @@ def test_first_and_last_line(text: str, expected: tuple[int, int]) -> None:
     ("text", "path", "expected"),
     [
         pytest.param("x = 1\n    # c\n", (0,), 1, id="simple-statement-owns-no-comment"),
-        pytest.param("def f():\n    a = 1\n    # closing\n\nx = 1\n", (0,), 3, id="comment-closes-the-body"),
-        pytest.param("def f():\n    a = 1\n# next\nx = 1\n", (0,), 2, id="column-0-comment-is-not-the-body"),
-        pytest.param("def f():\n    a = 1\n  # less\nx = 1\n", (0,), 2, id="shallower-comment-is-not-the-body"),
-        pytest.param("def f():\n    a = 1\n\n    # still f\nx = 1\n", (0,), 4, id="blank-then-body-comment"),
-        pytest.param("def f():\n    a = 1\n\n\nx = 1\n", (0,), 2, id="trailing-blank-lines-not-owned"),
-        pytest.param("def f():\n    a = 1\n    \nx = 1\n", (0,), 3, id="spaces-at-body-indent-owned"),
+        pytest.param(
+            "def f():\n    a = 1\n    # closing\n\nx = 1\n", (0,), 3, id="comment-closes-the-body"
+        ),
+        pytest.param(
+            "def f():\n    a = 1\n# next\nx = 1\n", (0,), 2, id="column-0-comment-is-not-the-body"
+        ),
+        pytest.param(
+            "def f():\n    a = 1\n  # less\nx = 1\n",
+            (0,),
+            2,
+            id="shallower-comment-is-not-the-body",
+        ),
+        pytest.param(
+            "def f():\n    a = 1\n\n    # still f\nx = 1\n", (0,), 4, id="blank-then-body-comment"
+        ),
+        pytest.param(
+            "def f():\n    a = 1\n\n\nx = 1\n", (0,), 2, id="trailing-blank-lines-not-owned"
+        ),
+        pytest.param(
+            "def f():\n    a = 1\n    \nx = 1\n", (0,), 3, id="spaces-at-body-indent-owned"
+        ),
         pytest.param(
             "def f():\n    if x:\n        pass\n        # in if\n    # in f\n\nx = 1\n",
             (0,),
@@ -114,7 +138,10 @@ def test_first_and_last_line(text: str, expected: tuple[int, int]) -> None:
             id="nested-comments-close-the-outer-body",
         ),
         pytest.param(
-            "def f():\n    if x:\n        pass\n        # in if\n    # in f\n", (0, 0), 4, id="inner-block-stops-at-outer"
+            "def f():\n    if x:\n        pass\n        # in if\n    # in f\n",
+            (0, 0),
+            4,
+            id="inner-block-stops-at-outer",
         ),
         pytest.param("def f():\n\ta = 1\n\t# c\nx = 1\n", (0,), 3, id="tab-indented"),
         pytest.param("def f():\r\n    a = 1\r\n    # c\r\n\r\nx = 1\r\n", (0,), 3, id="crlf"),
@@ -156,7 +183,9 @@ def g():
         pytest.param(2, (8, 12), [], id="closing-comment-belongs-to-the-statement-above"),
     ],
 )
-def test_region_and_comments_before(index: int, region: tuple[int, int], comments: list[str]) -> None:
+def test_region_and_comments_before(
+    index: int, region: tuple[int, int], comments: list[str]
+) -> None:
     source = Source.parse(MODULE, "m.py")
     assert source.region(source.tree.body, index, 0) == region
     assert source.comments_before(source.tree.body, index, 0) == comments
@@ -177,7 +206,9 @@ def test_region_inside_a_body_starts_after_its_header() -> None:
     [
         pytest.param("def f():\n    pass\n", 1, id="one-line-header"),
         pytest.param("def f(\n    a,\n):\n    pass\n", 3, id="signature-over-lines"),
-        pytest.param("def f(\n    a,\n):\n    # c\n\n    pass\n", 3, id="comment-and-blank-before-the-body"),
+        pytest.param(
+            "def f(\n    a,\n):\n    # c\n\n    pass\n", 3, id="comment-and-blank-before-the-body"
+        ),
         pytest.param("class C(\n    B,\n):  # why\n\n    x = 1\n", 3, id="class"),
     ],
 )
@@ -257,10 +288,19 @@ def test_bare(text: str, path: tuple[int, ...], expected: str) -> None:
             "x = 0\nb = 2\nz = 9\n",
             id="replacements",
         ),
-        pytest.param("a = 1\nb = 2\nc = 3", {(3, 3): ""}, "a = 1\nb = 2", id="last-of-unended-module"),
-        pytest.param("a = 1\nb = 2\nc = 3", {(3, 3): "z = 9\n"}, "a = 1\nb = 2\nz = 9", id="replace-last-of-unended"),
+        pytest.param(
+            "a = 1\nb = 2\nc = 3", {(3, 3): ""}, "a = 1\nb = 2", id="last-of-unended-module"
+        ),
+        pytest.param(
+            "a = 1\nb = 2\nc = 3",
+            {(3, 3): "z = 9\n"},
+            "a = 1\nb = 2\nz = 9",
+            id="replace-last-of-unended",
+        ),
         pytest.param("a = 1\nb = 2\nc = 3", {(2, 2): ""}, "a = 1\nc = 3", id="middle-of-unended"),
-        pytest.param("a = 1\r\nb = 2\r\nc = 3", {(3, 3): ""}, "a = 1\r\nb = 2", id="last-of-unended-crlf"),
+        pytest.param(
+            "a = 1\r\nb = 2\r\nc = 3", {(3, 3): ""}, "a = 1\r\nb = 2", id="last-of-unended-crlf"
+        ),
         pytest.param("a = 1\r\nb = 2\r\n", {(1, 1): ""}, "b = 2\r\n", id="crlf"),
         pytest.param("a = 1\n", {}, "a = 1\n", id="no-cuts"),
     ],
@@ -280,7 +320,13 @@ def test_without(text: str, cuts: dict[tuple[int, int], str], expected: str) -> 
         pytest.param("a = 1\n", 0, "x = 1\n", "x = 1\na = 1\n", id="top"),
         pytest.param("a = 1\n", 1, "x = 1\n", "a = 1\nx = 1\n", id="end"),
         pytest.param("", 0, "x = 1\n", "x = 1\n", id="empty-module"),
-        pytest.param("a = 1\r\nb = 2\r\n", 1, "x = 1\ny = 2\n", "a = 1\r\nx = 1\r\ny = 2\r\nb = 2\r\n", id="crlf"),
+        pytest.param(
+            "a = 1\r\nb = 2\r\n",
+            1,
+            "x = 1\ny = 2\n",
+            "a = 1\r\nx = 1\r\ny = 2\r\nb = 2\r\n",
+            id="crlf",
+        ),
         pytest.param("a = 1\rb = 2\r", 2, "c = 3\n", "a = 1\rb = 2\rc = 3\r", id="cr"),
         pytest.param("a = 1\nb = 2", 2, "c = 3\n", "a = 1\nb = 2\nc = 3", id="end-of-unended"),
         pytest.param("a = 1\nb = 2", 1, "c = 3\n", "a = 1\nc = 3\nb = 2", id="middle-of-unended"),
@@ -372,12 +418,30 @@ def test_block_of_a_one_line_body_is_refused_with_its_line() -> None:
 @pytest.mark.parametrize(
     ("code", "prefix", "unit", "expected"),
     [
-        pytest.param("def f():\n    return 1\n", "    ", "    ", "    def f():\n        return 1\n", id="spaces"),
-        pytest.param("def f():\n    return 1\n", "\t", "\t", "\tdef f():\n\t\treturn 1\n", id="tabs"),
-        pytest.param("def f():\n    return 1\n", "  ", "  ", "  def f():\n    return 1\n", id="two-spaces"),
-        pytest.param("a = 1\n\nb = 2\n", "    ", "    ", "    a = 1\n\n    b = 2\n", id="blank-line-not-padded"),
+        pytest.param(
+            "def f():\n    return 1\n",
+            "    ",
+            "    ",
+            "    def f():\n        return 1\n",
+            id="spaces",
+        ),
+        pytest.param(
+            "def f():\n    return 1\n", "\t", "\t", "\tdef f():\n\t\treturn 1\n", id="tabs"
+        ),
+        pytest.param(
+            "def f():\n    return 1\n", "  ", "  ", "  def f():\n    return 1\n", id="two-spaces"
+        ),
+        pytest.param(
+            "a = 1\n\nb = 2\n",
+            "    ",
+            "    ",
+            "    a = 1\n\n    b = 2\n",
+            id="blank-line-not-padded",
+        ),
         pytest.param("a = 1\n   \n", "\t", "\t", "\ta = 1\n   \n", id="spaces-only-line-untouched"),
-        pytest.param("x = (\n      1)\n", "\t", "\t", "\tx = (\n\t\t  1)\n", id="extra-spaces-kept"),
+        pytest.param(
+            "x = (\n      1)\n", "\t", "\t", "\tx = (\n\t\t  1)\n", id="extra-spaces-kept"
+        ),
         pytest.param(
             'x = """a\n    b\n"""\ny = 1\n',
             "    ",
@@ -385,7 +449,9 @@ def test_block_of_a_one_line_body_is_refused_with_its_line() -> None:
             '    x = """a\n    b\n"""\n    y = 1\n',
             id="string-inside-left-alone",
         ),
-        pytest.param("x = '''\n  a\n", "  ", "  ", "  x = '''\n    a\n", id="code-that-does-not-tokenize"),
+        pytest.param(
+            "x = '''\n  a\n", "  ", "  ", "  x = '''\n    a\n", id="code-that-does-not-tokenize"
+        ),
         pytest.param("a = 1", "    ", "    ", "    a = 1", id="no-final-newline"),
     ],
 )
