@@ -209,7 +209,9 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
     for name, table in reader.table(data, "tags", required=False).items():
         if not isinstance(table, dict):
             raise reader.error("tags", name, f"[tags.{name}] must be a table")
-        resource = reader.string(table, f"tags.{name}", "resource", default=singular(name))
+        resource = reader.string(
+            table, f"tags.{name}", "resource", default=singular(name).replace("-", "_")
+        )
         if not is_snake_identifier(resource):
             raise reader.error(
                 f"tags.{name}", "resource", f"resource {resource!r} is not a snake_case identifier"

@@ -12,7 +12,7 @@ from scaffold.errors import RepoLayoutError
 
 def line_of(text: str, table: str, key: str) -> int | None:
     """The line of `key` in `[table]` of scaffold.toml's text (of the header when `key` is "")."""
-    header = re.compile(rf"^\s*\[{re.escape(table)}\]\s*$")
+    header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]\s*(?:#.*)?$")
     key_line = re.compile(rf"^\s*{re.escape(key)}\s*=")
     in_table = False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -38,6 +38,10 @@ class TableReader:
 
     def error(self, table: str, key: str, message: str) -> RepoLayoutError:
         line = self.line_of(table, key) or self.line_of(table, "")
+        if line is None and "." in table:
+            # A table written inline in its parent: `fixtures = { ... }` under [tests].
+            parent, _, name = table.rpartition(".")
+            line = self.line_of(parent, name)
         return RepoLayoutError(message, hint="fix scaffold.toml", path=self.path, line=line)
 
     def table(self, data: dict[str, Any], name: str, *, required: bool = True) -> dict[str, Any]:

@@ -132,21 +132,38 @@ def add_import(
     elif before:
         position = before[-1] + 1
         statement = statement.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
-    elif imports:
-        position = imports[0][0]
-        following = module.body[position]
-        module = module.with_changes(
-            body=[
-                *module.body[:position],
-                following.with_changes(leading_lines=[cst.EmptyLine(indent=False), *following.leading_lines]),
-                *module.body[position + 1 :],
-            ]
-        )
+    elif imports or module.body:
+        # A new first group: before the first import, else after the docstring.
+        position = imports[0][0] if imports else int(_is_docstring(module.body[0]))
+        if position < len(module.body):
+            # The blank lines that led the next statement lead this one; its comments stay.
+            following = module.body[position]
+            lead = list(following.leading_lines)
+            blanks = next((i for i, line in enumerate(lead) if line.comment is not None), len(lead))
+            statement = statement.with_changes(leading_lines=lead[:blanks])
+            module = module.with_changes(
+                body=[
+                    *module.body[:position],
+                    following.with_changes(leading_lines=[cst.EmptyLine(indent=False), *lead[blanks:]]),
+                    *module.body[position + 1 :],
+                ]
+            )
+        else:
+            statement = statement.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
     else:
         position = 0
+        module = module.with_changes(has_trailing_newline=True)  # an empty module gets a line
     body = list(module.body)
     body.insert(position, statement)
     return module.with_changes(body=body)
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )
 
 
 def _import_order(name: str) -> tuple[int, str]:
@@ -178,8 +195,7 @@ def _merge_from_import(
             position = len(names)
         names.insert(position, (obj, asname))
         parts = [name + (f" as {alias}" if alias else "") for name, alias in names]
-        original = code_of(statement)
-        if "\n" in original.strip():
+        if "\n" in code_of(node):  # written one name a line (leading comments aside)
             code = f"from {from_module} import (\n" + "".join(f"    {part},\n" for part in parts) + ")\n"
         else:
             code = f"from {from_module} import {', '.join(parts)}\n"

@@ -3,12 +3,14 @@
 A fragment is never re-emitted whole: the new text is rendered on its own and spliced in at
 line positions taken from the composed document, so every byte outside the edit — comments,
 quoting, blank lines, key order — stays as it was. PyYAML's emitter writes the scalars because
-it quotes what YAML 1.1 readers would otherwise misread (`yes`, `on`, `1e3`): the merged spec
-is read by such tools.
+it quotes what YAML 1.1 readers would otherwise misread (`yes`, `on`), and what it writes plain
+but a YAML 1.2 reader takes for a number (`1e3`, `0o17`) is quoted too: the merged spec is read
+by both kinds of tools.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,12 @@ _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 #: libyaml's loader where PyYAML was built with it (every scan and merge composes with it).
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Plain scalars a YAML 1.2 reader (its core schema) does not read as text.
+_CORE_NOT_STR = re.compile(
+    r"null|Null|NULL|~|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
 
 
 def scalar(value: str, indent: int = 0, *, block: bool = False) -> str:
@@ -32,6 +40,8 @@ def scalar(value: str, indent: int = 0, *, block: bool = False) -> str:
         text = _emit(value, style)
         if _read_back(text) == value:
             break
+    if _CORE_NOT_STR.fullmatch(text):
+        text = _emit(value, "'")  # PyYAML reads it as text; a YAML 1.2 reader would not
     first, *rest = text.split("\n")
     body = "\n".join((" " * indent + line) if line else line for line in rest)
     return first + ("\n" + body if rest else "")

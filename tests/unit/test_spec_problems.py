@@ -1,0 +1,200 @@
+"""scaffold.spec.problems: each OpenAPI problem with its message and its fragment:line."""
+
+from __future__ import annotations
+
+import pytest
+
+from scaffold.errors import ValidationError
+from scaffold.spec.merge import merge
+from scaffold.spec.problems import MAX_PROBLEMS, SpecProblem, problems, validate, validate_fragments
+from tests.unit.test_spec_merge import DEFS, INTRO, operation
+
+HINT = "fix the operation in this fragment; `scaffold docs build` shows the merged result"
+NO_RESPONSES = "  /api/v4/users:\n    get:\n      operationId: GetUsers\n"
+BAD_SUMMARY = "  /a:\n    get:\n      operationId: S\n      summary: [1]\n" + (
+    '      responses:\n        "200":\n          description: ok\n'
+)
+BAD_PARAMETER = operation("/a", "A").replace(
+    "      responses:",
+    "      parameters:\n        - name: a\n          in: query\n          schema: {type: string}\n"
+    "        - name: b\n          in: nowhere\n      responses:",
+)
+SCHEMA_REF = (
+    '      responses:\n        "200":\n          description: ok\n          content:\n'
+    "            application/json:\n              schema:\n"
+    '                $ref: "#/components/schemas/Nope"\n'
+)
+
+
+def spec(*tags: str, intro: str = INTRO, defs: str = DEFS) -> list[tuple[str, str]]:
+    """The fragments: intro.yaml, one `tagN.yaml` per tag text, defs.yaml."""
+    return [
+        ("intro.yaml", intro),
+        *((f"tag{n}.yaml", text) for n, text in enumerate(tags, 1)),
+        ("defs.yaml", defs),
+    ]
+
+
+PROBLEMS = [
+    pytest.param(
+        spec(NO_RESPONSES),
+        'invalid OpenAPI at paths//api/v4/users/get: "responses" is a required property',
+        ("tag1.yaml", 3),
+        HINT,
+        id="missing-responses",
+    ),
+    pytest.param(
+        spec(operation("/b", "B"), BAD_SUMMARY),
+        'invalid OpenAPI at paths//a/get/summary: [1] is not of type "string"',
+        ("tag2.yaml", 4),
+        HINT,
+        id="wrong-type-at-its-key",
+    ),
+    pytest.param(
+        spec(BAD_PARAMETER),
+        'invalid OpenAPI at paths//a/get/parameters/1: {"in":"nowhere","name":"b"} is not valid',
+        ("tag1.yaml", 8),
+        HINT,
+        id="second-item-of-a-list",
+    ),
+    pytest.param(
+        spec(operation("/a/{x}", "A")),
+        "invalid OpenAPI at paths//a/{x}: "
+        "Path parameter 'x' for 'get' operation in '/a/{x}' was not resolved",
+        ("tag1.yaml", 2),
+        HINT,
+        id="undeclared-path-parameter-at-its-path",
+    ),
+    pytest.param(
+        spec(operation("/a", "A"), "  /c:\n    get:\n" + SCHEMA_REF),
+        "$ref '#/components/schemas/Nope' points to nothing",
+        ("tag2.yaml", 9),
+        "fix the $ref, or define what it names in the definitions fragment",
+        id="dangling-ref-at-the-ref",
+    ),
+    pytest.param(
+        spec(operation("/a", "A"), defs=DEFS + "    1: {type: object}\n"),
+        "the merged spec cannot be validated: Dict key must be str or str enum. Got 'int'",
+        ("intro.yaml", None),
+        "look for $ref cycles, very deep schemas or keys that are not strings",
+        id="key-not-a-string",
+    ),
+    pytest.param(
+        spec("  /a: [\n"),
+        "YAML syntax error: did not find expected ',' or ']'",
+        ("defs.yaml", 2),
+        "fix the YAML of this fragment",
+        id="merge-error-as-a-problem",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fragments", "message", "where", "hint"), PROBLEMS)
+def test_validate_fragments(
+    fragments: list[tuple[str, str]], message: str, where: tuple[str, int | None], hint: str
+) -> None:
+    found = validate_fragments(fragments)
+    assert len(found) == 1
+    problem = found[0]
+    assert problem.message.startswith(message)
+    assert ((problem.path, problem.line), problem.hint) == (where, hint)
+
+
+def test_a_ref_cycle_cannot_be_validated() -> None:
+    cycle = (
+        "components:\n  schemas:\n"
+        "    A:\n      $ref: '#/components/schemas/B'\n"
+        "    B:\n      $ref: '#/components/schemas/A'\n"
+    )
+    [problem] = validate_fragments(spec(operation("/a", "A"), defs=cycle))
+    assert problem.message.startswith(
+        "the merged spec cannot be validated: maximum recursion depth exceeded"
+    )
+    assert (problem.path, problem.line) == ("intro.yaml", None)
+
+
+def test_a_valid_spec_has_no_problems() -> None:
+    assert validate_fragments(spec(operation("/a", "A"), operation("/b", "B"))) == []
+
+
+def test_a_duplicate_operation_id_does_not_hide_the_problems_behind_it() -> None:
+    found = validate_fragments(spec(operation("/c", "A"), operation("/b", "A"), BAD_SUMMARY))
+    assert [(p.message.split(":")[0], p.path, p.line) for p in found] == [
+        ("invalid OpenAPI at paths//a/get/summary", "tag3.yaml", 4),
+        ("invalid OpenAPI at paths//b", "tag2.yaml", 2),
+    ]
+    assert found[1].message.endswith("Operation ID 'A' for 'get' in '/b' is not unique")
+
+
+@pytest.mark.parametrize(
+    ("version", "count"),
+    [
+        pytest.param("3.0.0", 1, id="responses-required-in-3.0"),
+        pytest.param("3.1.0", 0, id="responses-optional-in-3.1"),
+    ],
+)
+def test_the_validator_follows_the_openapi_version(version: str, count: int) -> None:
+    merged = merge(spec(NO_RESPONSES, intro=INTRO.replace("3.0.0", version)))
+    assert len(problems(merged)) == count
+
+
+@pytest.mark.parametrize(
+    ("only", "expected"),
+    [
+        pytest.param(None, ["tag2.yaml"], id="whole-document"),
+        pytest.param({"tag2.yaml"}, ["tag2.yaml"], id="the-changed-fragment"),
+        pytest.param({"tag1.yaml"}, [], id="another-fragment"),
+    ],
+)
+def test_problems_of_some_fragments(only: set[str] | None, expected: list[str]) -> None:
+    merged = merge(spec(operation("/b", "B"), BAD_SUMMARY))
+    assert [p.path for p in problems(merged, only=only)] == expected
+
+
+def test_problems_stop_at_the_limit() -> None:
+    many = "".join(
+        NO_RESPONSES.replace("users", f"users{n}").replace("GetUsers", f"Get{n}") for n in range(60)
+    )
+    assert len(problems(merge(spec(many)))) == MAX_PROBLEMS
+
+
+def test_validate_raises_the_first_problem() -> None:
+    with pytest.raises(ValidationError) as raised:
+        validate(merge(spec(operation("/b", "B"), BAD_SUMMARY, NO_RESPONSES)))
+    error = raised.value
+    assert error.message.startswith("invalid OpenAPI at paths//a/get/summary")
+    assert (str(error.path), error.line, error.hint) == ("tag2.yaml", 4, HINT)
+
+
+@pytest.mark.parametrize(
+    "only",
+    [
+        pytest.param(None, id="whole-document"),
+        pytest.param({"tag1.yaml"}, id="other-fragment-only"),
+    ],
+)
+def test_validate_refuses_an_operation_id_used_twice(only: set[str] | None) -> None:
+    with pytest.raises(ValidationError) as raised:
+        second = operation("/b", "A").replace("    get:\n", "    get:\n      summary: b\n")
+        validate(merge(spec(operation("/a", "A"), second)), only=only)
+    error = raised.value
+    assert (error.message, str(error.path), error.line) == (
+        "operationId A is used twice: first at tag1.yaml:3",
+        "tag2.yaml",
+        4,
+    )
+
+
+def test_validate_passes_a_valid_spec() -> None:
+    validate(merge(spec(operation("/a", "A"))))
+
+
+def test_a_problem_is_an_error() -> None:
+    error = SpecProblem("bad", "tag1.yaml", 3, "fix it").error()
+    assert (error.message, str(error.path), error.line, error.hint, error.exit_code) == (
+        "bad",
+        "tag1.yaml",
+        3,
+        "fix it",
+        1,
+    )

@@ -1,0 +1,364 @@
+"""scaffold.text.cst: imports added and dropped with libcst, and a module's head split off."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from scaffold.errors import RepoLayoutError
+from scaffold.text.cst import add_import, add_imports, drop_unused_imports, only_imports, split_head
+
+LOCAL = frozenset({"server"})
+
+HEAD = '''\
+"""Doc."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import httpx
+
+from server.model import User
+from server.web import context
+'''
+
+
+def _with(head: str, old: str, new: str) -> str:
+    assert old in head
+    return head.replace(old, new)
+
+
+# ---------------------------------------------------------------------------------------------
+# add_import
+
+ADD_IMPORT = [
+    # Joining an existing `from m import ...`
+    pytest.param(
+        HEAD,
+        ("server.model", "Team", None),
+        _with(HEAD, "import User", "import Team, User"),
+        id="join-sorted",
+    ),
+    pytest.param(
+        HEAD,
+        ("server.model", "TEAM_ID", None),
+        _with(HEAD, "import User", "import TEAM_ID, User"),
+        id="join-constant-first",
+    ),
+    pytest.param(
+        HEAD,
+        ("server.model", "new_id", None),
+        _with(HEAD, "import User", "import User, new_id"),
+        id="join-function-last",
+    ),
+    pytest.param(
+        "from server.model import Zed, Alpha\n",
+        ("server.model", "Beta", None),
+        "from server.model import Zed, Alpha, Beta\n",
+        id="join-unsorted-appends",
+    ),
+    pytest.param(
+        "from server.model import (\n    Team,\n    User,\n)\n",
+        ("server.model", "Post", None),
+        "from server.model import (\n    Post,\n    Team,\n    User,\n)\n",
+        id="join-parenthesized-stays-one-a-line",
+    ),
+    pytest.param(
+        "from server.app import user\n",
+        ("server.app", "team", "team_app"),
+        "from server.app import team as team_app, user\n",
+        id="join-with-alias",
+    ),
+    pytest.param(
+        "import os\n\n# the models\nfrom server.model import User\n",
+        ("server.model", "Team", None),
+        "import os\n\n# the models\nfrom server.model import Team, User\n",
+        id="join-keeps-leading-comment",
+    ),
+    # Already there
+    pytest.param(HEAD, ("server.model", "User", None), HEAD, id="name-present"),
+    pytest.param(HEAD, ("os", None, None), HEAD, id="module-present"),
+    pytest.param(
+        "from server.app import user as user_app\n",
+        ("server.app", "user", "user_app"),
+        "from server.app import user as user_app\n",
+        id="alias-present",
+    ),
+    pytest.param(
+        "from server.app import user as user_app\n",
+        ("server.app", "user", None),
+        "from server.app import user, user as user_app\n",
+        id="same-name-other-alias-is-added",
+    ),
+    pytest.param(
+        "import os as o\n",
+        ("os", None, None),
+        "import os as o\nimport os\n",
+        id="module-under-other-alias",
+    ),
+    # A new statement in its isort group
+    pytest.param(
+        HEAD,
+        ("json", None, None),
+        _with(HEAD, "import os\n", "import json\nimport os\n"),
+        id="stdlib-sorted",
+    ),
+    pytest.param(
+        HEAD,
+        ("zlib", None, None),
+        _with(HEAD, "import sys\n", "import sys\nimport zlib\n"),
+        id="stdlib-last",
+    ),
+    pytest.param(
+        HEAD,
+        ("starlette.requests", "Request", None),
+        _with(HEAD, "import httpx\n", "import httpx\nfrom starlette.requests import Request\n"),
+        id="third-party",
+    ),
+    pytest.param(
+        HEAD,
+        ("server.app", "user", "user_app"),
+        _with(
+            HEAD, "from server.model", "from server.app import user as user_app\nfrom server.model"
+        ),
+        id="local-first-in-group-with-alias",
+    ),
+    pytest.param(
+        HEAD,
+        ("server.zeta", "Z", None),
+        _with(HEAD, "import context\n", "import context\nfrom server.zeta import Z\n"),
+        id="local-last",
+    ),
+    pytest.param(
+        "import B\nimport c\n",
+        ("a", None, None),
+        "import a\nimport B\nimport c\n",
+        id="case-insensitive-order",
+    ),
+    pytest.param(
+        "from __future__ import annotations\n\n# stdlib\nimport os\n",
+        ("abc", None, None),
+        "from __future__ import annotations\n\n# stdlib\nimport abc\nimport os\n",
+        id="first-of-group-takes-its-leading-lines",
+    ),
+    # A new group
+    pytest.param(
+        "from __future__ import annotations\n\nfrom server.x import y\n",
+        ("json", None, None),
+        "from __future__ import annotations\n\nimport json\n\nfrom server.x import y\n",
+        id="new-group-between",
+    ),
+    pytest.param(
+        "import os\n",
+        ("server.app", "user", None),
+        "import os\n\nfrom server.app import user\n",
+        id="new-group-last",
+    ),
+    pytest.param(
+        "from server.app import user\n",
+        ("os", None, None),
+        "import os\n\nfrom server.app import user\n",
+        id="new-group-first",
+    ),
+    pytest.param(
+        '"""Doc."""\n\nfrom server.app import user\n',
+        ("os", None, None),
+        '"""Doc."""\n\nimport os\n\nfrom server.app import user\n',
+        id="new-group-first-after-docstring",
+    ),
+    pytest.param(
+        '"""Doc."""\n\n# ours\nfrom server.app import user\n',
+        ("os", None, None),
+        '"""Doc."""\n\nimport os\n\n# ours\nfrom server.app import user\n',
+        id="new-group-first-leaves-the-comment-of-the-next",
+    ),
+    pytest.param("", ("os", None, None), "import os\n", id="empty-module"),
+    pytest.param(
+        '"""Doc."""\n',
+        ("typing", "Any", None),
+        '"""Doc."""\n\nfrom typing import Any\n',
+        id="only-a-docstring",
+    ),
+    pytest.param(
+        '"""Doc."""\n\nX = 1\n',
+        ("os", None, None),
+        '"""Doc."""\n\nimport os\n\nX = 1\n',
+        id="docstring-then-code",
+    ),
+    pytest.param("X = 1\n", ("os", None, None), "import os\n\nX = 1\n", id="code-without-imports"),
+]
+
+
+@pytest.mark.parametrize(("text", "wanted", "expected"), ADD_IMPORT)
+def test_add_import(text: str, wanted: tuple[str, str | None, str | None], expected: str) -> None:
+    module = add_import(cst.parse_module(text), *wanted, local=LOCAL, line_length=100)
+    assert module.code == expected
+
+
+def test_add_import_joins_within_the_line_length() -> None:
+    module = cst.parse_module("from server.model.user import User, compare_password\n")
+    joined = add_import(module, "server.model.user", "hash_password", local=LOCAL, line_length=40)
+    assert (
+        joined.code == "from server.model.user import (\n"
+        "    User,\n    compare_password,\n    hash_password,\n)\n"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# split_head, add_imports, only_imports
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        pytest.param(
+            '"""Doc."""\nimport os\n\n# about f\n@dec\ndef f():\n    pass\n',
+            '"""Doc."""\nimport os\n',
+            id="blanks-comment-and-decorator-go-with-the-definition",
+        ),
+        pytest.param(
+            "import os\nX = 1\n\n\nclass A:\n    pass\n",
+            "import os\nX = 1\n",
+            id="constants-stay-in-head",
+        ),
+        pytest.param("import os\n\nasync def f():\n    pass\n", "import os\n", id="async-def"),
+        pytest.param(
+            'import os\nif __name__ == "__main__":\n    main()\n', "import os\n", id="main-guard"
+        ),
+        pytest.param("import os\nX = 1\n", "import os\nX = 1\n", id="no-definitions"),
+        pytest.param(
+            'X = """\ndef f():\n"""\n', 'X = """\ndef f():\n"""\n', id="def-inside-a-string"
+        ),
+        pytest.param(
+            "if x:\n    def f():\n        pass\n",
+            "if x:\n    def f():\n        pass\n",
+            id="indented-def",
+        ),
+        pytest.param("def f():\n    pass\n", "", id="definition-first"),
+        pytest.param("", "", id="empty"),
+    ],
+)
+def test_split_head(text: str, head: str) -> None:
+    assert split_head(text) == (head, text[len(head) :])
+
+
+@pytest.mark.parametrize(
+    ("text", "imports", "expected"),
+    [
+        pytest.param(
+            "from server.x import a\n\n\ndef test_a():\n    pass\n",
+            [("server.x", "b", None), ("pytest", None, None)],
+            "import pytest\n\nfrom server.x import a, b\n\n\ndef test_a():\n    pass\n",
+            id="to-the-head-only",
+        ),
+        pytest.param(
+            '"""Tests."""\n\n\ndef test_a():\n    pass\n',
+            [("typing", "Any", None)],
+            '"""Tests."""\n\nfrom typing import Any\n\n\ndef test_a():\n    pass\n',
+            id="module-without-imports",
+        ),
+        pytest.param(
+            "import os\n\n\ndef f():\n    return 1 +\n",
+            [("sys", None, None)],
+            "import os\nimport sys\n\n\ndef f():\n    return 1 +\n",
+            id="body-is-not-parsed",
+        ),
+    ],
+)
+def test_add_imports(
+    text: str, imports: list[tuple[str, str | None, str | None]], expected: str
+) -> None:
+    assert add_imports(text, "m.py", imports, local=LOCAL, line_length=100) == expected
+
+
+def test_add_imports_locates_a_syntax_error_in_the_head() -> None:
+    with pytest.raises(RepoLayoutError) as raised:
+        add_imports(
+            "import os\nfrom x import (\n\n\ndef f():\n    pass\n",
+            "server/app/user.py",
+            [("sys", None, None)],
+            local=LOCAL,
+            line_length=100,
+        )
+    assert str(raised.value.path) == "server/app/user.py"
+    assert raised.value.message.startswith("Python syntax error")
+    assert raised.value.line is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param('"""Doc."""\nimport os\nfrom a import b\n', True, id="docstring-and-imports"),
+        pytest.param("", True, id="empty"),
+        pytest.param("import os\nX = 1\n", False, id="a-constant"),
+        pytest.param("import os\n\ndef f():\n    pass\n", False, id="a-definition"),
+        pytest.param(
+            "import os\n\ndef f(:\n    pass\n", False, id="a-definition-told-without-parsing-it"
+        ),
+        pytest.param("import os\nif x:\n    import y\n", False, id="a-conditional-import"),
+    ],
+)
+def test_only_imports(text: str, expected: bool) -> None:
+    assert only_imports(text) is expected
+
+
+# ---------------------------------------------------------------------------------------------
+# drop_unused_imports
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates", "expected"),
+    [
+        pytest.param(
+            "import os\nimport sys\n\nprint(os)\n",
+            {"sys"},
+            "import os\n\nprint(os)\n",
+            id="whole-import",
+        ),
+        pytest.param(
+            "from a import b, c, d as e\n\nprint(c)\n",
+            {"b", "e"},
+            "from a import c\n\nprint(c)\n",
+            id="some-names",
+        ),
+        pytest.param(
+            "import os\nprint(os.sep)\n",
+            {"os"},
+            "import os\nprint(os.sep)\n",
+            id="used-as-attribute",
+        ),
+        pytest.param("import os.path\nprint(1)\n", {"os"}, "print(1)\n", id="dotted-import"),
+        pytest.param(
+            "from a import *\nprint(1)\n", {"b"}, "from a import *\nprint(1)\n", id="star-untouched"
+        ),
+        pytest.param("import os\n", {"sys"}, "import os\n", id="candidate-not-imported"),
+        pytest.param(
+            '"""D."""\n\nimport os\nimport sys\n\nprint(sys)\n',
+            {"os"},
+            '"""D."""\n\nimport sys\n\nprint(sys)\n',
+            id="leading-blank-line-passes-to-the-next",
+        ),
+        pytest.param(
+            "from a import (\n    b,\n    c,\n)\nprint(c)\n",
+            {"b"},
+            "from a import c\nprint(c)\n",
+            id="parenthesized",
+        ),
+        pytest.param(
+            "from a import b\n\n\ndef f():\n    return b\n",
+            {"b"},
+            "from a import b\n\n\ndef f():\n    return b\n",
+            id="used-in-the-body",
+        ),
+        pytest.param(
+            "from a import b\nfrom c import d\n\n\ndef f():\n    return d\n",
+            {"b", "d"},
+            "from c import d\n\n\ndef f():\n    return d\n",
+            id="only-the-unused-of-the-candidates",
+        ),
+    ],
+)
+def test_drop_unused_imports(text: str, candidates: set[str], expected: str) -> None:
+    assert drop_unused_imports(text, candidates, 100) == expected
