@@ -28,6 +28,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="the long reliability run (tests/reliability): many more generated inputs and examples",
     )
+    parser.addoption(
+        "--mutants",
+        action="store_true",
+        help="the whole mutation suite (tests/mutation): every endpoint of the reference, every mutant",
+    )
 
 
 @pytest.fixture(scope="session")

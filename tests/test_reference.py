@@ -90,3 +90,19 @@ def test_own_suite_passes_in_an_init_copy(repo: Path) -> None:
     result = run_repo_tests(repo)
     assert result.returncode == 0, result.stdout[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_the_permission_model_of_scaffold_toml_is_the_servers(pristine: Path) -> None:
+    """scaffold.toml's [permissions] describes server/model/role.py: the actors of the
+    generated tests are only right while the two agree."""
+    layout = open_repo(pristine)
+    code = (
+        "import json, sys; from server.model.role import ROLE_PERMISSIONS as R; "
+        "json.dump({k: sorted(v) for k, v in R.items()}, sys.stdout)"
+    )
+    served = subprocess.run([sys.executable, "-c", code], cwd=pristine, capture_output=True, text=True, check=True)
+    import json
+
+    declared = {role: sorted(p) for role, p in layout.permissions.roles.items() if "*" not in p}
+    assert declared == json.loads(served.stdout)
+    assert layout.permissions.roles["system_admin"] == frozenset({"*"})  # grants all, as role.py says

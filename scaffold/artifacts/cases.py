@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 from scaffold.artifacts.context import PlanContext
 from scaffold.artifacts.handler import body_fields, validated_params
-from scaffold.artifacts.samples import body_items, display, wrong_value
+from scaffold.artifacts.samples import body_items, display, invalid_value, wrong_value
 from scaffold.model.endpoint import HttpMethod, case_names
 from scaffold.model.fields import Field
-from scaffold.model.permissions import Actor, forbidden_actor, not_found_actor, success_actor
+from scaffold.model.permissions import Actor, Scope, forbidden_actor, not_found_actor, success_actor
 from scaffold.model.statuses import CHECK_HELPERS
 from scaffold.naming import to_snake
+from scaffold.scan.handler import Handler
 from scaffold.text.render import py_str
 
 
@@ -71,7 +72,7 @@ class _Builder:
         self.stub = stub
         self.app_function = app_function
         permissions = layout.permissions
-        scope = permissions.scope_for(endpoint.path_params)
+        scope = self.scope()
         # Bound to a name: a test reads `client.x(...)` as a call of the driver.
         anonymous = Actor("anonymous", "client", (), setup=(f"client = {layout.anonymous}",))
         if endpoint.is_public:
@@ -82,10 +83,33 @@ class _Builder:
         self.not_found = (
             anonymous if endpoint.is_public else not_found_actor(permissions, layout.actors, endpoint.permission, scope)
         )
-        self.names = case_names(
-            endpoint.name, endpoint.statuses(), tuple(validated_params(ctx)), self.fields, body=endpoint.has_body
-        )
+        # Query parameters only where a handler is written already: the Context refuses the
+        # ill-typed ones it reads; a generated handler validates no other.
+        queries = endpoint.validated_query if self.written_handler() is not None else ()
+        validated = (*validated_params(ctx), *queries)
+        self.names = case_names(endpoint.name, endpoint.statuses(), validated, self.fields, body=endpoint.has_body)
         self.notes: list[str] = []
+        self.field_args = self.fields_as_arguments()
+
+    def written_handler(self) -> Handler | None:
+        """The endpoint's handler, when it is written already (`check --fix`)."""
+        endpoint = self.endpoint
+        routes = self.ctx.inventory.routes_for(endpoint.method.value, endpoint.path)
+        return self.ctx.inventory.handler_of(routes[0]) if routes else None
+
+    def scope(self) -> Scope | None:
+        """Where the permission is checked: where the handler checks it, when it is written
+        already (`check --fix`), else where a generated handler does."""
+        endpoint, permissions = self.endpoint, self.layout.permissions
+        handler = self.written_handler()
+        if handler is not None and handler.permission_check is not None:
+            check, param = handler.permission_check
+            if check == permissions.check:
+                return None
+            scope = permissions.scope_checked_by(check, param)
+            if scope is not None:
+                return scope
+        return permissions.scope_for(endpoint.path_params)
 
     # -- values ---------------------------------------------------------------------------
 
@@ -110,8 +134,16 @@ class _Builder:
                 unknown.append(f"make `{param}` name an existing resource")
         return args, setup, unknown
 
-    def body(self, actor: Actor | None) -> tuple[dict[str, str], list[str]]:
-        given = {**self.layout.fixtures, **(actor.params if actor else {}), **self.layout.values}
+    def body(self, actor: Actor | None, args: list[str]) -> tuple[dict[str, str], list[str]]:
+        """A valid body as `actor` sends it with the path arguments `args`: a field named like a
+        path parameter repeats it; an id, the actor's own resource or a fixture's."""
+        ids = {name: code for name, code in self.layout.fixtures.items() if name.endswith("_id")}
+        given = {
+            **ids,
+            **(actor.params if actor else {}),
+            **self.layout.values,
+            **dict(zip(self.endpoint.path_params, args)),
+        }
         return body_items(self.fields, given)
 
     # -- cases ----------------------------------------------------------------------------
@@ -129,8 +161,8 @@ class _Builder:
         if status == 401:
             args, setup, _ = self.params(self.success)
             if endpoint.has_body:
-                setup.append(f"body = {display(self.body(self.success)[0])}")
-                args.append("body")
+                setup.append(f"body = {display(self.body(self.success, args)[0])}")
+                args += self.body_args()
             return Case(function, 401, "th.client", args, setup, logout=True)
         actor = {403: self.forbidden, 404: self.not_found}.get(status, self.success)
         if actor is None:
@@ -144,17 +176,25 @@ class _Builder:
             return None
         args, setup, unknown = self.params(actor, replaced)
         setup = list(actor.setup) + setup
-        body, body_unknown = self.body(actor) if endpoint.has_body else ({}, [])
+        if status == 404:
+            # The missing resource's id, bound once: a body field may name it again.
+            missing = endpoint.path_params[-1]
+            setup.append(f"{missing} = new_id()")
+        body, body_unknown = self.body(actor, args) if endpoint.has_body else ({}, [])
         needs_app = status in (304, 404) or 200 <= status < 300
         if endpoint.has_body:
+            if not self.expressible(function):
+                self.notes.append(f"{function} is not written: the driver method takes the body's fields one by one")
+                return None
             setup.append(f"body = {self.bad_body(function, body)}")
-            args.append("body")
-        case = Case(function, status, actor.client, args, setup)
+            args += self.body_args()
+        query = self.bad_query(function)
+        case = Case(function, status, actor.client, args + query, setup)
         if status == 304:
             case.etag = True
             case.result = self.noun()
         elif 200 <= status < 300:
-            self.success_asserts(case)
+            self.success_asserts(case, body)
         reasons = ([f"implement {self.app_function}"] if self.stub and needs_app else [])
         if needs_app:
             reasons += unknown + body_unknown
@@ -165,13 +205,65 @@ class _Builder:
         """The path parameters the case named `function` sends otherwise than valid: one
         malformed (a 400), the resource missing (a 404: None when the path names none)."""
         prefix = f"test_{self.endpoint.name}_bad_"
-        if status == 400 and function.startswith(prefix):
+        if status == 400 and function.startswith(prefix) and function[len(prefix) :] in self.endpoint.path_params:
             param = function[len(prefix) :]
             return {param: '"junk"' if param.endswith("_id") else '"junk!"'}
         if status == 404:
             params = self.endpoint.path_params
-            return {params[-1]: "new_id()"} if params else None
+            return {params[-1]: params[-1]} if params else None
         return {}
+
+    def fields_as_arguments(self) -> list[str] | None:
+        """The body's fields a driver method written already (`check --fix`) takes one by one,
+        in its order; None when it takes the body whole (as a generated one does)."""
+        endpoint = self.endpoint
+        driver = self.ctx.inventory.driver_named(endpoint.name)
+        if driver is None or not endpoint.has_body:
+            return None
+        taken = {*endpoint.path_params, *(q.name for q in endpoint.query), "etag"}
+        rest = [p for p in driver.params if p not in taken]
+        fields = {f.name for f in self.fields}
+        if any(p in driver.mappings for p in rest) or (len(rest) == 1 and rest[0] not in fields):
+            return None  # the body, whatever its argument is called
+        return [p for p in rest if p in fields]
+
+    def bad_query(self, function: str) -> list[str]:
+        """The keyword argument of a 400 case that sends a query parameter malformed."""
+        prefix = f"test_{self.endpoint.name}_bad_"
+        for field in self.endpoint.query:
+            if function == prefix + field.name:
+                return [f"{field.name}={invalid_value(field)}"]
+        return []
+
+    def body_args(self) -> list[str]:
+        """How the call passes the body: whole, or field by field as the driver takes it."""
+        if self.field_args is None:
+            return ["body"]
+        return [f"body[{py_str(name)}]" for name in self.field_args]
+
+    def expressible(self, function: str) -> bool:
+        """Whether the driver method can send the body the case named `function` needs: one of
+        another shape (not an object, a field left out) or a field it does not pass, only if it
+        takes the body whole."""
+        if self.field_args is None:
+            return True
+        test = f"test_{self.endpoint.name}"
+        if function == f"{test}_body_not_object" or function.startswith(f"{test}_missing_"):
+            return False
+        wrong = [f.name for f in self.fields if function == f"{test}_wrong_{f.name}_type"]
+        if wrong:
+            return wrong[0] in self.field_args
+        if function == f"{test}_too_large":
+            return self.large_field() is not None
+        return True
+
+    def large_field(self) -> str | None:
+        """The string field a 413 case makes too large (`padding` when the body has none)."""
+        passed = self.field_args if self.field_args is not None else [f.name for f in self.fields]
+        strings = [f.name for f in self.fields if f.type == "string" and f.name in passed]
+        if strings:
+            return strings[0]
+        return "padding" if self.field_args is None else None
 
     def bad_body(self, function: str, valid: dict[str, str]) -> str:
         """The body of the case named `function`: valid, or malformed as its name says."""
@@ -184,7 +276,8 @@ class _Builder:
             if function == f"{test}_wrong_{f.name}_type":
                 return display({**valid, f.name: wrong_value(f)})
         if function == f"{test}_too_large":
-            name = next((f.name for f in self.fields if f.type == "string"), "padding")
+            name = self.large_field()
+            assert name is not None
             limit = self.layout.body_limit.rpartition(".")[2]
             return display({**valid, name: f'"x" * {limit}'})
         return display(valid)
@@ -195,7 +288,7 @@ class _Builder:
             return "items"
         return to_snake(schema) if schema and schema != "StatusOK" else "result"
 
-    def success_asserts(self, case: Case) -> None:
+    def success_asserts(self, case: Case, body: dict[str, str]) -> None:
         """The body is the documented one, the resource the path names, the fields sent."""
         endpoint = self.endpoint
         if case.status == 204:
@@ -205,11 +298,15 @@ class _Builder:
         properties = self.ctx.components.schema_properties.get(endpoint.response_schema or "", frozenset())
         if endpoint.response_list or not properties:
             return
+        # The resource the path names: a property of its name, else the last id is its own.
         ids = [(i, p) for i, p in enumerate(endpoint.path_params) if p.endswith("_id")]
-        if "id" in properties and ids and endpoint.method is not HttpMethod.POST:
+        named = [(i, p) for i, p in enumerate(endpoint.path_params) if p in properties]
+        if named:
+            case.asserts += [f"assert {case.result}[{py_str(p)}] == {case.args[i]}" for i, p in named]
+        elif "id" in properties and ids and endpoint.method is not HttpMethod.POST:
             index, _ = ids[-1]
             case.asserts.append(f"assert {case.result}[\"id\"] == {case.args[index]}")
-        sent = [f for f in self.fields if f.name in properties and _echoed(f)]
+        sent = [f for f in self.fields if f.name in properties and f.name in body and _echoed(f)]
         if sent and endpoint.has_body:
             got = ", ".join(f"{case.result}[{py_str(f.name)}]" for f in sent)
             want = ", ".join(f"body[{py_str(f.name)}]" for f in sent)

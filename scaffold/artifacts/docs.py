@@ -155,8 +155,10 @@ def permission_sentence(endpoint: Endpoint, layout: RepoLayout) -> str:
     if scope is None:
         return f"Must have {named} permission."
     noun = humanize(scope.param.removesuffix("_id")).lower()
-    if scope.admits_self:
+    if scope.admits_owner and scope.param == "user_id":
         return f"Must be logged in as the {noun} or have the {named} permission."
+    if scope.admits_owner:
+        return f"Must own the {noun} or have {named} permission for it."
     return f"Must have {named} permission for the {noun}."
 
 

@@ -43,7 +43,7 @@ def valid_value(field: Field, given: Mapping[str, str]) -> Sample:
         return Sample("True")
     if field.type in ("integer", "number"):
         return Sample(_number(field))
-    if field.format == "email":
+    if field.format == "email" or field.name == "email" or field.name.endswith("_email"):
         return Sample('new_id()[:12] + "@example.com"')
     return _string(field)
 
@@ -79,16 +79,32 @@ def _fits(field: Field, candidates: list[str]) -> bool:
     return all(pattern.search(candidate) for candidate in candidates)
 
 
+def invalid_value(field: Field) -> str:
+    """A value of the right JSON type (as a query sends it: text) that `field` refuses."""
+    if field.type != "string":
+        return '"x"'  # no number, no boolean
+    if field.enum:
+        return py_str("x" + max(field.enum, key=len))
+    if field.max_length is not None:
+        return f'"x" * {field.max_length + 1}'
+    if field.min_length:
+        return '""'
+    return '"!"'  # a pattern, a format or an id: none of them takes it
+
+
 def wrong_value(field: Field) -> str:
     """A value of the wrong JSON type for `field`."""
     return "1" if field.type == "string" else '"x"'
 
 
 def body_items(fields: tuple[Field, ...], given: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
-    """A valid body (field → expression), and what must be filled in to make it valid."""
+    """A valid body (field → expression), and what must be filled in to make it valid. An
+    optional field scaffold cannot fill is left out."""
     items, unknown = {}, []
     for field in fields:
         sample = valid_value(field, given)
+        if sample.unknown and not field.required:
+            continue
         items[field.name] = sample.code
         if sample.unknown:
             unknown.append(sample.unknown)

@@ -17,9 +17,10 @@ from scaffold.artifacts.handler import app_is_stub
 from scaffold.artifacts.removal import Removal
 from scaffold.naming import dotted
 from scaffold.repo.files import matching_files
-from scaffold.text.cst import add_imports
+from scaffold.repo.workspace import Workspace
+from scaffold.text.cst import add_imports, drop_unused_imports
 from scaffold.text.imports import import_source
-from scaffold.text.python import FUNCTIONS, Source
+from scaffold.text.python import FUNCTIONS, Source, attr_chain
 
 
 def render_cases(ctx: PlanContext, stub: bool) -> tuple[Matrix, str]:
@@ -108,3 +109,18 @@ def remove_tests(removal: Removal, driver_method: str) -> None:
                 cut.append(node)
         if cut:
             removal.cut_top_level(path, source, *cut)
+
+
+def drop_xfail_marks(workspace: Workspace, line_length: int, path: str, names: set[str]) -> None:
+    """Finish the tests `names` of the module at `path`: their xfail marks go, and the import of
+    pytest with the last of them."""
+    source = Source.parse(workspace.read(path), path)
+    cuts: dict[tuple[int, int], str] = {}
+    for node in source.tree.body:
+        if isinstance(node, FUNCTIONS) and node.name in names:
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if attr_chain(target)[-2:] == ["mark", "xfail"]:
+                    cuts[(decorator.lineno, decorator.end_lineno or decorator.lineno)] = ""
+    if cuts:
+        workspace.write(path, drop_unused_imports(source.without(cuts), {"pytest"}, line_length))

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.console import Console
 
 from scaffold.cli.app import (
     RepoOption,
@@ -117,6 +118,22 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
                 highlight=False,
             )
         print_summary(console, plan.changes, applied=True)
+    _finish(layout, console)
+
+
+def _finish(layout: RepoLayout, console: Console) -> None:
+    """Drop the xfail marks of the pending cases that pass now that their app function is written."""
+    from scaffold.commands.finish import plan_finish
+    from scaffold.commands.guards import apply_checked
+
+    plan = plan_finish(layout)
+    if plan.changes:
+        apply_checked(layout, plan.changes)
+        for endpoint, names in plan.finished:
+            console.print(f"finished {endpoint}: {', '.join(names)} pass: their xfail marks are gone", highlight=False)
+        print_summary(console, plan.changes, applied=True)
+    for test in plan.failing:
+        console.print(f"[yellow]still pending:[/yellow] {test.location}: {test.name} fails", highlight=False)
 
 
 def _print_report(report: Report, format: str, output: Path | None, matrix: bool) -> str | None:

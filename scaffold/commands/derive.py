@@ -45,13 +45,15 @@ def endpoint_of(record: EndpointRecord, layout: RepoLayout) -> Endpoint:
 
 
 def documented_as(endpoint: Endpoint, statuses: tuple[int, ...]) -> Endpoint:
-    """The endpoint whose doc lists 404 exactly when `statuses` does: the doc is the contract.
-
-    Every other code of the matrix follows from what the handler does, so a doc that leaves one
-    out is a finding of `check`, not another endpoint.
+    """The endpoint as its doc documents it: the doc is the contract for what the code cannot
+    show — a 404 (the app layer answers it) and a 400 for a query parameter — so those follow
+    the doc. Every other code of the matrix follows from what the handler does: a doc that
+    leaves one out is a finding of `check`, not another endpoint.
     """
     derived = set(endpoint.derived_statuses())
-    listed = derived - {404} | ({404} if 404 in statuses and endpoint.path_params else set())
+    listed = derived - {404} | ({404} & set(statuses) if endpoint.path_params else set())
+    if endpoint.validated_query:
+        listed |= {400} & set(statuses)
     return replace(endpoint, documented=None if listed == derived else tuple(sorted(listed)))
 
 

@@ -84,6 +84,11 @@ class Endpoint:
         return self.auth is Auth.PUBLIC
 
     @property
+    def validated_query(self) -> tuple[str, ...]:
+        """The query parameters a value of which can be refused (400)."""
+        return tuple(f.name for f in self.query if f.validated)
+
+    @property
     def is_action(self) -> bool:
         return is_action(self.method.value, self.path)
 
@@ -91,6 +96,8 @@ class Endpoint:
         """The status matrix of DESIGN §5 for this endpoint."""
         return status_matrix(
             success=self.status,
+            # A generated handler validates its path and body; query parameters only as the
+            # Context reads them, so a 400 for one is the doc's to promise (`--statuses`).
             validates_input=bool(self.path_params or self.has_body),
             public=self.is_public,
             permission=bool(self.permission),
@@ -157,9 +164,9 @@ def case_names(
 ) -> dict[str, int]:
     """The test functions of the generated matrix, each with the status it asserts.
 
-    `validated` are the path parameters the handler checks; `fields` the body's fields. One
-    400 case per validated parameter, and for a body: one that is not an object, one per
-    required field left out, and one with a field of the wrong type.
+    `validated` are the path and query parameters a value of which is refused; `fields` the
+    body's fields. One 400 case per validated parameter, and for a body: one that is not an
+    object, one per required field left out, and one with a field of the wrong type.
     """
     test = f"test_{name}"
     cases: dict[str, int] = {}

@@ -64,6 +64,11 @@ class Field:
         return next(py for oa, py in FIELD_TYPES.values() if oa == self.type)
 
     @property
+    def validated(self) -> bool:
+        """A value of it can be refused: it is not any string."""
+        return self.type != "string" or self.constrained
+
+    @property
     def constrained(self) -> bool:
         return bool(
             self.format or self.enum or self.pattern or self.id

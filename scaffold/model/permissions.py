@@ -26,15 +26,17 @@ EVERY = "*"
 
 @dataclass(frozen=True)
 class Scope:
-    """Where a permission is checked when the path names `param`."""
+    """Where the App method `check` checks a permission: the resource `param` names."""
 
-    param: str
     #: the App method that checks a permission there
     check: str
+    #: the path parameter (or body field) that names the resource
+    param: str
     #: the member roles that count there, besides the system roles
     roles: tuple[str, ...] = ()
-    #: the user the parameter names is admitted whatever the permission (the user scope)
-    admits_self: bool = False
+    #: whoever owns the resource is admitted whatever the permission (the user themself, a
+    #: post's author)
+    admits_owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,10 @@ class Actor:
     client: str
     #: every role it holds: system roles, and member roles on the resources of `params`
     roles: tuple[str, ...]
-    #: the expression of its own user id
-    user: str | None = None
     #: path parameter → the expression of a resource it holds its member roles on
     params: Mapping[str, str] = field(default_factory=dict)
+    #: the parameters of `params` that name resources it owns (itself, a post it wrote)
+    owns: tuple[str, ...] = ()
     #: statements that make it the one `client` logs in as
     setup: tuple[str, ...] = ()
 
@@ -76,9 +78,18 @@ class Permissions:
         return frozenset(role for scope in self.scopes for role in scope.roles)
 
     def scope_for(self, params: Iterable[str]) -> Scope | None:
-        """The narrowest scope a path with these parameters names (None: the system scope)."""
+        """The narrowest scope a path with these parameters names (None: the system scope):
+        the one a generated handler checks."""
         names = set(params)
         return next((scope for scope in self.scopes if scope.param in names), None)
+
+    def scope_checked_by(self, check: str, param: str | None) -> Scope | None:
+        """The scope of a handler that calls the App method `check` on the resource `param`
+        names (None for the system check, or a method the model does not know)."""
+        scope = next((s for s in self.scopes if s.check == check), None)
+        if scope is None or param is None or param == scope.param:
+            return scope
+        return Scope(scope.check, param, scope.roles, scope.admits_owner)
 
     def grants(self, roles: Iterable[str], permission: str) -> bool:
         return any(
@@ -93,9 +104,8 @@ class Permissions:
         """
         if permission is None:
             return True
-        if scope is not None and scope.admits_self and members and actor.user is not None:
-            if actor.params.get(scope.param) == actor.user:
-                return True
+        if scope is not None and scope.admits_owner and members and scope.param in actor.owns:
+            return True
         counting = [r for r in actor.roles if r not in self.member_roles]
         if members and scope is not None:
             counting += [r for r in actor.roles if r in scope.roles]
@@ -116,6 +126,7 @@ def not_found_actor(perms: Permissions, actors: tuple[Actor, ...], permission: s
     return next((a for a in actors if perms.admits(a, permission, scope, members=False)), None)
 
 
+_CHANNEL_ROLES = ("channel_user", "team_user", "team_admin")
 _TEAM_USER = frozenset({"view_team", "list_team_channels", "create_public_channel", "create_private_channel"})
 
 DEFAULT_PERMISSIONS = Permissions(
@@ -137,10 +148,11 @@ DEFAULT_PERMISSIONS = Permissions(
         ),
     },
     scopes=(
-        Scope("channel_id", "session_has_permission_to_channel", ("channel_user", "team_user", "team_admin")),
-        Scope("post_id", "session_has_permission_to_channel_by_post", ("channel_user", "team_user", "team_admin")),
-        Scope("team_id", "session_has_permission_to_team", ("team_user", "team_admin")),
-        Scope("user_id", "session_has_permission_to_user", admits_self=True),
+        Scope("session_has_permission_to_channel", "channel_id", _CHANNEL_ROLES),
+        Scope("session_has_permission_to_channel_by_post", "post_id", _CHANNEL_ROLES),
+        Scope("session_has_permission_to_post", "post_id", _CHANNEL_ROLES, admits_owner=True),
+        Scope("session_has_permission_to_team", "team_id", ("team_user", "team_admin")),
+        Scope("session_has_permission_to_user", "user_id", admits_owner=True),
     ),
     others=frozenset({"manage_system", "edit_other_users"}),
 )
@@ -152,12 +164,11 @@ _BASIC = {
 }
 
 DEFAULT_ACTORS = (
-    Actor("guest", "th.guest_client", ("system_guest",), "th.guest_user.id", {"user_id": "th.basic_user.id", **_BASIC}),
+    Actor("guest", "th.guest_client", ("system_guest",), {"user_id": "th.basic_user.id", **_BASIC}),
     Actor(
         "outsider",
         "th.client",
         ("system_user",),
-        "th.basic_user.id",
         {
             "user_id": "th.basic_user2.id",
             "team_id": "th.other_team.id",
@@ -169,22 +180,21 @@ DEFAULT_ACTORS = (
         "member",
         "th.client",
         ("system_user", "team_user", "channel_user"),
-        "th.basic_user2.id",
         {"user_id": "th.basic_user2.id", **_BASIC},
-        ("th.login_basic2()",),
+        owns=("user_id",),
+        setup=("th.login_basic2()",),
     ),
     Actor(
         "owner",
         "th.client",
         ("system_user", "team_user", "team_admin", "channel_user"),
-        "th.basic_user.id",
         {"user_id": "th.basic_user.id", **_BASIC},
+        owns=("user_id", "post_id"),
     ),
     Actor(
         "admin",
         "th.system_admin_client",
         ("system_admin", "system_user"),
-        "th.system_admin_user.id",
         {"user_id": "th.basic_user.id", **_BASIC},
     ),
 )
@@ -201,18 +211,18 @@ def parse_permissions(reader: TableReader, data: dict[str, Any]) -> Permissions:
             raise reader.error("permissions.roles", role, f"[permissions.roles] {role} must be a list of permissions")
         roles[role] = frozenset(granted)
     scopes = []
-    for param, spec in reader.table(table, "permissions.scopes", required=False).items():
-        name = f"permissions.scopes.{param}"
+    for check, spec in reader.table(table, "permissions.scopes", required=False).items():
+        name = f"permissions.scopes.{check}"
         if not isinstance(spec, dict):
-            raise reader.error("permissions.scopes", param, f"[{name}] must be a table")
+            raise reader.error("permissions.scopes", check, f"[{name}] must be a table")
         members = tuple(reader.string_list(spec, name, "roles", default=[]))
         unknown = [r for r in members if r not in roles]
         if unknown:
             raise reader.error(name, "roles", f"[{name}] roles names {unknown[0]!r}, which [permissions.roles] lacks")
-        admits_self = spec.get("admits_self", False)
-        if not isinstance(admits_self, bool):
-            raise reader.error(name, "admits_self", f"[{name}] admits_self must be true or false")
-        scopes.append(Scope(param, reader.string(spec, name, "check"), members, admits_self))
+        admits_owner = spec.get("admits_owner", False)
+        if not isinstance(admits_owner, bool):
+            raise reader.error(name, "admits_owner", f"[{name}] admits_owner must be true or false")
+        scopes.append(Scope(check, reader.string(spec, name, "param"), members, admits_owner))
     check = reader.string(table, "permissions", "check", default=DEFAULT_PERMISSIONS.check)
     others = frozenset(reader.string_list(table, "permissions", "others", default=[]))
     return Permissions(check, roles, tuple(scopes), others)
@@ -235,16 +245,16 @@ def parse_actors(reader: TableReader, tests: dict[str, Any], permissions: Permis
         params = spec.get("params", {})
         if not isinstance(params, dict) or not all(isinstance(v, str) and v for v in params.values()):
             raise reader.error("tests.actors", "params", f"actor {name}: params must map parameters to expressions")
-        user = spec.get("user")
-        if user is not None and (not isinstance(user, str) or not user):
-            raise reader.error("tests.actors", "user", f"actor {name}: user must be an expression")
+        owns = tuple(reader.string_list(spec, "tests.actors", "owns", default=[]))
+        if not set(owns) <= set(params):
+            raise reader.error("tests.actors", "owns", f"actor {name}: owns names a parameter its params lack")
         actors.append(
             Actor(
                 name=name,
                 client=reader.string(spec, "tests.actors", "client"),
                 roles=roles,
-                user=user,
                 params=dict(params),
+                owns=owns,
                 setup=tuple(reader.string_list(spec, "tests.actors", "setup", default=[])),
             )
         )

@@ -77,3 +77,27 @@ def import_modules(layout: RepoLayout, changes: ChangeSet) -> None:
             f"the edited server does not import: {last}",
             hint="nothing was written; fix the module named above, or the overriding template",
         )
+
+
+def passing_tests(layout: RepoLayout, node_ids: list[str]) -> set[str]:
+    """Of the repo's tests `node_ids` (`path::name`), those that pass, their xfail marks set
+    aside (run in a fresh interpreter, in the repo)."""
+    if not node_ids:
+        return set()
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTEST_ADDOPTS", None)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--runxfail", "-rA", *node_ids]
+    try:
+        result = subprocess.run(command, cwd=layout.root, env=env, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise ValidationError(
+            f"the repo's tests could not run: {err}",
+            hint="run them with `python -m pytest` in the repo to see why; nothing was written",
+        ) from None
+    if result.returncode not in (0, 1):  # 1: some failed, as some may; anything else: no run
+        detail = (result.stdout.strip().splitlines() or result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ValidationError(
+            f"the repo's tests could not run: {detail}",
+            hint="run them with `python -m pytest` in the repo to see why; nothing was written",
+        )
+    return {line.split(" ", 1)[1].strip() for line in result.stdout.splitlines() if line.startswith("PASSED ")}

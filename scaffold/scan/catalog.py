@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from scaffold.model.layout import Auth, RepoLayout
 from scaffold.model.endpoint import is_action
+from scaffold.model.layout import Auth, RepoLayout
 from scaffold.model.statuses import default_success, status_matrix
 from scaffold.naming import to_pascal, to_snake
 from scaffold.scan.docs import DocOperation

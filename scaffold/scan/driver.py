@@ -20,6 +20,10 @@ class DriverMethod:
     path: str | None  # None when the URL could not be resolved statically
     section: str | None
     location: Location
+    #: the names of its arguments, in order (`self` aside)
+    params: tuple[str, ...] = ()
+    #: the arguments annotated as a mapping (a JSON object: the body)
+    mappings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,9 +98,25 @@ def driver_facts(
         url_path = _url_of(url, args, helper_path, 0)
         section = next((title for line, title in reversed(sections) if line < node.lineno), None)
         driver_methods.append(
-            DriverMethod(node.name, verb, url_path, section, Location(path, node.lineno))
+            DriverMethod(
+                node.name,
+                verb,
+                url_path,
+                section,
+                Location(path, node.lineno),
+                tuple(a.arg for a in [*node.args.args[1:], *node.args.kwonlyargs]),
+                tuple(a.arg for a in node.args.args[1:] if _is_mapping(a.annotation)),
+            )
         )
     return driver_methods, route_helpers, section_lines
+
+
+def _is_mapping(annotation: ast.expr | None) -> bool:
+    """`dict[str, Any]`, `Mapping[str, Any]`…: an argument that takes a JSON object."""
+    if annotation is None:
+        return False
+    text = ast.unparse(annotation)
+    return text.split("[", 1)[0].rsplit(".", 1)[-1] in ("dict", "Dict", "Mapping", "MutableMapping")
 
 
 def _api_call(function: ast.FunctionDef) -> tuple[str, ast.expr] | None:

@@ -29,6 +29,9 @@ class Handler:
     success: int | None = None
     #: (name, OpenAPI type, required) of the fields `c.require_fields(...)` checks
     body_fields: tuple[tuple[str, str, bool], ...] = ()
+    #: the App method that checks the permission (`session_has_permission_to_team`), and the
+    #: path parameter or body field that names the resource it checks on (None: the system)
+    permission_check: tuple[str, str | None] | None = None
 
 
 
@@ -77,6 +80,7 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
         return None
     validates: list[str] = []
     permissions: list[str] = []
+    permission_check: tuple[str, str | None] | None = None
     params_read: list[str] = []
     etag = reads_body = False
     success: int | None = None
@@ -102,6 +106,8 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
                 validates.append(name)
         elif attr.startswith("require_") and attr not in ("require_fields",):
             validates.append(attr[len("require_") :])
+        elif attr.startswith("session_has_permission") and _attr_chain_is(child.func.value, ["c", "app"]):
+            permission_check = permission_check or (attr, _resource_named(child))
         elif attr == "set_permission_error":
             permissions += [s for s in (const_str(a) for a in child.args) if s]
             permissions += [a.attr.lower() for a in child.args if isinstance(a, ast.Attribute)]
@@ -129,6 +135,7 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
         location=Location(path, node.lineno),
         validates=tuple(validates),
         permissions=tuple(dict.fromkeys(permissions)),
+        permission_check=permission_check,
         etag=etag,
         reads_body=reads_body,
         app_calls=tuple(app_calls),
@@ -136,6 +143,23 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
         success=success,
         body_fields=tuple(body_fields),
     )
+
+
+def _attr_chain_is(node: ast.AST, chain: list[str]) -> bool:
+    return attr_chain(node) == chain
+
+
+def _resource_named(call: ast.Call) -> str | None:
+    """The parameter or field a permission check's resource argument reads: `c.params.team_id`
+    or `body["team_id"]` → `team_id` (None for a system check, which names none)."""
+    if len(call.args) < 2:
+        return None
+    argument = call.args[1]
+    if isinstance(argument, ast.Attribute) and attr_chain(argument.value) == ["c", "params"]:
+        return argument.attr
+    if isinstance(argument, ast.Subscript):
+        return const_str(argument.slice)
+    return None
 
 
 _PYTHON_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}

@@ -19,9 +19,15 @@ class CoverageRules(RuleBase):
     # -- driver and tests -----------------------------------------------------------------
 
     def _expected(self, record: EndpointRecord) -> list[int]:
-        """The codes tests must assert: what the code answers, and a 404 the doc promises (the
-        app layer answers it, which the code does not show)."""
-        promised = {404} & set(self._documented(record)) if record.route and params_of(record.route.path) else set()
+        """The codes tests must assert: what the code answers, and what the doc promises where
+        the code cannot show it — a 404 (the app layer answers it) and a 400 for a query
+        parameter the doc constrains (the Context refuses it as it reads it)."""
+        documented = set(self._documented(record))
+        promised = set()
+        if record.route is not None and params_of(record.route.path):
+            promised |= {404} & documented
+        if record.doc is not None and any(f.validated for f in record.doc.query):
+            promised |= {400} & documented
         return sorted(set(record.required) | promised)
 
     def _driver_and_tests(self, record: EndpointRecord) -> Iterator[Finding]:
@@ -99,12 +105,15 @@ class CoverageRules(RuleBase):
     ) -> Finding:
         test = tests[0]
         reason = test.xfail_reason or "make the case pass"
+        written = record.app_function is not None and not record.app_function.stub
+        finish = "run `scaffold check --fix`: it runs the pending tests and drops the marks of those that pass"
         return self.finding(
             "pending-status-case",
             test.location,
             f"{self.label(record)}: {status} is asserted only by xfail test {test.name} ({reason})",
-            f"{reason}, then remove the xfail mark from {test.name}",
+            finish[0].upper() + finish[1:] if written else f"{reason}, then {finish}",
             f"{record.key}#{status}",
+            fixable=written,
         )
 
     # -- doc responses --------------------------------------------------------------------

@@ -331,5 +331,6 @@ def test_pin_channel_forbidden(th: TestHelper) -> None:
 
 @pytest.mark.xfail(strict=True, reason="implement server.app.channel.pin_channel")
 def test_pin_channel_not_found(th: TestHelper) -> None:
-    _, resp = th.system_admin_client.pin_channel(new_id())
+    channel_id = new_id()
+    _, resp = th.system_admin_client.pin_channel(channel_id)
     check_not_found_status(resp)

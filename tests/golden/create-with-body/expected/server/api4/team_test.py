@@ -332,8 +332,9 @@ def test_create_team_widget_forbidden(th: TestHelper) -> None:
 
 @pytest.mark.xfail(strict=True, reason="implement server.app.team.create_team_widget")
 def test_create_team_widget_not_found(th: TestHelper) -> None:
+    team_id = new_id()
     body = {"name": "n" + new_id()[:11], "size": 1, "visible": True}
-    _, resp = th.system_admin_client.create_team_widget(new_id(), body)
+    _, resp = th.system_admin_client.create_team_widget(team_id, body)
     check_not_found_status(resp)
 
 

@@ -50,5 +50,6 @@ def test_get_widget_unauthorized(th: TestHelper) -> None:
 
 @pytest.mark.xfail(strict=True, reason="implement server.app.widget.get_widget")
 def test_get_widget_not_found(th: TestHelper) -> None:
-    _, resp = th.guest_client.get_widget(new_id())
+    widget_id = new_id()
+    _, resp = th.guest_client.get_widget(widget_id)
     check_not_found_status(resp)

@@ -371,5 +371,6 @@ def test_get_user_sessions_forbidden(th: TestHelper) -> None:
 
 @pytest.mark.xfail(strict=True, reason="implement server.app.user.get_user_sessions")
 def test_get_user_sessions_not_found(th: TestHelper) -> None:
-    _, resp = th.system_admin_client.get_user_sessions(new_id())
+    user_id = new_id()
+    _, resp = th.system_admin_client.get_user_sessions(user_id)
     check_not_found_status(resp)
