@@ -16,9 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from scaffold.errors import RepoLayoutError
+from scaffold.model.dialect import Dialect, GoDialect
+from scaffold.model.golayout import LOCAL, GoLayout, parse_go_layout
 from scaffold.naming import is_snake_identifier, singular, to_pascal
 
 CONFIG_NAME = "scaffold.toml"
+
+#: The languages a server may be written in (`[server] language`); scaffold writes Python only.
+LANGUAGES = ("python", "go")
 
 
 class Auth(str, Enum):
@@ -81,6 +86,25 @@ class RepoLayout:
     wrappers: dict[Auth, str] = field(default_factory=lambda: dict(DEFAULT_WRAPPERS))
     #: files restored while opening: a command killed while writing had left them half-written
     recovered: tuple[str, ...] = ()
+    #: the language of the server's code (`[server] language`), and how Go code is read (`[go]`)
+    language: str = "python"
+    go: GoLayout | None = None
+
+    @property
+    def generates(self) -> bool:
+        """True when scaffold can write endpoints into this repo (add, remove, check --fix)."""
+        return self.language == "python"
+
+    @property
+    def dialect(self) -> Dialect:
+        if self.go is None:
+            return Dialect()
+        helpers = {status: self.go.check_helper(status) for status in self.go.status_checks.values()}
+        return GoDialect(helpers={status: name for status, name in helpers.items() if name})
+
+    def serves_api(self, wrapper: str) -> bool:
+        """False for a wrapper that serves its routes outside the documented API (Go's APILocal)."""
+        return self.go is None or wrapper not in self.go.local_wrappers
 
     @property
     def local_packages(self) -> frozenset[str]:
@@ -140,11 +164,14 @@ class RepoLayout:
 
     def auth_of(self, wrapper: str) -> Auth:
         """The auth a route's wrapper gives it; any wrapper not configured needs a session."""
+        if self.go is not None and wrapper in self.go.wrappers:
+            auth = self.go.wrappers[wrapper]
+            return Auth.PUBLIC if auth == LOCAL else Auth(auth)  # the local socket has no session
         return next((auth for auth, name in self.wrappers.items() if name == wrapper), Auth.SESSION)
 
     def configured_paths(self) -> list[tuple[str, str]]:
         """(key, path) of every file or pattern scaffold.toml names, as repo-relative paths."""
-        return [
+        paths = [
             ("docs.source", self.docs_source),
             ("docs.output", self.docs_output),
             ("server.routes", self.routes),
@@ -154,6 +181,7 @@ class RepoLayout:
             ("server.context", self.context),
             ("server.driver", self.driver),
         ]
+        return [(key, path) for key, path in paths if path]  # a Go server names no app or context
 
 
 @functools.lru_cache(maxsize=8)
@@ -214,6 +242,14 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
     formatter = formatting.get("command")
     if formatter is not None and (not isinstance(formatter, str) or not formatter.strip()):
         raise reader.error("format", "command", "[format] command must be a command line, such as \"black -q -\"")
+    language = server.get("language", "python")
+    if language not in LANGUAGES:
+        raise reader.error("server", "language", f"[server] language must be one of {', '.join(LANGUAGES)}")
+    go = None
+    if language == "go":
+        go = parse_go_layout(reader.table(data, "go", required=False), reader.error, tuple(a.value for a in Auth))
+    # Where the app layer and the Context live matters only to what scaffold writes: Python.
+    optional = language != "python"
     configured = reader.table(server, "server.wrappers", required=False)
     wrappers = {
         auth: reader.string(configured, "server.wrappers", auth.value, default=DEFAULT_WRAPPERS[auth])
@@ -228,8 +264,8 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         routes=reader.repo_path(server, "server", "routes"),
         handlers=reader.repo_path(server, "server", "handlers", pattern=True),
         tests=reader.repo_path(server, "server", "tests", pattern=True),
-        app=reader.repo_path(server, "server", "app", pattern=True),
-        context=reader.repo_path(server, "server", "context"),
+        app=reader.repo_path(server, "server", "app", pattern=True) if not optional or "app" in server else "",
+        context=reader.repo_path(server, "server", "context") if not optional or "context" in server else "",
         driver=reader.repo_path(server, "server", "driver"),
         driver_class=reader.string(server, "server", "driver_class", default="Client4"),
         tags=tags,
@@ -237,6 +273,8 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         line_length=line_length,
         formatter=formatter,
         wrappers=wrappers,
+        language=language,
+        go=go,
     )
 
 

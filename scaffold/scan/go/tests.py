@@ -1,0 +1,112 @@
+"""Checklist item 4, the tests, in Go: each `TestXxx(t *testing.T)`, the driver methods it
+calls, and the status it asserts of each response — `CheckForbiddenStatus(t, resp)` after
+`_, resp, err := th.Client.GetUser(...)` — sub-tests and helper closures included.
+
+A driver is called through a client: a name the layout's patterns match (`th.Client`,
+`th.SystemAdminClient`, `client`) or a parameter declared with the driver's type
+(`func(t *testing.T, c *model.Client4)`), so `th.App.GetUser(...)` is not mistaken for one.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from tree_sitter import Node
+
+from scaffold.scan.facts import Location
+from scaffold.scan.go.syntax import call_parts, function_name, line, matches, parameters, parse_go, text
+from scaffold.scan.tests import StatusCheck, TestCase
+
+_EVENTS = """
+(short_var_declaration left: (expression_list) @left right: (expression_list) @right) @assign
+(assignment_statement left: (expression_list) @left right: (expression_list) @right) @assign
+(call_expression function: (_) @function arguments: (argument_list) @args) @call
+(parameter_declaration type: (_) @type) @typed
+(var_spec type: (_) @type) @typed
+"""
+
+
+def tests_facts(
+    text_: str, path: str, checks: dict[str, int], clients: tuple[str, ...], driver_type: str
+) -> list[TestCase]:
+    tree = parse_go(text_, path)
+    return [
+        _test_case(node, path, checks, clients, driver_type)
+        for node in tree.root_node.named_children
+        if node.type == "function_declaration" and _is_test(node)
+    ]
+
+
+def _is_test(function: Node) -> bool:
+    """`func TestXxx(t *testing.T)`, as `go test` runs them."""
+    name = function_name(function)
+    params = parameters(function)
+    return (
+        name.startswith("Test")
+        and not name[4:5].islower()
+        and len(params) == 1
+        and params[0][1] == "*testing.T"
+    )
+
+
+def _test_case(
+    node: Node, path: str, checks: dict[str, int], clients: tuple[str, ...], driver_type: str
+) -> TestCase:
+    events = matches(_EVENTS, node)
+    typed: set[str] = set()
+    for event in events:
+        if "typed" in event and text(event["type"]).split(".")[-1].lstrip("*") == driver_type:
+            typed.update(text(n) for n in event["typed"].children_by_field_name("name"))
+
+    def client_call(call: Node) -> str | None:
+        """`th.Client.GetUser(...)` → GetUser, when the receiver holds a driver."""
+        function = call.child_by_field_name("function")
+        if function is None or function.type != "selector_expression":
+            return None
+        receiver = function.child_by_field_name("operand")
+        if receiver is None:
+            return None
+        if receiver.type == "identifier":
+            name = text(receiver)
+            held = name in typed or any(fnmatchcase(name, p) for p in clients)
+        elif receiver.type == "selector_expression":
+            name = text(receiver.child_by_field_name("field"))
+            held = any(fnmatchcase(name, p) for p in clients)
+        else:
+            held = False
+        return text(function.child_by_field_name("field")) if held else None
+
+    produced_by: dict[str, str] = {}  # response variable → the driver method that returned it
+    calls: list[str] = []
+    found: list[StatusCheck] = []
+    # In document order, so `resp` is the response of the latest call that assigned it.
+    for event in sorted(events, key=lambda e: min(n.start_byte for n in e.values())):
+        if "assign" in event:
+            values = event["right"].named_children
+            method = client_call(values[0]) if len(values) == 1 and values[0].type == "call_expression" else None
+            for target in event["left"].named_children:
+                if target.type != "identifier" or text(target) == "_":
+                    continue
+                if method is not None:
+                    produced_by[text(target)] = method
+                else:
+                    produced_by.pop(text(target), None)
+        elif "call" in event:
+            method = client_call(event["call"])
+            if method is not None:
+                calls.append(method)
+                continue
+            status = checks.get(text(event["function"]))
+            _, args = call_parts(event["call"])
+            if status is not None and args and args[-1].type == "identifier":
+                response = produced_by.get(text(args[-1]))
+                if response is not None:
+                    found.append(StatusCheck(response, status, Location(path, line(event["call"]))))
+    return TestCase(
+        function_name(node),
+        Location(path, line(node)),
+        tuple(dict.fromkeys(calls)),
+        tuple(found),
+        xfail=False,  # Go has no expected failures: a case is asserted or it is not
+        xfail_reason=None,
+    )
