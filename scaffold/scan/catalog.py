@@ -55,7 +55,7 @@ class EndpointRecord:
     doc: DocOperation | None = None
     driver: DriverMethod | None = None
     app_function: AppFunction | None = None
-    #: the tests that assert a status of a response of the endpoint's driver method
+    #: the tests that assert a status of a response of the endpoint's driver methods
     tests: tuple[TestCase, ...] = ()
     #: the status codes the route and handler can answer (DESIGN §5), empty without a route
     required: tuple[int, ...] = ()
@@ -211,13 +211,15 @@ def catalog(inventory: Inventory, layout: RepoLayout) -> Catalog:
     for driver in inventory.driver_methods:
         if driver.path is not None:
             drivers_by_key.setdefault((driver.method, shape(driver.path)), []).append(driver)
-    by_name = {d.name: d for d in inventory.driver_methods}
+    # Names compared in snake_case: Go's handler `getUser` names the driver's `GetUser`.
+    by_name = {to_snake(d.name): d for d in inventory.driver_methods}
     claimed: set[str] = set()
     for key, entry in records.items():
         candidates = drivers_by_key.get(key, [])
-        named = next((d for d in candidates if d.name == entry.name), None)
-        if named is None and entry.name in by_name and by_name[entry.name].path is None:
-            named = by_name[entry.name]  # its URL is built in a way the scan cannot follow
+        name = to_snake(entry.name) if entry.name else None
+        named = next((d for d in candidates if to_snake(d.name) == name), None)
+        if named is None and name in by_name and by_name[name].path is None:
+            named = by_name[name]  # its URL is built in a way the scan cannot follow
         entry.driver = named or (candidates[0] if candidates else None)
         if entry.driver is not None:
             claimed.add(entry.driver.name)
@@ -227,13 +229,16 @@ def catalog(inventory: Inventory, layout: RepoLayout) -> Catalog:
         if d.name not in claimed and d.path is not None and (d.method, shape(d.path)) not in records
     ]
     checks = _checks_by_driver(inventory)
-    for entry in records.values():
+    for key, entry in records.items():
         if entry.name and entry.handler is not None:
             for module, function in entry.handler.app_calls:
                 path = module.replace(".", "/") + ".py"
                 if function == entry.name and (path, function) in inventory.app_functions:
                     entry.app_function = inventory.app_functions[(path, function)]
-        _cover(entry, checks.get(entry.driver_name or "", {}))
+        # Every driver method that requests the endpoint tests it (`GetMe` and `GetUser` both
+        # request GET /users/{user_id}), the one that names it first.
+        drivers = [entry.driver_name or "", *(d.name for d in drivers_by_key.get(key, []))]
+        _cover(entry, _asserted(checks, drivers))
     ordered = sorted(records.values(), key=_order)
     return Catalog(ordered, orphans, inventory, records)
 
@@ -251,6 +256,18 @@ def _checks_by_driver(inventory: Inventory) -> dict[str, dict[int, list[TestCase
             if test not in tests:
                 tests.append(test)
     return found
+
+
+def _asserted(
+    checks: dict[str, dict[int, list[TestCase]]], drivers: list[str]
+) -> dict[int, list[TestCase]]:
+    """The tests asserting each status of a response of any of `drivers`."""
+    asserted: dict[int, list[TestCase]] = {}
+    for driver in dict.fromkeys(drivers):
+        for status, tests in checks.get(driver, {}).items():
+            found = asserted.setdefault(status, [])
+            found += [t for t in tests if t not in found]
+    return asserted
 
 
 def required_statuses(entry: EndpointRecord) -> tuple[int, ...]:
@@ -276,10 +293,11 @@ def required_statuses(entry: EndpointRecord) -> tuple[int, ...]:
 def _cover(entry: EndpointRecord, asserted: dict[int, list[TestCase]]) -> None:
     entry.required = required_statuses(entry)
     # The endpoint's own tests (`test_<name>`, `test_<name>_<case>`) first, then the others.
-    own = f"test_{entry.name}"
+    own = f"test_{to_snake(entry.name or '')}"
 
     def rank(test: TestCase) -> tuple[bool, str, int]:
-        mine = test.name == own or test.name.startswith(own + "_")
+        name = to_snake(test.name)  # Go's `TestGetUser` is `test_get_user`
+        mine = name == own or name.startswith(own + "_")
         return not mine, test.location.path, test.location.line
 
     entry.tests = tuple(sorted({t for tests in asserted.values() for t in tests}, key=rank))

@@ -18,6 +18,7 @@ class RuleBase:
         self.layout = layout
         self.strict = strict
         self.driver_class = layout.driver_class
+        self.dialect = layout.dialect
         self.test_names = {t.name for t in catalog.inventory.tests}
 
     # -- helpers --------------------------------------------------------------------------
@@ -32,6 +33,8 @@ class RuleBase:
 
     def add_fix(self, record: EndpointRecord) -> str | None:
         """The `endpoint add … --fill` line for the record, when its facts make an Endpoint."""
+        if not self.layout.generates:
+            return None  # scaffold writes Python only
         try:
             return add_command(endpoint_of(record, self.layout), self.layout)
         except ScaffoldError:
@@ -46,11 +49,11 @@ class RuleBase:
         if status == 401:
             return f"its wrapper {route.wrapper} needs a session"
         if status == 403 and handler is not None and handler.permissions:
-            return f"{handler.name} calls set_permission_error({handler.permissions[0]!r})"
+            return f"{handler.name} calls {self.dialect.permission_call}({handler.permissions[0]!r})"
         if status == 404:
             return "its path names a resource"
         if status == 304:
-            return "its handler calls handle_etag"
+            return f"its handler calls {self.dialect.etag_call}"
         if status == 400:
             if params_of(route.path):
                 return "its path has parameters"
