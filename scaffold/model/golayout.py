@@ -53,7 +53,7 @@ class GoLayout:
     #: test helper → the status it asserts of the response, its last argument
     status_checks: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_STATUS_CHECKS))
     #: glob patterns of the names a test holds a driver in (besides parameters of its type)
-    clients: tuple[str, ...] = ("*Client", "*client")
+    clients: tuple[str, ...] = ("*Client", "*client", "*Client[0-9]", "*client[0-9]")
     #: the driver's URL fields and the path each stands for (`c.APIURL + url`)
     driver_urls: dict[str, str] = field(default_factory=lambda: {"APIURL": "/api/v4", "URL": ""})
 

@@ -40,6 +40,10 @@ class RuleBase:
         except ScaffoldError:
             return None
 
+    def driver_name(self, record: EndpointRecord) -> str:
+        """The endpoint's driver method: the one it has, else the one it should have."""
+        return record.driver.name if record.driver else self.dialect.driver(record.name or "")
+
     def label(self, record: EndpointRecord) -> str:
         return f"{record.method} {record.full_path}"
 

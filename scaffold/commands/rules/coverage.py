@@ -37,7 +37,7 @@ class CoverageRules(RuleBase):
             yield self.finding(
                 "missing-tests",
                 record.anchor,
-                f"no test asserts a status of {self.driver_class}.{record.driver_name} for {self.label(record)}",
+                f"no test asserts a status of {self.driver_class}.{self.driver_name(record)} for {self.label(record)}",
                 fix
                 if fix and not collides
                 else f"write {self.dialect.tests_to_write(record.name or '')} in {self._tests_module(record)}",
@@ -72,6 +72,9 @@ class CoverageRules(RuleBase):
     def _missing_case(self, record: EndpointRecord, status: int, matrix: str | None) -> Finding:
         name = self.dialect.test(record.name or "", status)
         test = next((t for t in self.catalog.inventory.tests if t.name == name), None)
+        if test is None and not self.dialect.tests_per_case:
+            test = record.tests[0]  # a Go test holds every case: the one testing the endpoint
+            name = test.name
         at = test.location if test is not None else record.tests[0].location
         assertion = self.dialect.assertion(status)
         # A generated case test that asserts nothing any more was edited; a Go test is no case's own.
@@ -82,7 +85,7 @@ class CoverageRules(RuleBase):
             at,
             f"{self.label(record)} can answer {status} ({self.why(record, status)}) but {where}",
             matrix
-            or f"assert {assertion} on {self.driver_class}.{record.driver_name}(...) in {name}",
+            or f"assert {assertion} on {self.driver_class}.{self.driver_name(record)}(...) in {name}",
             f"{record.key}#{status}",
             fixable=matrix is not None,
         )

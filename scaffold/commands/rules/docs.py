@@ -120,10 +120,13 @@ class DocRules(RuleBase):
                 record.key,
             )
         if handler is not None:
+            # Compared without underscores: Go's RequireOutgoingOAuthConnectionId reads
+            # {outgoing_oauth_connection_id}, whatever "OAuth" becomes in snake_case.
+            known = {p.replace("_", "") for p in route_params}
             extra = [
                 p
                 for p in handler.validates
-                if p not in route_params and f"{p}_id" not in route_params
+                if p.replace("_", "") not in known and f"{p}id".replace("_", "") not in known
             ]
             if extra:
                 yield self.finding(

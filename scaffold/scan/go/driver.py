@@ -91,13 +91,13 @@ def driver_facts(
     reader = _DriverReader(methods, bases)
     requests = reader.requests()
     driver_methods = []
-    for name, (verb, value) in requests.items():
-        method = methods[name]
+    for name, sent in requests.items():
         if not name[:1].isupper():
             continue  # an unexported method is a helper of those that call it
-        at = line(method.node)
+        at = line(methods[name].node)
         section = next((title for row, title in reversed(sections) if row < at), None)
-        driver_methods.append(DriverMethod(name, verb, _api_path(value, prefix), section, Location(path, at)))
+        for verb, value in sent:
+            driver_methods.append(DriverMethod(name, verb, _api_path(value, prefix), section, Location(path, at)))
     helpers = []
     for name, method in methods.items():
         if method.returns_string and name.endswith("Route") and name not in requests:
@@ -188,14 +188,15 @@ class _DriverReader:
         # The last return is the general case: earlier ones answer special cases.
         return self.evaluator.value(method.returned[-1], scope)
 
-    def requests(self) -> dict[str, tuple[str, Value]]:
-        """Method → (verb, URL) of its request, for every method that is not a sender."""
+    def requests(self) -> dict[str, list[tuple[str, Value]]]:
+        """Method → the (verb, URL) of each request it sends, for every method not a sender
+        (one that follows or unfollows with PUT or DELETE as asked sends two)."""
         self._find_senders()
-        direct: dict[str, tuple[str, Value]] = {}
+        direct: dict[str, list[tuple[str, Value]]] = {}
         for name, method in self.methods.items():
             if name not in self.senders:
-                found = self._request(method)
-                if found is not None:
+                found = self._requests(method)
+                if found:
                     direct[name] = found
         # A method that only calls another one requests what that one does.
         requested = dict(direct)
@@ -221,24 +222,26 @@ class _DriverReader:
                     self.senders[name] = sender
                     changed = True
 
-    def _first_send(self, method: _Method) -> tuple[Sender, list[Node]] | None:
+    def _sends(self, method: _Method) -> list[tuple[Sender, list[Node]]]:
+        """The calls of a method that send a request, in order, each with its arguments."""
+        found = []
         for call in method.calls:
             chain, args = call_parts(call)
             key = chain[1] if len(chain) == 2 and chain[0] == method.receiver else ".".join(chain)
             sender = self.senders.get(key)
             if sender is not None and len(args) > sender.url_index:
-                return sender, args
-        return None
+                found.append((sender, args))
+        return found
 
     def _scope(self, method: _Method) -> Scope:
         return Scope(method.receiver, {p: (Hole(p),) for p in method.params}, method.locals)
 
     def _as_sender(self, method: _Method) -> Sender | None:
         """A Sender when the method sends a URL it is given: `c.APIURL + url`."""
-        found = self._first_send(method)
-        if found is None:
+        sends = self._sends(method)
+        if not sends:
             return None
-        sender, args = found
+        sender, args = sends[0]
         url = self.evaluator.value(args[sender.url_index], self._scope(method))
         if not url or not isinstance(url[-1], Hole) or url[-1].name not in method.params:
             return None
@@ -257,18 +260,16 @@ class _DriverReader:
         base = sender.base + "".join(part for part in url[:-1] if isinstance(part, str))
         return Sender(verb, verb_index, method.params.index(url[-1].name), base)
 
-    def _request(self, method: _Method) -> tuple[str, Value] | None:
-        found = self._first_send(method)
-        if found is None:
-            return None
-        sender, args = found
-        verb = sender.verb
-        if verb is None and sender.verb_index is not None and len(args) > sender.verb_index:
-            verb = _verb(args[sender.verb_index])
-        if verb is None:
-            return None
-        url = self.evaluator.value(args[sender.url_index], self._scope(method))
-        return verb, (sender.base, *url)
+    def _requests(self, method: _Method) -> list[tuple[str, Value]]:
+        found: list[tuple[str, Value]] = []
+        for sender, args in self._sends(method):
+            verb = sender.verb
+            if verb is None and sender.verb_index is not None and len(args) > sender.verb_index:
+                verb = _verb(args[sender.verb_index])
+            url: Value = (sender.base, *self.evaluator.value(args[sender.url_index], self._scope(method)))
+            if verb is not None and (verb, url) not in found:
+                found.append((verb, url))
+        return found
 
 
 def _api_path(value: Value, prefix: str) -> str | None:

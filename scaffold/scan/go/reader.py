@@ -6,6 +6,7 @@ and tests of the whole package — the same facts `scaffold.scan.scanner` gather
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -18,6 +19,7 @@ from scaffold.scan.facts import Location
 from scaffold.scan.go.driver import driver_facts
 from scaffold.scan.go.handler import handlers_facts
 from scaffold.scan.go.route import registry_facts, resolve
+from scaffold.scan.go.template import fixed_variables
 from scaffold.scan.go.tests import tests_facts
 from scaffold.scan.handler import Handler
 from scaffold.scan.route import Route
@@ -54,6 +56,8 @@ def read_routes(
     registry = partial(registry_facts, routes_text, layout.routes, go.registry)
     routers, init_calls = memo(f"go-routers:{go.registry}", layout.routes, routes_text, registry)
     routes: list[Route] = []
+    # (module, handler, variable) of each variable a route fixes to a word: not a parameter
+    fixed: set[tuple[str, str, str]] = set()
     by_name: dict[str, Handler] = {}
     handlers: dict[tuple[str, str], Handler] = {}
     for path in handler_modules(layout):
@@ -63,13 +67,22 @@ def read_routes(
         compute = partial(handlers_facts, module_text, path, go.init_prefix)
         raw_routes, module_handlers = memo(f"go-handlers:{go.init_prefix}", path, module_text, compute)
         for raw in raw_routes:
-            routes += resolve(raw, routers, layout.docs_prefix, path)
+            served = resolve(raw, routers, layout.docs_prefix, path)
+            routes += served
+            if served:
+                fixed |= {(path, raw.handler, v) for v in fixed_variables(routers[raw.router] + raw.suffix)}
         for handler in module_handlers:
             by_name.setdefault(handler.name, handler)
             handlers[(path, handler.name)] = handler
     for route in routes:
         if (route.module, route.handler) not in handlers and route.handler in by_name:
             handlers[(route.module, route.handler)] = by_name[route.handler]
+    for module, name, variable in fixed:
+        handler = handlers.get((module, name))
+        if handler is not None:
+            # `c.RequireSyncableType()` reads a variable the documented paths spell out
+            validates = tuple(v for v in handler.validates if v != variable)
+            handlers[(module, name)] = replace(handler, validates=validates)
     local = go.local_wrappers
     routes.sort(key=lambda route: route.wrapper in local)  # stable: file order otherwise
     return dict(routers), init_calls, routes, handlers

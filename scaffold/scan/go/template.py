@@ -31,6 +31,18 @@ def documented_paths(template: str, path: str, line: int) -> list[str]:
     return ["".join(choice) for choice in itertools.product(*pieces)]
 
 
+def fixed_variables(template: str) -> frozenset[str]:
+    """The variables of a template that are a choice of words (`syncable_type`), not parameters."""
+    fixed = set()
+    rest = template
+    while "{" in rest:
+        variable, rest = _variable(rest.partition("{")[2], template, "", 0)
+        name, _, pattern = variable.partition(":")
+        if pattern and _fixed_words(pattern.strip()):
+            fixed.add(name.strip())
+    return frozenset(fixed)
+
+
 def _variable(tail: str, template: str, path: str, line: int) -> tuple[str, str]:
     """The text of the variable that `tail` opens (its braces balanced), and what follows."""
     depth = 1

@@ -1,5 +1,5 @@
-"""Checklist item 4, the tests, in Go: each `TestXxx(t *testing.T)`, the driver methods it
-calls, and the status it asserts of each response — `CheckForbiddenStatus(t, resp)` after
+"""Checklist item 4, the tests, in Go: each `TestXxx(t *testing.T)` (and each helper taking
+the `t`), the driver methods it calls, and the status it asserts of each response — `CheckForbiddenStatus(t, resp)` after
 `_, resp, err := th.Client.GetUser(...)` — sub-tests and helper closures included.
 
 A driver is called through a client: a name the layout's patterns match (`th.Client`,
@@ -38,15 +38,13 @@ def tests_facts(
 
 
 def _is_test(function: Node) -> bool:
-    """`func TestXxx(t *testing.T)`, as `go test` runs them."""
+    """`func TestXxx(t *testing.T)`, as `go test` runs them, and the helpers they share that
+    assert statuses themselves (`postAndCheck(t *testing.T, client *model.Client4, ...)`)."""
     name = function_name(function)
-    params = parameters(function)
-    return (
-        name.startswith("Test")
-        and not name[4:5].islower()
-        and len(params) == 1
-        and params[0][1] == "*testing.T"
-    )
+    kinds = [kind for _, kind in parameters(function)]
+    if name.startswith("Test") and not name[4:5].islower():
+        return kinds == ["*testing.T"]
+    return any(kind in ("*testing.T", "testing.TB") for kind in kinds)
 
 
 def _test_case(
@@ -58,23 +56,27 @@ def _test_case(
         if "typed" in event and text(event["type"]).split(".")[-1].lstrip("*") == driver_type:
             typed.update(text(n) for n in event["typed"].children_by_field_name("name"))
 
+    def holds_client(node: Node | None) -> bool:
+        """`th.Client`, `client`, or `th.CreateClient()`: an expression whose value is a driver."""
+        if node is not None and node.type == "call_expression":
+            node = node.child_by_field_name("function")  # a call that makes one
+        if node is None:
+            return False
+        if node.type == "identifier":
+            return text(node) in typed or any(fnmatchcase(text(node), p) for p in clients)
+        if node.type == "selector_expression":
+            field = text(node.child_by_field_name("field"))
+            return any(fnmatchcase(field, p) for p in clients)
+        return False
+
     def client_call(call: Node) -> str | None:
         """`th.Client.GetUser(...)` → GetUser, when the receiver holds a driver."""
         function = call.child_by_field_name("function")
         if function is None or function.type != "selector_expression":
             return None
-        receiver = function.child_by_field_name("operand")
-        if receiver is None:
+        if not holds_client(function.child_by_field_name("operand")):
             return None
-        if receiver.type == "identifier":
-            name = text(receiver)
-            held = name in typed or any(fnmatchcase(name, p) for p in clients)
-        elif receiver.type == "selector_expression":
-            name = text(receiver.child_by_field_name("field"))
-            held = any(fnmatchcase(name, p) for p in clients)
-        else:
-            held = False
-        return text(function.child_by_field_name("field")) if held else None
+        return text(function.child_by_field_name("field"))
 
     produced_by: dict[str, str] = {}  # response variable → the driver method that returned it
     calls: list[str] = []
@@ -87,6 +89,8 @@ def _test_case(
             for target in event["left"].named_children:
                 if target.type != "identifier" or text(target) == "_":
                     continue
+                if method is None and len(values) == 1 and holds_client(values[0]):
+                    typed.add(text(target))  # `c := th.Client`, `client2 := th.CreateClient()`
                 if method is not None:
                     produced_by[text(target)] = method
                 else:
