@@ -55,12 +55,14 @@ def endpoint_add(
     """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
     from scaffold.cli.prompts import ask_missing, describe
     from scaffold.commands.add import add_endpoint
+    from scaffold.commands.language import require_generated
     from scaffold.model.endpoint import ARTIFACTS, EndpointOptions, parse_endpoint
     from scaffold.scan.scanner import cached_inventory
 
     check_format(format, ("text", "json"))
     with user_errors():
         layout = open_layout(repo)
+        require_generated(layout, "endpoint add")
         options = EndpointOptions(
             summary=summary, description=description, permission=permission, auth=auth or "session",
             tag=tag, query=query, body=body, response=response, status=status, etag=etag, name=name,
@@ -92,6 +94,7 @@ def endpoint_remove(
     format: FormatOption = "text",
 ) -> None:
     """Remove every artifact of an endpoint — the exact inverse of `endpoint add`."""
+    from scaffold.commands.language import require_generated
     from scaffold.commands.remove import plan_remove
     from scaffold.errors import ConflictError
     from scaffold.scan.scanner import cached_inventory
@@ -99,6 +102,7 @@ def endpoint_remove(
     check_format(format, ("text", "json"))
     with user_errors():
         layout = open_layout(repo)
+        require_generated(layout, "endpoint remove")
         plan = plan_remove(layout, method, path, force=force, inventory=cached_inventory(layout))
         endpoint = plan.endpoint
         if plan.edited:

@@ -177,6 +177,7 @@ class _DriverReader:
         self.evaluator = Evaluator(self.helper_value, bases)
         self.bases = {"", *bases.values()}
         self.senders: dict[str, Sender] = dict(BASE_SENDERS)
+        self._calls: dict[str, list[tuple[str, list[Node]]]] = {}
 
     def helper_value(self, name: str, args: list[Value], depth: int) -> Value | None:
         """What `c.<name>(args)` returns, for a method that returns a string."""
@@ -203,10 +204,9 @@ class _DriverReader:
         for name, method in self.methods.items():
             if name in requested or name in self.senders:
                 continue
-            for call in method.calls:
-                chain, _ = call_parts(call)
-                if len(chain) == 2 and chain[0] == method.receiver and chain[1] in direct:
-                    requested[name] = direct[chain[1]]
+            for callee, _ in self._callees(method):
+                if callee in direct:
+                    requested[name] = direct[callee]
                     break
         return requested
 
@@ -222,12 +222,21 @@ class _DriverReader:
                     self.senders[name] = sender
                     changed = True
 
+    def _callees(self, method: _Method) -> list[tuple[str, list[Node]]]:
+        """What a method calls, in order: `c.DoAPIGet` as DoAPIGet, `http.NewRequest` whole."""
+        if method.name not in self._calls:
+            found = []
+            for call in method.calls:
+                chain, args = call_parts(call)
+                own = len(chain) == 2 and chain[0] == method.receiver
+                found.append((chain[1] if own else ".".join(chain), args))
+            self._calls[method.name] = found
+        return self._calls[method.name]
+
     def _sends(self, method: _Method) -> list[tuple[Sender, list[Node]]]:
         """The calls of a method that send a request, in order, each with its arguments."""
         found = []
-        for call in method.calls:
-            chain, args = call_parts(call)
-            key = chain[1] if len(chain) == 2 and chain[0] == method.receiver else ".".join(chain)
+        for key, args in self._callees(method):
             sender = self.senders.get(key)
             if sender is not None and len(args) > sender.url_index:
                 found.append((sender, args))

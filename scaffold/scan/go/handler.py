@@ -26,9 +26,13 @@ SUCCESS_STATUSES = {
     "StatusPartialContent": 206,
 }
 
+# Filtered by the query engine: a handler's body has thousands of nodes, a few of them matter.
 _USES = """
-(call_expression function: (selector_expression field: (field_identifier) @name) arguments: (argument_list) @args) @call
-(selector_expression field: (field_identifier) @field) @selector
+(call_expression function: (selector_expression field: (field_identifier) @name)
+  (#match? @name "^(Require.+|SetPermissionError|HandleEtag|WriteHeader)$")) @call
+(selector_expression operand: (identifier) field: (field_identifier) @body (#eq? @body "Body")) @selector
+(selector_expression operand: (selector_expression field: (field_identifier) @params (#eq? @params "Params"))
+  field: (field_identifier)) @selector
 """
 
 

@@ -14,16 +14,19 @@ from fnmatch import fnmatchcase
 from tree_sitter import Node
 
 from scaffold.scan.facts import Location
-from scaffold.scan.go.syntax import call_parts, function_name, line, matches, parameters, parse_go, text
+from scaffold.scan.go.syntax import function_name, line, matches, parameters, parse_go, text
 from scaffold.scan.tests import StatusCheck, TestCase
 
 _EVENTS = """
 (short_var_declaration left: (expression_list) @left right: (expression_list) @right) @assign
 (assignment_statement left: (expression_list) @left right: (expression_list) @right) @assign
-(call_expression function: (_) @function arguments: (argument_list) @args) @call
+(call_expression function: (selector_expression operand: (_) @receiver field: (field_identifier) @method)) @call
+(call_expression function: (identifier) @check arguments: (argument_list (identifier) @response .)) @status
 (parameter_declaration type: (_) @type) @typed
 (var_spec type: (_) @type) @typed
 """
+#: The capture that spans each kind of event, whose start orders them.
+_OUTER = ("assign", "call", "status", "typed")
 
 
 def tests_facts(
@@ -50,11 +53,18 @@ def _is_test(function: Node) -> bool:
 def _test_case(
     node: Node, path: str, checks: dict[str, int], clients: tuple[str, ...], driver_type: str
 ) -> TestCase:
-    events = matches(_EVENTS, node)
+    events = [(next(e[k] for k in _OUTER if k in e).start_byte, e) for e in matches(_EVENTS, node)]
+    events.sort(key=lambda pair: pair[0])
     typed: set[str] = set()
-    for event in events:
+    for _, event in events:
         if "typed" in event and text(event["type"]).split(".")[-1].lstrip("*") == driver_type:
             typed.update(text(n) for n in event["typed"].children_by_field_name("name"))
+    named: dict[str, bool] = {}
+
+    def client_name(name: str) -> bool:
+        if name not in named:
+            named[name] = any(fnmatchcase(name, p) for p in clients)
+        return name in typed or named[name]
 
     def holds_client(node: Node | None) -> bool:
         """`th.Client`, `client`, or `th.CreateClient()`: an expression whose value is a driver."""
@@ -63,10 +73,9 @@ def _test_case(
         if node is None:
             return False
         if node.type == "identifier":
-            return text(node) in typed or any(fnmatchcase(text(node), p) for p in clients)
+            return client_name(text(node))
         if node.type == "selector_expression":
-            field = text(node.child_by_field_name("field"))
-            return any(fnmatchcase(field, p) for p in clients)
+            return client_name(text(node.child_by_field_name("field")))
         return False
 
     def client_call(call: Node) -> str | None:
@@ -82,7 +91,7 @@ def _test_case(
     calls: list[str] = []
     found: list[StatusCheck] = []
     # In document order, so `resp` is the response of the latest call that assigned it.
-    for event in sorted(events, key=lambda e: min(n.start_byte for n in e.values())):
+    for _, event in events:
         if "assign" in event:
             values = event["right"].named_children
             method = client_call(values[0]) if len(values) == 1 and values[0].type == "call_expression" else None
@@ -96,16 +105,13 @@ def _test_case(
                 else:
                     produced_by.pop(text(target), None)
         elif "call" in event:
-            method = client_call(event["call"])
-            if method is not None:
-                calls.append(method)
-                continue
-            status = checks.get(text(event["function"]))
-            _, args = call_parts(event["call"])
-            if status is not None and args and args[-1].type == "identifier":
-                response = produced_by.get(text(args[-1]))
-                if response is not None:
-                    found.append(StatusCheck(response, status, Location(path, line(event["call"]))))
+            if holds_client(event["receiver"]):
+                calls.append(text(event["method"]))
+        elif "status" in event:
+            status = checks.get(text(event["check"]))
+            response = produced_by.get(text(event["response"])) if status is not None else None
+            if status is not None and response is not None:
+                found.append(StatusCheck(response, status, Location(path, line(event["status"]))))
     return TestCase(
         function_name(node),
         Location(path, line(node)),
