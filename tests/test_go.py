@@ -111,6 +111,33 @@ def test_list_places_each_artifact(cli: Cli, go_repo: Path) -> None:
     }
 
 
+def test_a_handler_belongs_to_the_package(cli: Cli, go_repo: Path) -> None:
+    result = cli("endpoint", "list", "--repo", str(go_repo), "--format", "json")
+    entry = next(
+        e for e in json.loads(result.stdout) if (e["method"], e["path"]) == ("DELETE", "/api/v4/users")
+    )
+    assert (entry["artifacts"]["route"]["path"], entry["artifacts"]["handler"]["path"]) == (
+        f"{API4}/user_local.go",
+        f"{API4}/user.go",
+    )
+
+
+def test_the_status_matrix_is_read_from_the_go_code(cli: Cli, go_repo: Path) -> None:
+    result = cli("check", "--repo", str(go_repo), "--format", "json")
+    required = {
+        (e["method"], e["path"]): [c["status"] for c in e["cases"] if c["required"]]
+        for e in json.loads(result.stdout)["endpoints"]
+    }
+    # an Etag (304), a permission (403), a path parameter (400, 404), a session (401)
+    assert required["GET", "/api/v4/users/{user_id}"] == [200, 304, 400, 401, 403, 404]
+    # w.WriteHeader(http.StatusCreated), a body read (400), a public route (no 401)
+    assert required["POST", "/api/v4/users"] == [201, 400]
+    # the local socket has no session: no 401
+    assert required["DELETE", "/api/v4/users"] == [200]
+    # a handler that writes no status answers 200, even to a POST
+    assert required["POST", "/api/v4/teams/{team_id}/open/join"] == [200, 400, 401, 404]
+
+
 # -- check -----------------------------------------------------------------------------------
 
 
@@ -152,7 +179,7 @@ def test_the_app_layer_is_no_client(cli: Cli, go_repo: Path) -> None:
 
 def test_a_route_only_on_the_local_socket_needs_no_doc(cli: Cli, go_repo: Path) -> None:
     local = go_repo / API4 / "user_local.go"
-    edit(local, "api.APILocal(localDeleteAllUsers)", "api.APISessionRequired(localDeleteAllUsers)")
+    edit(local, "api.APILocal(deleteAllUsers)", "api.APISessionRequired(deleteAllUsers)")
     _, found = findings(cli, go_repo)
     assert ("undocumented-route", "DELETE /api/v4/users") in {(f["rule"], f["key"]) for f in found}
 
@@ -302,14 +329,21 @@ func (c *Client4) AnyURL(ctx context.Context, url string) (*Response, error) {
 	r, err := c.DoAPIRequest(ctx, "POST", c.APIURL+url)
 	return BuildResponse(r), err
 }
+
+func (c *Client4) Authorize(ctx context.Context) (*Response, error) {
+	r, err := c.DoAPIRequest(ctx, http.MethodPost, c.URL+"/oauth/authorize")
+	return BuildResponse(r), err
+}
 """
 
 
 def test_the_driver_finds_its_senders_and_evaluates_urls() -> None:
-    methods, helpers, _ = driver_facts(_DRIVER, "client4.go", "Client4", {"APIURL": "/api/v4"}, "/api/v4")
+    bases = {"APIURL": "/api/v4", "URL": ""}
+    methods, helpers, _ = driver_facts(_DRIVER, "client4.go", "Client4", bases, "/api/v4")
     assert [(m.name, m.method, m.path) for m in methods] == [
         ("GetThing", "GET", "/things/{thingID}"),
         ("GetThings", "GET", "/things"),  # the query string is no part of the path
+        ("Authorize", "POST", None),  # outside the API: not matched to its routes
     ]  # DoAPIGet and AnyURL hand on a URL they are given: senders, not driver methods
     assert [(h.name, h.path) for h in helpers] == [("thingRoute", "/things/{id}")]
 
