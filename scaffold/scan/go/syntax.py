@@ -111,7 +111,7 @@ def _unescape(escape: str) -> str:
     if kind in _ESCAPES:
         return _ESCAPES[kind]
     if kind in "xuU":
-        return chr(int(escape[2:], 16))
+        return chr(int(escape[2:], 16))  # noqa: FURB166 (the digits follow x, u or U)
     return chr(int(escape[1:], 8))  # \ooo: three octal digits
 
 
