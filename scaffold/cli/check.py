@@ -76,6 +76,9 @@ def check(
             )
         layout = open_layout(repo)
         if fix:
+            from scaffold.commands.language import require_generated
+
+            require_generated(layout, "check --fix")
             _fix(layout, dry_run=dry_run, quiet=format != "text" and output is None)
         accepted = load_baseline(baseline) if baseline is not None else None
         report = run_check(layout, strict=strict, baseline=accepted, use_cache=not no_cache)

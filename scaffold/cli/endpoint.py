@@ -56,6 +56,7 @@ def endpoint_add(
     """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
     from scaffold.cli.prompts import ask_missing, describe, known_permissions
     from scaffold.commands.add import add_endpoint
+    from scaffold.commands.language import require_generated
     from scaffold.model.endpoint import ARTIFACTS
     from scaffold.model.options import EndpointOptions, parse_endpoint
     from scaffold.scan.scanner import cached_inventory
@@ -63,6 +64,7 @@ def endpoint_add(
     check_format(format, ("text", "json"))
     with user_errors():
         layout = open_layout(repo)
+        require_generated(layout, "endpoint add")
         options = EndpointOptions(
             summary=summary, description=description, permission=permission, auth=auth or "session",
             tag=tag, query=query, body=body, response=response, status=status, etag=etag, name=name,
@@ -100,6 +102,7 @@ def endpoint_remove(
     format: FormatOption = "text",
 ) -> None:
     """Remove every artifact of an endpoint — the exact inverse of `endpoint add`."""
+    from scaffold.commands.language import require_generated
     from scaffold.commands.remove import plan_remove
     from scaffold.errors import ConflictError
     from scaffold.scan.scanner import cached_inventory
@@ -107,6 +110,7 @@ def endpoint_remove(
     check_format(format, ("text", "json"))
     with user_errors():
         layout = open_layout(repo)
+        require_generated(layout, "endpoint remove")
         plan = plan_remove(layout, method, path, force=force, inventory=cached_inventory(layout))
         endpoint = plan.endpoint
         if plan.edited:

@@ -12,10 +12,10 @@ from scaffold.commands.audit import audit
 from scaffold.commands.check import scan_repo
 from scaffold.commands.derive import add_command, endpoint_of
 from scaffold.errors import ScaffoldError
+from scaffold.model.dialect import Dialect
 from scaffold.model.findings import Finding
 from scaffold.model.layout import RepoLayout
 from scaffold.model.options import EndpointOptions, parse_endpoint, parse_method, parse_path
-from scaffold.model.statuses import CHECK_HELPERS
 from scaffold.repo.cache import CheckCache
 from scaffold.scan.catalog import EndpointRecord, State
 from scaffold.scan.facts import Location
@@ -76,7 +76,7 @@ def build_checklist(
 
 def _new_endpoint(layout: RepoLayout, method: str, path: str) -> Checklist:
     endpoint = parse_endpoint(method, path, EndpointOptions(), layout)
-    command = add_command(endpoint, layout, fill=False)
+    command = add_command(endpoint, layout, fill=False) if layout.generates else None
     titles = _TITLES
     items = [Item(number, title, "missing", None, command) for number, title in titles.items()]
     return Checklist(method, endpoint.full_path, endpoint.operation_id, items)
@@ -93,7 +93,7 @@ _TITLES = {
 
 def _items(record: EndpointRecord, findings: list[Finding], layout: RepoLayout) -> Checklist:
     try:
-        fill = add_command(endpoint_of(record, layout), layout)
+        fill = add_command(endpoint_of(record, layout), layout) if layout.generates else None
     except ScaffoldError:
         fill = None
     attached = {n: [f for f in findings if f.rule in rules] for n, rules in _ITEM_RULES.items()}
@@ -113,7 +113,7 @@ def _items(record: EndpointRecord, findings: list[Finding], layout: RepoLayout) 
             fill,
             attached[3],
         ),
-        _tests_item(record, fill, attached[4]),
+        _tests_item(record, fill, attached[4], layout.dialect),
     ]
     items.append(_change_item(record, items, fill))
     return Checklist(record.method, record.full_path, record.operation_id, items)
@@ -147,7 +147,9 @@ def _route_item(record: EndpointRecord, fill: str | None, findings: list[Finding
     return item
 
 
-def _tests_item(record: EndpointRecord, fill: str | None, findings: list[Finding]) -> Item:
+def _tests_item(
+    record: EndpointRecord, fill: str | None, findings: list[Finding], dialect: Dialect
+) -> Item:
     item = _item(
         4,
         "done" if record.tests else "missing",
@@ -162,7 +164,7 @@ def _tests_item(record: EndpointRecord, fill: str | None, findings: list[Finding
             shown = [t for t in case.tests if t.xfail] if case.state == "pending" else case.tests[:1]
             lines += [f"{status}: {case.state} — {test.name} at {test.location}" for test in shown]
         elif status in record.required:
-            lines.append(f"{status}: missing — no test asserts {CHECK_HELPERS.get(status, status)}")
+            lines.append(f"{status}: missing — no test asserts {dialect.assertion(status)}")
     item.details = lines + [f.message for f in findings if f.rule == "missing-tests"]
     return item
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from scaffold.errors import RepoLayoutError
+from scaffold.model.dialect import Dialect, GoDialect
+from scaffold.model.golayout import LOCAL, GoLayout, parse_go_layout
 from scaffold.model.permissions import (
     DEFAULT_ACTORS,
     DEFAULT_PERMISSIONS,
@@ -28,6 +30,9 @@ from scaffold.model.reader import TableReader
 from scaffold.naming import is_snake_identifier, singular, to_pascal
 
 CONFIG_NAME = "scaffold.toml"
+
+#: The languages a server may be written in (`[server] language`); scaffold writes Python only.
+LANGUAGES = ("python", "go")
 
 
 class Auth(str, Enum):
@@ -96,12 +101,31 @@ class RepoLayout:
     anonymous: str = "th.create_client()"
     #: how generated tests name a valid value of a body or query field: `password` → `th.password`
     values: dict[str, str] = field(default_factory=dict)
-    #: the dotted name of the largest body the server accepts (413 above it)
+    #: the dotted name of the largest body the server accepts (413 above it; "": no limit)
     body_limit: str = "server.web.handlers.MAX_BODY_SIZE"
     #: the schema of components/schemas every id has
     id_schema: str = "Id"
     #: files restored while opening: a command killed while writing had left them half-written
     recovered: tuple[str, ...] = ()
+    #: the language of the server's code (`[server] language`), and how Go code is read (`[go]`)
+    language: str = "python"
+    go: GoLayout | None = None
+
+    @property
+    def generates(self) -> bool:
+        """True when scaffold can write endpoints into this repo (add, remove, check --fix)."""
+        return self.language == "python"
+
+    @property
+    def dialect(self) -> Dialect:
+        if self.go is None:
+            return Dialect()
+        helpers = {status: self.go.check_helper(status) for status in self.go.status_checks.values()}
+        return GoDialect(helpers={status: name for status, name in helpers.items() if name})
+
+    def serves_api(self, wrapper: str) -> bool:
+        """False for a wrapper that serves its routes outside the documented API (Go's APILocal)."""
+        return self.go is None or wrapper not in self.go.local_wrappers
 
     @property
     def local_packages(self) -> frozenset[str]:
@@ -161,11 +185,14 @@ class RepoLayout:
 
     def auth_of(self, wrapper: str) -> Auth:
         """The auth a route's wrapper gives it; any wrapper not configured needs a session."""
+        if self.go is not None and wrapper in self.go.wrappers:
+            auth = self.go.wrappers[wrapper]
+            return Auth.PUBLIC if auth == LOCAL else Auth(auth)  # the local socket has no session
         return next((auth for auth, name in self.wrappers.items() if name == wrapper), Auth.SESSION)
 
     def configured_paths(self) -> list[tuple[str, str]]:
         """(key, path) of every file or pattern scaffold.toml names, as repo-relative paths."""
-        return [
+        paths = [
             ("docs.source", self.docs_source),
             ("docs.output", self.docs_output),
             ("server.routes", self.routes),
@@ -175,6 +202,7 @@ class RepoLayout:
             ("server.context", self.context),
             ("server.driver", self.driver),
         ]
+        return [(key, path) for key, path in paths if path]  # a Go server names no app or context
 
 
 @functools.lru_cache(maxsize=8)
@@ -234,6 +262,14 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
     formatter = formatting.get("command")
     if formatter is not None and (not isinstance(formatter, str) or not formatter.strip()):
         raise reader.error("format", "command", "[format] command must be a command line, such as \"black -q -\"")
+    language = server.get("language", "python")
+    if language not in LANGUAGES:
+        raise reader.error("server", "language", f"[server] language must be one of {', '.join(LANGUAGES)}")
+    go = None
+    if language == "go":
+        go = parse_go_layout(reader.table(data, "go", required=False), reader.error, tuple(a.value for a in Auth))
+    # Where the app layer and the Context live matters only to what scaffold writes: Python.
+    optional = language != "python"
     configured = reader.table(server, "server.wrappers", required=False)
     wrappers = {
         auth: reader.string(configured, "server.wrappers", auth.value, default=DEFAULT_WRAPPERS[auth])
@@ -248,8 +284,8 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         routes=reader.repo_path(server, "server", "routes"),
         handlers=reader.repo_path(server, "server", "handlers", pattern=True),
         tests=reader.repo_path(server, "server", "tests", pattern=True),
-        app=reader.repo_path(server, "server", "app", pattern=True),
-        context=reader.repo_path(server, "server", "context"),
+        app=reader.repo_path(server, "server", "app", pattern=True) if not optional or "app" in server else "",
+        context=reader.repo_path(server, "server", "context") if not optional or "context" in server else "",
         driver=reader.repo_path(server, "server", "driver"),
         driver_class=reader.string(server, "server", "driver_class", default="Client4"),
         tags=tags,
@@ -261,8 +297,13 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         actors=parse_actors(reader, tests, permissions),
         anonymous=reader.string(tests, "tests", "anonymous", default="th.create_client()"),
         values=values,
-        body_limit=reader.string(tests, "tests", "body_limit", default="server.web.handlers.MAX_BODY_SIZE"),
+        # A Go server says nothing of a body limit unless told: its bodies answer no 413.
+        body_limit=reader.string(tests, "tests", "body_limit", default="server.web.handlers.MAX_BODY_SIZE")
+        if language == "python" or "body_limit" in tests
+        else "",
         id_schema=reader.string(docs, "docs", "id_schema", default="Id"),
+        language=language,
+        go=go,
     )
 
 

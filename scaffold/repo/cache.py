@@ -36,18 +36,28 @@ def digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
+def code_sources() -> list[Path]:
+    """Every module of scaffold: the whole package, not only this layer's."""
+    return sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))
+
+
 @functools.cache
 def code_fingerprint() -> bytes:
-    """scaffold's source and the spec validator's version: what every cached result depends on."""
-    package = Path(__file__).parent
+    """scaffold's source, the spec validator's version and the Go grammar's: what every cached
+    result depends on."""
     hasher = hashlib.blake2b(_FORMAT, digest_size=16)
-    for source in sorted(package.rglob("*.py")):
+    for source in code_sources():
         hasher.update(source.read_bytes())
     # The validator's version is in the file that holds its `__version__`: reading it is much
     # cheaper than importing the validator, and as exact.
     found = importlib.util.find_spec("openapi_spec_validator")
     if found is not None and found.origin:
         hasher.update(Path(found.origin).read_bytes())
+    # The Go grammar's version is in the name of its installed metadata, beside the package.
+    grammar = importlib.util.find_spec("tree_sitter_go")
+    if grammar is not None and grammar.origin:
+        site = Path(grammar.origin).parent.parent
+        hasher.update(" ".join(sorted(p.name for p in site.glob("tree_sitter*.dist-info"))).encode())
     return hasher.digest()
 
 

@@ -60,15 +60,16 @@ def content_key(layout: RepoLayout, texts: dict[str, str]) -> bytes:
 
 def source_files(layout: RepoLayout) -> list[str]:
     """Every file `scan` reads, in the order it reads them (those missing on disk included)."""
-    return [
+    files = [
         layout.routes,
         *handler_modules(layout),
         *(layout.fragment_path(name) for name in layout.build),
         layout.driver,
         *(path for path, _ in matching_files(layout, layout.tests)),
-        *(path for path, _ in matching_files(layout, layout.app)),
-        layout.context,
     ]
+    if layout.language != "python":
+        return files  # the app layer and the Context are read only to write Python
+    return [*files, *(path for path, _ in matching_files(layout, layout.app)), layout.context]
 
 
 def handler_modules(layout: RepoLayout) -> list[str]:

@@ -72,7 +72,7 @@ def _check_links(layout: RepoLayout) -> None:
     (a fragment into the built spec), and a repo must not reach into its reader's files."""
     root = layout.root
     candidates = [root / layout.fragment_path(name) for name in layout.build]
-    for pattern in (layout.handlers, layout.tests, layout.app):
+    for pattern in filter(None, (layout.handlers, layout.tests, layout.app)):
         head, _, tail = pattern.partition("{resource}")
         candidates += [Path(p) for p in glob.glob(glob.escape(f"{root}/{head}") + "*" + glob.escape(tail))]
     # Resolving every file would cost milliseconds on a large repo: resolve each directory

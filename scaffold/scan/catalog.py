@@ -56,7 +56,7 @@ class EndpointRecord:
     doc: DocOperation | None = None
     driver: DriverMethod | None = None
     app_function: AppFunction | None = None
-    #: the tests that assert a status of a response of the endpoint's driver method
+    #: the tests that assert a status of a response of the endpoint's driver methods
     tests: tuple[TestCase, ...] = ()
     #: the status codes the route and handler can answer (DESIGN §5), empty without a route
     required: tuple[int, ...] = ()
@@ -212,13 +212,15 @@ def catalog(inventory: Inventory, layout: RepoLayout) -> Catalog:
     for driver in inventory.driver_methods:
         if driver.path is not None:
             drivers_by_key.setdefault((driver.method, shape(driver.path)), []).append(driver)
-    by_name = {d.name: d for d in inventory.driver_methods}
+    # Names compared in snake_case: Go's handler `getUser` names the driver's `GetUser`.
+    by_name = {to_snake(d.name): d for d in inventory.driver_methods}
     claimed: set[str] = set()
     for key, entry in records.items():
         candidates = drivers_by_key.get(key, [])
-        named = next((d for d in candidates if d.name == entry.name), None)
-        if named is None and entry.name in by_name and by_name[entry.name].path is None:
-            named = by_name[entry.name]  # its URL is built in a way the scan cannot follow
+        name = to_snake(entry.name) if entry.name else None
+        named = next((d for d in candidates if to_snake(d.name) == name), None)
+        if named is None and name in by_name and by_name[name].path is None:
+            named = by_name[name]  # its URL is built in a way the scan cannot follow
         entry.driver = named or (candidates[0] if candidates else None)
         if entry.driver is not None:
             claimed.add(entry.driver.name)
@@ -228,13 +230,16 @@ def catalog(inventory: Inventory, layout: RepoLayout) -> Catalog:
         if d.name not in claimed and d.path is not None and (d.method, shape(d.path)) not in records
     ]
     checks = _checks_by_driver(inventory)
-    for entry in records.values():
+    for key, entry in records.items():
         if entry.name and entry.handler is not None:
             for module, function in entry.handler.app_calls:
                 path = module.replace(".", "/") + ".py"
                 if function == entry.name and (path, function) in inventory.app_functions:
                     entry.app_function = inventory.app_functions[(path, function)]
-        _cover(entry, checks.get(entry.driver_name or "", {}))
+        # Every driver method that requests the endpoint tests it (`GetMe` and `GetUser` both
+        # request GET /users/{user_id}), the one that names it first.
+        drivers = [entry.driver_name or "", *(d.name for d in drivers_by_key.get(key, []))]
+        _cover(entry, _asserted(checks, drivers), limited=bool(layout.body_limit))
     ordered = sorted(records.values(), key=_order)
     return Catalog(ordered, orphans, inventory, records)
 
@@ -254,9 +259,22 @@ def _checks_by_driver(inventory: Inventory) -> dict[str, dict[int, list[TestCase
     return found
 
 
-def required_statuses(entry: EndpointRecord) -> tuple[int, ...]:
+def _asserted(
+    checks: dict[str, dict[int, list[TestCase]]], drivers: list[str]
+) -> dict[int, list[TestCase]]:
+    """The tests asserting each status of a response of any of `drivers`."""
+    asserted: dict[int, list[TestCase]] = {}
+    for driver in dict.fromkeys(drivers):
+        for status, tests in checks.get(driver, {}).items():
+            found = asserted.setdefault(status, [])
+            found += [t for t in tests if t not in found]
+    return asserted
+
+
+def required_statuses(entry: EndpointRecord, *, limited: bool = True) -> tuple[int, ...]:
     """The codes the route and its handler can be seen to answer: the status matrix read from
-    the code. A 404 comes from the app layer, which the code does not show: the doc says it."""
+    the code (413 for a body, where the server limits bodies: `limited`). A 404 comes from the
+    app layer, which the code does not show: the doc says it."""
     route, handler = entry.route, entry.handler
     if route is None:
         return ()
@@ -272,17 +290,18 @@ def required_statuses(entry: EndpointRecord) -> tuple[int, ...]:
         permission=handler is not None and bool(handler.permissions),
         names_resource=False,
         etag=handler is not None and handler.etag,
-        body=reads_body,
+        body=reads_body and limited,
     )
 
 
-def _cover(entry: EndpointRecord, asserted: dict[int, list[TestCase]]) -> None:
-    entry.required = required_statuses(entry)
+def _cover(entry: EndpointRecord, asserted: dict[int, list[TestCase]], *, limited: bool) -> None:
+    entry.required = required_statuses(entry, limited=limited)
     # The endpoint's own tests (`test_<name>`, `test_<name>_<case>`) first, then the others.
-    own = f"test_{entry.name}"
+    own = f"test_{to_snake(entry.name or '')}"
 
     def rank(test: TestCase) -> tuple[bool, str, int]:
-        mine = test.name == own or test.name.startswith(own + "_")
+        name = to_snake(test.name)  # Go's `TestGetUser` is `test_get_user`
+        mine = name == own or name.startswith(own + "_")
         return not mine, test.location.path, test.location.line
 
     entry.tests = tuple(sorted({t for tests in asserted.values() for t in tests}, key=rank))

@@ -146,6 +146,8 @@ class _Scanner:
         return text
 
     def run(self) -> Inventory:
+        if self.layout.go is not None:
+            return self._run_go()
         self._routes()
         self._docs()
         self._driver()
@@ -159,6 +161,26 @@ class _Scanner:
             )
         self.inventory.files = tuple(self.files)
         return self.inventory
+
+    def _run_go(self) -> Inventory:
+        """A Go server: its code read by `scaffold.scan.go`, its docs as any server's."""
+        from scaffold.scan.go import reader
+
+        inventory = self.inventory
+        routers, inventory.init_calls, inventory.routes, inventory.handlers = reader.read_routes(
+            self.layout, self.text, self.memo
+        )
+        inventory.routers = routers
+        self._docs()
+        methods, helpers, sections = reader.read_driver(self.layout, self.text, self.memo)
+        inventory.driver_methods, inventory.route_helpers, inventory.driver_sections = (
+            methods,
+            helpers,
+            sections,
+        )
+        inventory.tests = reader.read_tests(self.layout, self.text, self.memo)
+        inventory.files = tuple(self.files)
+        return inventory
 
     def _routes(self) -> None:
         layout, inventory = self.layout, self.inventory

@@ -18,6 +18,7 @@ class RuleBase:
         self.layout = layout
         self.strict = strict
         self.driver_class = layout.driver_class
+        self.dialect = layout.dialect
         self.test_names = {t.name for t in catalog.inventory.tests}
 
     # -- helpers --------------------------------------------------------------------------
@@ -32,10 +33,16 @@ class RuleBase:
 
     def add_fix(self, record: EndpointRecord) -> str | None:
         """The `endpoint add … --fill` line for the record, when its facts make an Endpoint."""
+        if not self.layout.generates:
+            return None  # scaffold writes Python only
         try:
             return add_command(endpoint_of(record, self.layout), self.layout)
         except ScaffoldError:
             return None
+
+    def driver_name(self, record: EndpointRecord) -> str:
+        """The endpoint's driver method: the one it has, else the one it should have."""
+        return record.driver.name if record.driver else self.dialect.driver(record.name or "")
 
     def label(self, record: EndpointRecord) -> str:
         return f"{record.method} {record.full_path}"
@@ -46,13 +53,13 @@ class RuleBase:
         if status == 401:
             return f"its wrapper {route.wrapper} needs a session"
         if status == 403 and handler is not None and handler.permissions:
-            return f"{handler.name} calls set_permission_error({handler.permissions[0]!r})"
+            return f"{handler.name} calls {self.dialect.permission_call}({handler.permissions[0]!r})"
         if status == 413:
             return "its handler reads a body"
         if status == 404:
             return "its doc lists it"
         if status == 304:
-            return "its handler calls handle_etag"
+            return f"its handler calls {self.dialect.etag_call}"
         if status == 400:
             if params_of(route.path):
                 return "its path has parameters"

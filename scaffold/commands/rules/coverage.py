@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from scaffold.commands.rules.base import RuleBase
 from scaffold.model.findings import Finding
 from scaffold.model.layout import Auth
-from scaffold.model.statuses import CASE_SUFFIXES, CHECK_HELPERS
+from scaffold.model.statuses import CASE_SUFFIXES
 from scaffold.naming import to_pascal
 from scaffold.scan.catalog import EndpointRecord
 from scaffold.scan.driver import DriverMethod
@@ -39,8 +39,8 @@ class CoverageRules(RuleBase):
                 "missing-driver",
                 record.anchor,
                 f"{self.label(record)} has no {self.driver_class} method (expected "
-                f"{self.driver_class}.{record.name} in {self.layout.driver})",
-                fix or f"add {self.driver_class}.{record.name} to {self.layout.driver}",
+                f"{self.driver_class}.{self.dialect.driver(record.name or '')} in {self.layout.driver})",
+                fix or f"add {self.driver_class}.{self.dialect.driver(record.name or '')} to {self.layout.driver}",
                 record.key,
                 fixable=fix is not None,
             )
@@ -49,10 +49,10 @@ class CoverageRules(RuleBase):
             yield self.finding(
                 "missing-tests",
                 record.anchor,
-                f"no test asserts a status of {self.driver_class}.{record.driver_name} for {self.label(record)}",
+                f"no test asserts a status of {self.driver_class}.{self.driver_name(record)} for {self.label(record)}",
                 fix
                 if fix and not collides
-                else f"write test_{record.name}* cases in {self._tests_module(record)}",
+                else f"write {self.dialect.tests_to_write(record.name or '')} in {self._tests_module(record)}",
                 record.key,
                 fixable=fix is not None and not collides,
             )
@@ -85,17 +85,22 @@ class CoverageRules(RuleBase):
         return any(name in fixed or name.startswith(varying) for name in self.test_names)
 
     def _missing_case(self, record: EndpointRecord, status: int, matrix: str | None) -> Finding:
-        name = f"test_{record.name}{CASE_SUFFIXES.get(status, '_bad_request' if status == 400 else '')}"
+        name = self.dialect.test(record.name or "", status)
         test = next((t for t in self.catalog.inventory.tests if t.name == name), None)
+        if test is None and not self.dialect.tests_per_case:
+            test = record.tests[0]  # a Go test holds every case: the one testing the endpoint
+            name = test.name
         at = test.location if test is not None else record.tests[0].location
-        helper = CHECK_HELPERS.get(status, f"a check of {status}")
-        where = f"{name} no longer asserts it" if test is not None else "no test asserts it"
+        assertion = self.dialect.assertion(status)
+        # A generated case test that asserts nothing any more was edited; a Go test is no case's own.
+        edited = test is not None and self.dialect.tests_per_case
+        where = f"{name} no longer asserts it" if edited else "no test asserts it"
         return self.finding(
             "missing-status-case",
             at,
             f"{self.label(record)} can answer {status} ({self.why(record, status)}) but {where}",
             matrix
-            or f"assert {helper}(resp) on {self.driver_class}.{record.driver_name}(...) in {name}",
+            or f"assert {assertion} on {self.driver_class}.{self.driver_name(record)}(...) in {name}",
             f"{record.key}#{status}",
             fixable=matrix is not None,
         )
@@ -172,11 +177,15 @@ class CoverageRules(RuleBase):
     def _orphan(self, driver: DriverMethod) -> Finding:
         assert driver.path is not None
         full = self.layout.docs_prefix + driver.path
+        fix = f"remove {self.driver_class}.{driver.name}, or add its endpoint: " + (
+            f"scaffold endpoint add {driver.method} {full} --name {to_pascal(driver.name)}"
+            if self.layout.generates
+            else f"register {driver.method} {full} in {self.dialect.route_functions}"
+        )
         return self.finding(
             "orphan-driver",
             driver.location,
             f"{self.driver_class}.{driver.name} calls {driver.method} {full}, which no route serves",
-            f"remove {self.driver_class}.{driver.name}, or add its endpoint: scaffold endpoint add "
-            f"{driver.method} {full} --name {to_pascal(driver.name)}",
+            fix,
             f"{driver.method} {self.layout.docs_prefix}{shape(driver.path)}|{driver.name}",
         )

@@ -25,7 +25,12 @@ class DocRules(RuleBase):
             groups.setdefault(shape(record.path), []).append(record)
         stale = [r for r in self.catalog.endpoints if r.doc is not None and r.route is None]
         for records in groups.values():
-            routes = [r for r in records if r.route is not None and r.doc is None]
+            # A route served only outside the documented API (Go's local socket) needs no doc.
+            routes = [
+                r
+                for r in records
+                if r.route is not None and r.doc is None and self.layout.serves_api(r.route.wrapper)
+            ]
             docs = [r for r in records if r.doc is not None and r.route is None]
             for route_record, doc_record in zip(routes, docs):
                 yield self._method_mismatch(route_record, doc_record)
@@ -63,7 +68,7 @@ class DocRules(RuleBase):
             or f"document it in {self.layout.fragment_path(self._fragment(record))}"
         )
         return self.finding(
-            "undocumented-route", route.location, message, fix, record.key, fixable=True
+            "undocumented-route", route.location, message, fix, record.key, fixable=self.layout.generates
         )
 
     def _fragment(self, record: EndpointRecord) -> str:
@@ -79,7 +84,10 @@ class DocRules(RuleBase):
             None,
         )
         if handler is not None:
-            message += f"; handler {handler.name} ({handler.location}) is not registered in an init_ function"
+            message += (
+                f"; handler {handler.name} ({handler.location}) is not registered in "
+                f"{self.dialect.route_functions}"
+            )
         fix = self.add_fix(record)
         if fix is None:
             return self.finding(
@@ -112,10 +120,13 @@ class DocRules(RuleBase):
                 record.key,
             )
         if handler is not None:
+            # Compared without underscores: Go's RequireOutgoingOAuthConnectionId reads
+            # {outgoing_oauth_connection_id}, whatever "OAuth" becomes in snake_case.
+            known = {p.replace("_", "") for p in route_params}
             extra = [
                 p
                 for p in handler.validates
-                if p not in route_params and f"{p}_id" not in route_params
+                if p.replace("_", "") not in known and f"{p}id".replace("_", "") not in known
             ]
             if extra:
                 yield self.finding(
@@ -123,7 +134,7 @@ class DocRules(RuleBase):
                     handler.location,
                     f"handler {handler.name} validates {', '.join(extra)}, which {record.full_path} "
                     "does not have",
-                    f"remove c.require_{extra[0]}() from {handler.name}, or add the parameter to the route",
+                    f"remove {self.dialect.require(extra[0])} from {handler.name}, or add the parameter to the route",
                     f"{record.key}|handler",
                 )
 
@@ -165,7 +176,7 @@ class DocRules(RuleBase):
                     f"rename it to {to_pascal(to_snake(doc.operation_id))}",
                     f"{record.key}#case",
                 )
-            elif record.route is not None and to_snake(doc.operation_id) != record.route.handler:
+            elif record.route is not None and to_snake(doc.operation_id) != to_snake(record.route.handler):
                 handler = record.route.handler
                 where = record.handler.location if record.handler else record.route.location
                 yield self.finding(
@@ -174,6 +185,6 @@ class DocRules(RuleBase):
                     f"operationId {doc.operation_id} does not match handler {handler} ({where}): "
                     f"one name ties the artifacts",
                     f"rename the operationId to {to_pascal(handler)}, or the handler to "
-                    f"{to_snake(doc.operation_id)}",
+                    f"{self.dialect.handler(doc.operation_id)}",
                     f"{record.key}#name",
                 )
