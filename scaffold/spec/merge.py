@@ -148,20 +148,22 @@ def mapping_value(node: yaml.Node, key: str) -> yaml.Node | None:
     return None
 
 
-def node_at(root: yaml.Node, path: list[Any]) -> yaml.Node:
-    """The deepest node along a JSON path (keys and sequence indexes)."""
-    node = root
+def key_node_at(root: yaml.Node, path: list[Any]) -> yaml.Node:
+    """The node that names the end of a JSON path: the key of a mapping entry (the line a
+    contributor edits: `body:`, `"200":`), a sequence item itself, or the deepest node along
+    the path that exists."""
+    node, found = root, root
     for part in path:
         if isinstance(node, yaml.MappingNode):
-            child = mapping_value(node, str(part))
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
+            entry = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if entry is None:
+                break
+            found, node = entry
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            found = node = node.value[part]
         else:
-            child = None
-        if child is None:
             break
-        node = child
-    return node
+    return found
 
 
 def _check_structure(merged: MergedSpec) -> None:
