@@ -42,6 +42,8 @@ def _not_json(document: dict[str, Any], version: str, limit: int) -> tuple[list[
         (path, what) for path, what in odd if _refused(_as_text(document, [p for p, _ in odd if p != path]), version)
     ] or odd
     issues = [Issue("value", what, path, hint=_remedy(what)) for path, what in fatal]
+    if not fatal:
+        issues.append(Issue("value", "the spec holds a value the validator cannot read", (), hint="write it as JSON text"))
     clean = _as_text(document, [path for path, _ in odd])
     try:
         issues += islice(structure_issues(clean, version), limit)
@@ -64,12 +66,26 @@ def _odd_values(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
         for key, item in value.items():
             if not isinstance(key, str):
                 yield (*path, key), f"the key {key!r} is a {_kind(key)}, and OpenAPI keys are text"
+            elif not _unicode(key):
+                yield (*path, key), f"the key {key!r} is not valid Unicode (a lone surrogate escape)"
             yield from _odd_values(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _odd_values(item, (*path, index))
-    elif not isinstance(value, (str, int, float, bool)) and value is not None:
-        yield path, f"{value!r} is a {_kind(value)}, which JSON cannot hold"
+    elif isinstance(value, str):
+        if not _unicode(value):
+            yield path, f"{value!r} is not valid Unicode (a lone surrogate escape)"
+    elif not isinstance(value, (int, float, bool)) and value is not None:
+        shown = value.isoformat() if isinstance(value, datetime.date) else repr(value)
+        yield path, f"{shown} is a {_kind(value)}, which JSON cannot hold"
+
+
+def _unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _kind(value: Any) -> str:
@@ -83,7 +99,9 @@ def _kind(value: Any) -> str:
 
 
 def _remedy(what: str) -> str:
-    return "quote it, e.g. \"200\": or \"2024-01-01\"" if "date" in what or "key" in what else "quote it"
+    if "Unicode" in what:
+        return "remove the \\uD800-style escape: YAML allows it, JSON does not"
+    return 'quote it, e.g. "200": or "2024-01-01"'
 
 
 def _as_text(document: Any, paths: list[Path]) -> Any:
@@ -95,13 +113,17 @@ def _as_text(document: Any, paths: list[Path]) -> Any:
             result = {}
             for key, item in value.items():
                 where = (*path, key)
-                name = str(key) if where in targets and not isinstance(key, str) else key
+                name = _text(key) if where in targets else key
                 result[name] = convert(item, where)
             return result
         if isinstance(value, list):
             return [convert(item, (*path, i)) for i, item in enumerate(value)]
-        if path in targets and not isinstance(value, (str, int, float, bool)) and value is not None:
-            return str(value)
+        if path in targets and (isinstance(value, str) or not isinstance(value, (int, float, bool))) and value is not None:
+            return _text(value)
         return value
 
     return convert(document, ())
+
+
+def _text(value: Any) -> str:
+    return str(value).encode("utf-8", "replace").decode("utf-8")

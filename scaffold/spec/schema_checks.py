@@ -14,6 +14,8 @@ import json
 import math
 from typing import Any, Protocol
 
+import jsonschema_rs
+
 from scaffold.spec.issue import Path
 from scaffold.spec.schemas import draft4_meta_validator, plain_validator
 from scaffold.spec.structure import keyed
@@ -58,7 +60,12 @@ class Checks30:
 
     def default(self, schema: Any, value: Any) -> Found:
         if _plain(schema) and _plain_value(value):
-            validator = plain_validator(json.dumps(schema, sort_keys=True))
+            try:
+                validator = plain_validator(json.dumps(schema, sort_keys=True))
+            except (jsonschema_rs.ValidationError, ValueError):
+                # Not a valid schema itself (`minimum: zero` in a nested schema, which the
+                # meta-schema check does not reach): the reference decides what that means.
+                return _reference_default(self.document, schema, value, "3.0")
             return [(e.message, keyed(value, e.instance_path)) for e in validator.iter_errors(value)]
         return _reference_default(self.document, schema, value, "3.0")
 
