@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from scaffold.commands.init import init_repo  # noqa: E402
+from scaffold.commands.init import init_repo
 
 #: (tag, operations): the spread of a real tree, largest first; 41 tags, 437 operations.
 TAGS = [
@@ -44,12 +44,66 @@ SUBRESOURCES = [
     "sessions", "roles", "invites", "notes", "search", "export", "patch", "restore",
     "convert", "move", "pin", "unpin", "count", "metrics", "logs", "audits", "preferences",
 ]  # fmt: skip
-WORDS = (
-    "the server keeps this value for each item and returns it with every read of the item "
-    "so that a client can show it without another request unless it was removed earlier by "
-    "an administrator or by the owner of the team when the feature is turned off for it"
-).split()
-PERMISSIONS = ["manage_system", "edit_other_users", "manage_team", "read_channel", "create_post", "view_team"]
+WORDS = [
+    "the",
+    "server",
+    "keeps",
+    "this",
+    "value",
+    "for",
+    "each",
+    "item",
+    "and",
+    "returns",
+    "it",
+    "with",
+    "every",
+    "read",
+    "of",
+    "the",
+    "item",
+    "so",
+    "that",
+    "a",
+    "client",
+    "can",
+    "show",
+    "it",
+    "without",
+    "another",
+    "request",
+    "unless",
+    "it",
+    "was",
+    "removed",
+    "earlier",
+    "by",
+    "an",
+    "administrator",
+    "or",
+    "by",
+    "the",
+    "owner",
+    "of",
+    "the",
+    "team",
+    "when",
+    "the",
+    "feature",
+    "is",
+    "turned",
+    "off",
+    "for",
+    "it",
+]
+PERMISSIONS = [
+    "manage_system",
+    "edit_other_users",
+    "manage_team",
+    "read_channel",
+    "create_post",
+    "view_team",
+]
 RESPONSES = [
     ("BadRequest", "Invalid or missing parameters in URL or request body"),
     ("Unauthorized", "No access token provided"),
@@ -184,7 +238,11 @@ class Tree:
                 "        required: true",
             ]
         code = "201" if method == "post" else "200"
-        lines += ["      responses:", f'        "{code}":', f"          description: {verb} successful"]
+        lines += [
+            "      responses:",
+            f'        "{code}":',
+            f"          description: {verb} successful",
+        ]
         lines += ["          content:", "            application/json:", "              schema:"]
         if listing:
             lines += ["                type: array", "                items:"]
@@ -193,16 +251,31 @@ class Tree:
             lines.append('                $ref: "#/components/schemas/StatusOK"')
         else:
             lines.append(f'                $ref: "#/components/schemas/{schema}"')
-        codes = ["400", "401", "403"] + (["404"] if params else []) + (["501"] if rng.random() < 0.35 else [])
-        names = {"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound", "501": "NotImplemented"}
+        codes = (
+            ["400", "401", "403"]
+            + (["404"] if params else [])
+            + (["501"] if rng.random() < 0.35 else [])
+        )
+        names = {
+            "400": "BadRequest",
+            "401": "Unauthorized",
+            "403": "Forbidden",
+            "404": "NotFound",
+            "501": "NotImplemented",
+        }
         for status in codes:
-            lines += [f'        "{status}":', f'          $ref: "#/components/responses/{names[status]}"']
+            lines += [
+                f'        "{status}":',
+                f'          $ref: "#/components/responses/{names[status]}"',
+            ]
         return "\n".join(lines) + "\n"
 
     def introduction(self) -> str:
         rng = self.rng
         text = "\n".join(f"    {_sentence(rng, 12, 24)}\n" for _ in range(40))
-        tags = "".join(f"  - name: {tag}\n    description: {_sentence(rng, 6, 14)}\n" for tag, _ in TAGS)
+        tags = "".join(
+            f"  - name: {tag}\n    description: {_sentence(rng, 6, 14)}\n" for tag, _ in TAGS
+        )
         groups = "".join(f"      - {tag}\n" for tag, _ in TAGS)
         return (
             "openapi: 3.0.0\ninfo:\n  title: Server API Reference\n  description: >\n"
@@ -214,8 +287,11 @@ class Tree:
 
     def definitions(self) -> str:
         rng = self.rng
-        out = ["components:\n  securitySchemes:\n    bearerAuth:\n      type: http\n"
-               "      scheme: bearer\n      bearerFormat: Token\n  responses:\n"]  # fmt: skip
+        header = (
+            "components:\n  securitySchemes:\n    bearerAuth:\n      type: http\n"
+            "      scheme: bearer\n      bearerFormat: Token\n  responses:\n"
+        )
+        out = [header]
         for name, description in RESPONSES:
             out.append(
                 f"    {name}:\n      description: {description}\n      content:\n"
@@ -228,7 +304,7 @@ class Tree:
             "        status_code:\n          type: integer\n        id:\n          type: string\n"
             "        message:\n          type: string\n        request_id:\n          type: string\n"
             "    StatusOK:\n      type: object\n      properties:\n        status:\n"
-            "          type: string\n          description: Will contain \"OK\" if the operation succeeded\n"
+            '          type: string\n          description: Will contain "OK" if the operation succeeded\n'
         )
         for index, name in enumerate(self.schemas):
             out.append(f"    {name}:\n      type: object\n      properties:\n")
@@ -242,10 +318,14 @@ class Tree:
                 elif kind < 0.7:
                     out.append("          type: boolean\n")
                 elif kind < 0.85 and index:
-                    out.append(f'          $ref: "#/components/schemas/{self.schemas[rng.randrange(index)]}"\n')
+                    out.append(
+                        f'          $ref: "#/components/schemas/{self.schemas[rng.randrange(index)]}"\n'
+                    )
                     continue
                 else:
-                    out.append("          type: array\n          items:\n            type: string\n")
+                    out.append(
+                        "          type: array\n          items:\n            type: string\n"
+                    )
                 out.append(f"          description: {_sentence(rng, 5, 16)}\n")
         out.append("externalDocs:\n  description: Find out more\n  url: https://example.com\n")
         out.append("security:\n  - bearerAuth: []\n")
@@ -287,7 +367,9 @@ def build(target: Path) -> Path:
     (target / "api/Makefile").write_text(makefile(names))
     config = target / "scaffold.toml"
     listed = "".join(f'    "{name}",\n' for name in names)
-    config.write_text(re.sub(r"build = \[\n(?:    .*\n)*\]", f"build = [\n{listed}]", config.read_text(), count=1))
+    config.write_text(
+        re.sub(r"build = \[\n(?:    .*\n)*\]", f"build = [\n{listed}]", config.read_text(), count=1)
+    )
     return target
 
 

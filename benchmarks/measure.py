@@ -65,11 +65,19 @@ def measure(
         with tempfile.TemporaryDirectory() as scratch:
             errors = Path(scratch) / "stderr"
             runner = [sys.executable, "-I", "-c", _RUNNER, str(errors), executable, *command[1:]]
-            out = subprocess.run(runner, capture_output=True, text=True, env=dict(env), check=True).stdout
+            out = subprocess.run(
+                runner, capture_output=True, text=True, env=dict(env), check=True
+            ).stdout
             seconds, code, rss = out.split()
             if int(code) not in accept:
-                text = errors.read_text(errors="replace").strip().splitlines() if errors.exists() else []
-                raise CommandFailed(f"{' '.join(command)} failed ({code}): {text[-1] if text else ''}")
+                text = (
+                    errors.read_text(errors="replace").strip().splitlines()
+                    if errors.exists()
+                    else []
+                )
+                raise CommandFailed(
+                    f"{' '.join(command)} failed ({code}): {text[-1] if text else ''}"
+                )
         # ru_maxrss is in KiB on Linux.
         run = Measured(float(seconds), int(rss) / 1024, int(code))
         if best is None or run.seconds < best.seconds:

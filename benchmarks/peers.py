@@ -35,7 +35,16 @@ def install() -> str | None:
     print(f"installing {', '.join(specs)} into {PREFIX} (once)…", file=sys.stderr)
     PREFIX.mkdir(exist_ok=True)
     result = subprocess.run(
-        [npm, "install", "--prefix", str(PREFIX), "--no-audit", "--no-fund", "--loglevel=error", *specs],
+        [
+            npm,
+            "install",
+            "--prefix",
+            str(PREFIX),
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            *specs,
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -52,5 +61,11 @@ def commands(spec: Path) -> dict[str, list[str]]:
     return {
         "swagger-cli validate": [str(bin_ / "swagger-cli"), "validate", str(spec)],
         "redocly lint": [str(bin_ / "redocly"), "lint", str(spec)],
-        "spectral lint (oas)": [str(bin_ / "spectral"), "lint", "--ruleset", str(SPECTRAL_RULESET), str(spec)],
+        "spectral lint (oas)": [
+            str(bin_ / "spectral"),
+            "lint",
+            "--ruleset",
+            str(SPECTRAL_RULESET),
+            str(spec),
+        ],
     }

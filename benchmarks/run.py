@@ -36,11 +36,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks import make_tree, peers  # noqa: E402
-from benchmarks.make_repo import build, stats  # noqa: E402
-from benchmarks.measure import Measured, measure  # noqa: E402
-from scaffold.repo.open import open_repo  # noqa: E402
-from scaffold.scan.scanner import scan  # noqa: E402
+from benchmarks import make_tree, peers
+from benchmarks.make_repo import build, stats
+from benchmarks.measure import Measured, measure
+from scaffold.repo.open import open_repo
+from scaffold.scan.scanner import scan
 
 DEFAULT_REPO = Path(tempfile.gettempdir()) / "scaffold-benchmark-repo"
 DEFAULT_TREE = Path(tempfile.gettempdir()) / "scaffold-benchmark-tree"
@@ -48,7 +48,11 @@ DEFAULT_TREE = Path(tempfile.gettempdir()) / "scaffold-benchmark-tree"
 # make every run compile scaffold again, which no installed tool does). No update checks or
 # telemetry from the peers.
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-ENV |= {"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true", "NO_UPDATE_NOTIFIER": "1"}
+ENV |= {
+    "REDOCLY_TELEMETRY": "off",
+    "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true",
+    "NO_UPDATE_NOTIFIER": "1",
+}
 
 _FLOOR = """
 import ast, sys, yaml
@@ -102,7 +106,12 @@ class Bench:
         reference = self.time([sys.executable, "-m", "openapi_spec_validator", str(spec)])
         same = verdict(docs) == verdict(reference)
         rows = [
-            Row("scaffold docs build", docs, verdict(docs) + (" = reference" if same else " ≠ reference"), True),
+            Row(
+                "scaffold docs build",
+                docs,
+                verdict(docs) + (" = reference" if same else " ≠ reference"),
+                True,
+            ),
             Row("openapi-spec-validator (reference)", reference, verdict(reference)),
         ]
         for name, command in peers.commands(spec).items():
@@ -116,7 +125,10 @@ class Bench:
     def checks(self, repo: Path) -> list[Row]:
         cache = repo / ".scaffold"
         self.time(scaffold("check", "--repo", str(repo)))  # compiles scaffold's modules once
-        cold = self.time(scaffold("check", "--repo", str(repo)), before=lambda: shutil.rmtree(cache, ignore_errors=True))
+        cold = self.time(
+            scaffold("check", "--repo", str(repo)),
+            before=lambda: shutil.rmtree(cache, ignore_errors=True),
+        )
         self.time(scaffold("check", "--repo", str(repo)))  # leaves the cache filled
         warm = self.time(scaffold("check", "--repo", str(repo)))
         return [Row("scaffold check, cold", cold), Row("scaffold check, warm", warm)]
@@ -124,14 +136,26 @@ class Bench:
 
 def endpoint_rows(bench: Bench, repo: Path) -> list[Row]:
     rows = [
-        Row("check --format json, warm", bench.time(scaffold("check", "--repo", str(repo), "--format", "json"))),
+        Row(
+            "check --format json, warm",
+            bench.time(scaffold("check", "--repo", str(repo), "--format", "json")),
+        ),
         Row("endpoint list, warm", bench.time(scaffold("endpoint", "list", "--repo", str(repo)))),
     ]
     with tempfile.TemporaryDirectory() as scratch:
         copy, added = Path(scratch) / "repo", Path(scratch) / "added"
         shutil.copytree(repo, copy)
         endpoint = ["GET", "/users/{user_id}/benchmark-sessions"]
-        add = scaffold("endpoint", "add", *endpoint, "--repo", str(copy), "--permission", "edit_other_users", "--yes")
+        add = scaffold(
+            "endpoint",
+            "add",
+            *endpoint,
+            "--repo",
+            str(copy),
+            "--permission",
+            "edit_other_users",
+            "--yes",
+        )
         dry = bench.time([*add, "--dry-run"])
 
         def fresh(source: Path) -> Callable[[], None]:
@@ -167,8 +191,18 @@ def check_targets(rows: list[Row], floor: Measured) -> None:
 
 
 def table(title: str, floor: Measured, rows: list[Row]) -> str:
-    fastest = min((r.result.seconds for r in rows if r.versus_peer and r.result and r.name != "scaffold docs build"), default=None)
-    lines = [f"\n{title}", f"  {'':<36}{'seconds':>8}{'× floor':>9}{'× peer':>8}{'MiB':>7}{'× floor':>9}  {'verdict / note':<28}targets"]
+    fastest = min(
+        (
+            r.result.seconds
+            for r in rows
+            if r.versus_peer and r.result and r.name != "scaffold docs build"
+        ),
+        default=None,
+    )
+    lines = [
+        f"\n{title}",
+        f"  {'':<36}{'seconds':>8}{'× floor':>9}{'× peer':>8}{'MiB':>7}{'× floor':>9}  {'verdict / note':<28}targets",
+    ]
     all_rows = [Row("floor (start + ast + libyaml)", floor), *rows]
     for row in all_rows:
         if row.result is None:
@@ -200,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         build(repo, log=lambda line: print(line, file=sys.stderr))
     if args.rebuild or not (tree / "scaffold.toml").exists():
         make_tree.build(tree)
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
+    print(
+        f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)"
+    )
     bench = Bench(args.runs, not args.no_peers)
     sizes = stats(repo)
 
@@ -209,28 +245,36 @@ def main(argv: list[str] | None = None) -> int:
     check_targets(checks, floor)
     validators, _ = bench.validators(repo)
     big = checks + validators + endpoint_rows(bench, repo)
-    print(table(
-        f"Mattermost-sized repo: {sizes['operations']} operations, {sizes['resources']} resources; lines: "
-        f"driver {sizes['driver']}, tests {sizes['tests']}, python {sizes['python']}, yaml {sizes['yaml']}",
-        floor,
-        big,
-    ))
+    print(
+        table(
+            f"Mattermost-sized repo: {sizes['operations']} operations, {sizes['resources']} resources; lines: "
+            f"driver {sizes['driver']}, tests {sizes['tests']}, python {sizes['python']}, yaml {sizes['yaml']}",
+            floor,
+            big,
+        )
+    )
 
     tree_floor = bench.floor(tree)
     tree_validators, docs = bench.validators(tree)
     swagger = next((r.result for r in tree_validators if r.name == "swagger-cli validate"), None)
     reference_ok = "= reference" in tree_validators[0].note
     if swagger is not None:
-        tree_validators[0].targets.append(("≤0.5× swagger-cli", docs.seconds <= 0.5 * swagger.seconds))
+        tree_validators[0].targets.append(
+            ("≤0.5× swagger-cli", docs.seconds <= 0.5 * swagger.seconds)
+        )
     tree_validators[0].targets.append(("reference's verdict", reference_ok))
     tree_checks = bench.checks(tree)
     check_targets(tree_checks, tree_floor)
-    print(table(
-        "Real-tree-shaped docs: 43 fragments, 344 paths, 437 operations (in the reference server)",
-        tree_floor,
-        tree_validators + tree_checks,
-    ))
-    print(f"\nload average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; best of {args.runs} runs each")
+    print(
+        table(
+            "Real-tree-shaped docs: 43 fragments, 344 paths, 437 operations (in the reference server)",
+            tree_floor,
+            tree_validators + tree_checks,
+        )
+    )
+    print(
+        f"\nload average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; best of {args.runs} runs each"
+    )
     return 0
 
 

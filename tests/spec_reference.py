@@ -30,14 +30,23 @@ class Reference:
 
     @property
     def valid(self) -> bool:
-        return self.crashed is None and not self.structure and not self.checks and not self.schema_paths
+        return (
+            self.crashed is None
+            and not self.structure
+            and not self.checks
+            and not self.schema_paths
+        )
 
 
 def reference(document: dict[str, Any]) -> Reference:
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.validation import exceptions as oas
 
-    validator = OpenAPIV31SpecValidator if str(document.get("openapi", "")).startswith("3.1") else OpenAPIV30SpecValidator
+    validator = (
+        OpenAPIV31SpecValidator
+        if str(document.get("openapi", "")).startswith("3.1")
+        else OpenAPIV30SpecValidator
+    )
     found = Reference()
     try:
         for error in validator(document).iter_errors():

@@ -34,16 +34,27 @@ def document_issues(document: dict[str, Any], *, limit: int) -> list[Issue]:
     return found[:limit]
 
 
-def _not_json(document: dict[str, Any], version: str, limit: int) -> tuple[list[Issue], dict[str, Any]]:
+def _not_json(
+    document: dict[str, Any], version: str, limit: int
+) -> tuple[list[Issue], dict[str, Any]]:
     """The values the validator cannot read, the structure of the document with them as text,
     and that document."""
     odd = list(_odd_values(document, ()))
     fatal = [
-        (path, what) for path, what in odd if _refused(_as_text(document, [p for p, _ in odd if p != path]), version)
+        (path, what)
+        for path, what in odd
+        if _refused(_as_text(document, [p for p, _ in odd if p != path]), version)
     ] or odd
     issues = [Issue("value", what, path, hint=_remedy(what)) for path, what in fatal]
     if not fatal:
-        issues.append(Issue("value", "the spec holds a value the validator cannot read", (), hint="write it as JSON text"))
+        issues.append(
+            Issue(
+                "value",
+                "the spec holds a value the validator cannot read",
+                (),
+                hint="write it as JSON text",
+            )
+        )
     clean = _as_text(document, [path for path, _ in odd])
     try:
         issues += islice(structure_issues(clean, version), limit)
@@ -67,7 +78,10 @@ def _odd_values(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
             if not isinstance(key, str):
                 yield (*path, key), f"the key {key!r} is a {_kind(key)}, and OpenAPI keys are text"
             elif not _unicode(key):
-                yield (*path, key), f"the key {key!r} is not valid Unicode (a lone surrogate escape)"
+                yield (
+                    (*path, key),
+                    f"the key {key!r} is not valid Unicode (a lone surrogate escape)",
+                )
             yield from _odd_values(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
@@ -118,7 +132,11 @@ def _as_text(document: Any, paths: list[Path]) -> Any:
             return result
         if isinstance(value, list):
             return [convert(item, (*path, i)) for i, item in enumerate(value)]
-        if path in targets and (isinstance(value, str) or not isinstance(value, (int, float, bool))) and value is not None:
+        if (
+            path in targets
+            and (isinstance(value, str) or not isinstance(value, (int, float, bool)))
+            and value is not None
+        ):
             return _text(value)
         return value
 

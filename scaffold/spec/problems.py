@@ -40,7 +40,9 @@ class SpecInvalid(ValidationError):
 
     def __init__(self, problems: list[SpecProblem]) -> None:
         first = problems[0]
-        super().__init__(first.message, hint=first.hint, path=first.path, line=first.line)
+        # Said on the one line an error gets, for a command line that prints only that.
+        more = f" (and {len(problems) - 1} more: `scaffold check` lists them all)" if len(problems) > 1 else ""
+        super().__init__(first.message + more, hint=first.hint, path=first.path, line=first.line)
         self.problems = problems
 
 

@@ -66,7 +66,9 @@ class Checks30:
                 # Not a valid schema itself (`minimum: zero` in a nested schema, which the
                 # meta-schema check does not reach): the reference decides what that means.
                 return _reference_default(self.document, schema, value, "3.0")
-            return [(e.message, keyed(value, e.instance_path)) for e in validator.iter_errors(value)]
+            return [
+                (e.message, keyed(value, e.instance_path)) for e in validator.iter_errors(value)
+            ]
         return _reference_default(self.document, schema, value, "3.0")
 
 
@@ -101,7 +103,9 @@ def _plain(schema: Any, depth: int = 0) -> bool:
         elif key in ("allOf", "anyOf", "oneOf"):
             if not isinstance(value, list) or not all(_plain(v, depth + 1) for v in value):
                 return False
-        elif key in ("items", "not") or (key == "additionalProperties" and not isinstance(value, bool)):
+        elif key in ("items", "not") or (
+            key == "additionalProperties" and not isinstance(value, bool)
+        ):
             if not _plain(value, depth + 1):
                 return False
         elif key in ("default", "example", "enum") and not _plain_value(value):
@@ -123,10 +127,14 @@ def _plain_value(value: Any) -> bool:
 
 def _reference_meta(document: Any, schema: Any, version: str) -> Found:
     # Imported here: only documents that need the reference's own checks pay for it.
-    from jsonschema.exceptions import ValidationError
-    from jsonschema.validators import validator_for
-    from openapi_schema_validator import OAS30Validator, oas30_format_checker, oas31_format_checker
-    from openapi_schema_validator import OAS31_BASE_DIALECT_ID
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+    from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+    from openapi_schema_validator import (
+        OAS31_BASE_DIALECT_ID,
+        OAS30Validator,
+        oas30_format_checker,
+        oas31_format_checker,
+    )
 
     if version == "3.0":
         cls, checker = OAS30Validator, oas30_format_checker
@@ -136,7 +144,10 @@ def _reference_meta(document: Any, schema: Any, version: str) -> Found:
             dialect = document["jsonSchemaDialect"]
         if isinstance(schema, dict) and "$schema" in schema:
             dialect = schema["$schema"]
-        if not isinstance(dialect, str) or validator_for({"$schema": dialect}, default=None) is None:
+        if (
+            not isinstance(dialect, str)
+            or validator_for({"$schema": dialect}, default=None) is None
+        ):
             return [(f"Unknown JSON Schema dialect: {dialect!r}", ())]
         cls, checker = validator_for({"$schema": dialect}), oas31_format_checker
     meta_cls = validator_for(cls.META_SCHEMA, default=cls)
@@ -148,15 +159,21 @@ def _reference_meta(document: Any, schema: Any, version: str) -> Found:
 
 
 def _reference_default(document: Any, schema: Any, value: Any, version: str) -> Found:
-    from openapi_schema_validator import OAS30Validator, OAS31Validator
-    from openapi_schema_validator import oas30_format_checker, oas31_format_checker
-    from referencing import Registry, Resource
+    from openapi_schema_validator import (
+        OAS30Validator,
+        OAS31Validator,
+        oas30_format_checker,
+        oas31_format_checker,
+    )
+    from referencing import Registry
     from referencing.jsonschema import DRAFT4, DRAFT202012
 
     spec = DRAFT4 if version == "3.0" else DRAFT202012
-    resolver = Registry().with_resource("", Resource(document, spec)).resolver(base_uri="")
+    resolver = Registry().with_resource("", spec.create_resource(document)).resolver(base_uri="")
     cls, checker = (
-        (OAS30Validator, oas30_format_checker) if version == "3.0" else (OAS31Validator, oas31_format_checker)
+        (OAS30Validator, oas30_format_checker)
+        if version == "3.0"
+        else (OAS31Validator, oas31_format_checker)
     )
     validator = cls(schema, _resolver=resolver, format_checker=checker)
     try:

@@ -20,6 +20,7 @@ import jsonschema_rs
 
 from scaffold.errors import ScaffoldError
 
+
 def schema_version(openapi: object) -> str:
     """Which shipped OpenAPI schema judges a document that says `openapi: <openapi>`: 3.1
     documents the 3.1 schema, everything else the 3.0 one (as scaffold always has)."""
@@ -47,7 +48,9 @@ def _load(path: Path) -> Any:
 def document_validator(version: str) -> jsonschema_rs.Validator:
     """The compiled OpenAPI schema for `version` ("3.0" or "3.1"), built as the reference
     builds it (the draft its `$schema` names, default options)."""
-    schema = _load(package_file("openapi_spec_validator", "resources", "schemas", f"v{version}", "schema.json"))
+    schema = _load(
+        package_file("openapi_spec_validator", "resources", "schemas", f"v{version}", "schema.json")
+    )
     return jsonschema_rs.validator_for(schema)
 
 

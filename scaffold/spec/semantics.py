@@ -52,7 +52,9 @@ class Walk:
         if "components" in document:
             components = self.resolve(document["components"], ("components",))
             if components and isinstance(components[0], dict) and "schemas" in components[0]:
-                for _, schema, path in self._items(components[0]["schemas"], (*components[1], "schemas")):
+                for _, schema, path in self._items(
+                    components[0]["schemas"], (*components[1], "schemas")
+                ):
                     self.schema(schema, path)
         self._every_ref(document)
         return self.issues
@@ -127,7 +129,11 @@ class Walk:
                     and not (isinstance(key, str) and (key == "example" or key.startswith("x-")))
                 ]
             else:
-                children = [(item, (*path, i)) for i, item in enumerate(value) if isinstance(item, (dict, list))]
+                children = [
+                    (item, (*path, i))
+                    for i, item in enumerate(value)
+                    if isinstance(item, (dict, list))
+                ]
             stack.extend(reversed(children))
 
     # -- the document ------------------------------------------------------------------
@@ -161,7 +167,12 @@ class Walk:
             if not isinstance(name, Hashable) or name is None:
                 continue
             if name in seen:
-                self._issue("tag", f"Duplicate tag name '{name}'", (*site, "name"), hint="remove one of them")
+                self._issue(
+                    "tag",
+                    f"Duplicate tag name '{name}'",
+                    (*site, "name"),
+                    hint="remove one of them",
+                )
             seen.add(name)
 
     def _path_item(self, url: str, item: Any, path: Path) -> None:
@@ -175,7 +186,9 @@ class Walk:
         except ValueError:
             self._issue(
                 "path-parameter",
-                f"the path {url} has an unmatched brace", path, hint="write each parameter as {name}"
+                f"the path {url} has an unmatched brace",
+                path,
+                hint="write each parameter as {name}",
             )
             return
         for method, operation in item.items():
@@ -231,7 +244,13 @@ class Walk:
         key = value if isinstance(value, Hashable) else repr(value)
         first = self._operation_ids.get(key)
         if first is not None:
-            self._issue("operation-id", f"operationId {value} is used twice", site, hint="rename one of them", first=first)
+            self._issue(
+                "operation-id",
+                f"operationId {value} is used twice",
+                site,
+                hint="rename one of them",
+                first=first,
+            )
         else:
             self._operation_ids[key] = site
 
@@ -245,11 +264,17 @@ class Walk:
             if "schema" in parameter:
                 self.schema(parameter["schema"], (*where, "schema"))
             key = (parameter.get("name"), parameter.get("in"))
-            if "name" in parameter and "in" in parameter and all(isinstance(k, Hashable) for k in key):
+            if (
+                "name" in parameter
+                and "in" in parameter
+                and all(isinstance(k, Hashable) for k in key)
+            ):
                 if key in seen:
                     self._issue(
                         "parameter",
-                        f"Duplicate parameter '{key[0]}'", site, hint="remove one of them, or rename it"
+                        f"Duplicate parameter '{key[0]}'",
+                        site,
+                        hint="remove one of them, or rename it",
                     )
                 seen.add(key)
             kept.append((parameter, site))
@@ -262,19 +287,33 @@ class Walk:
 
     # -- Schema Objects ---------------------------------------------------------------
 
-    def schema(self, value: Any, path: Path, *, require_properties: bool = True, meta_checked: bool = False) -> None:
+    def schema(
+        self, value: Any, path: Path, *, require_properties: bool = True, meta_checked: bool = False
+    ) -> None:
         found = self.resolve(value, path)
         if found is None:
             return
         schema, path = found
         if not isinstance(schema, (dict, bool)):
-            self._issue("schema", f"{schema!r} is not of type 'object', 'boolean'", path, hint=_SCHEMA_HINT, reported=path)
+            self._issue(
+                "schema",
+                f"{schema!r} is not of type 'object', 'boolean'",
+                path,
+                hint=_SCHEMA_HINT,
+                reported=path,
+            )
             return
         if not meta_checked and id(schema) not in self._meta_checked:
             self._meta_checked.add(id(schema))
             errors = self.checks.meta(schema)
             for message, inner in errors:
-                self._issue("schema", f"invalid schema: {message}", (*path, *inner), hint=_SCHEMA_HINT, reported=path)
+                self._issue(
+                    "schema",
+                    f"invalid schema: {message}",
+                    (*path, *inner),
+                    hint=_SCHEMA_HINT,
+                    reported=path,
+                )
             if errors:
                 return
         if id(schema) in self._visited or not isinstance(schema, dict):
@@ -290,7 +329,9 @@ class Walk:
                         nested |= self._properties_of(inner, where, set())
         for keyword in ("not", "items"):
             if keyword in schema:
-                self.schema(schema[keyword], (*path, keyword), require_properties=False, meta_checked=True)
+                self.schema(
+                    schema[keyword], (*path, keyword), require_properties=False, meta_checked=True
+                )
         if "properties" in schema:
             for _, inner, where in self._items(schema["properties"], (*path, "properties")):
                 self.schema(inner, where, require_properties=False, meta_checked=True)
@@ -301,7 +342,11 @@ class Walk:
             if default is not None or schema.get("nullable", False) is not True:
                 for message, inner in self.checks.default(schema, default):
                     self._issue(
-                        "default", f"invalid default: {message}", (*path, "default", *inner), hint=_SCHEMA_HINT, reported=path
+                        "default",
+                        f"invalid default: {message}",
+                        (*path, "default", *inner),
+                        hint=_SCHEMA_HINT,
+                        reported=path,
                     )
 
     def _required(self, schema: dict[str, Any], path: Path, nested: set[Any]) -> None:

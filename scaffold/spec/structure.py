@@ -43,7 +43,13 @@ def _aimed(error: Any, reported: Path, document: Any) -> Iterator[Issue]:
     if isinstance(kind, _Kind.UniqueItems):
         items = _value_at(document, at)
         for index in _repeats(items if isinstance(items, list) else []):
-            yield Issue("structure", "this item repeats an earlier one", (*at, index), reported, _REPEAT_HINT)
+            yield Issue(
+                "structure",
+                "this item repeats an earlier one",
+                (*at, index),
+                reported,
+                _REPEAT_HINT,
+            )
         return
     if isinstance(kind, _Kind.Required):
         yield Issue("structure", f"missing required key {kind.property!r}", at, reported, _HINT)
@@ -77,7 +83,8 @@ def _wants_ref(branch: list[Any]) -> bool:
 
 def _refuses_ref(branch: list[Any]) -> bool:
     return any(
-        isinstance(e.kind, _Kind.AdditionalProperties) and "$ref" in e.kind.unexpected for e in branch
+        isinstance(e.kind, _Kind.AdditionalProperties) and "$ref" in e.kind.unexpected
+        for e in branch
     )
 
 
