@@ -34,6 +34,7 @@ class Walk:
         self.checks = checks
         self.issues: list[Issue] = []
         self._refs_seen: set[Path] = set()
+        self._cycles: set[Path] = set()
         self._lookups: dict[str, tuple[Any, Path] | None] = {}
         self._operation_ids: dict[Hashable, Path] = {}
         # The reference visits a schema (and checks it against the meta-schema) once per
@@ -71,7 +72,14 @@ class Walk:
                 return None  # the structure check says so
             site = (*path, "$ref")
             if path in chain:
-                self._issue("ref", f"$ref {ref!r} refers back to itself", site, hint=_REF_HINT)
+                if site not in self._cycles:
+                    self._cycles.add(site)
+                    self._issue(
+                        "ref",
+                        f"$ref {ref!r} is part of a loop of $refs that never reaches a value",
+                        site,
+                        hint=_REF_HINT,
+                    )
                 return None
             chain.append(path)
             found = self.lookup(ref)
