@@ -172,6 +172,9 @@ def _check_structure(merged: MergedSpec) -> None:
     # YAML loaders keep the last of two equal keys silently; a path or an operation defined
     # twice (often in two fragments) would vanish from the spec without a word. Validating a
     # very deep or alias-bombed document would exhaust the stack or never end.
+    # Scalars are neither pushed nor counted: they cannot repeat a key, nest, or make an
+    # alias bomb, and they are most of the nodes (this walk visits every node of the spec).
+    scalar, mapping, sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
     seen_nodes: set[int] = set()
     shared = False
     stack: list[tuple[yaml.Node, int]] = [(merged.root, 1)]
@@ -184,22 +187,29 @@ def _check_structure(merged: MergedSpec) -> None:
         if depth > MAX_NESTING:
             _raise_shape(merged, node, f"YAML nested more than {MAX_NESTING} levels deep",
                          "flatten it, e.g. with $ref to components")
-        if isinstance(node, yaml.MappingNode):
-            first: dict[Any, yaml.Node] = {}
+        kind = type(node)
+        if kind is mapping:
+            keys: set[Any] = set()
             for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
+                if type(key_node) is scalar:
                     key = key_node.value
                 else:
                     key = id(key_node)
                     stack.append((key_node, depth + 1))
-                if key in first:
-                    raise_twice(merged, f"{key!s} is defined twice", first[key], key_node)
-                first[key] = key_node
-                stack.append((value_node, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+                if key in keys:
+                    raise_twice(merged, f"{key!s} is defined twice", _first_key(node, key), key_node)
+                keys.add(key)
+                if type(value_node) is not scalar:
+                    stack.append((value_node, depth + 1))
+        elif kind is sequence:
+            stack.extend((child, depth + 1) for child in node.value if type(child) is not scalar)
     if shared:
         _check_expansion(merged)
+
+
+def _first_key(node: yaml.MappingNode, key: Any) -> yaml.Node:
+    """The first key node of `node` that is `key` (a scalar's value, or another node's id)."""
+    return next(k for k, _ in node.value if (k.value if isinstance(k, yaml.ScalarNode) else id(k)) == key)
 
 
 def _check_expansion(merged: MergedSpec) -> None:

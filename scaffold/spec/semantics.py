@@ -123,26 +123,26 @@ class Walk:
 
     def _every_ref(self, document: Any) -> None:
         # Every $ref of the document, not only those the reference's walk reaches; examples
-        # and extensions are data, not references.
+        # and extensions are data, not references. Only containers are pushed, tested by
+        # exact type: this visits every value of the spec, and is most of the walk's time.
         stack: list[tuple[Any, Path]] = [(document, ())]
+        push = stack.append
         while stack:
             value, path = stack.pop()
-            if isinstance(value, dict):
-                if isinstance(value.get("$ref"), str) and (*path, "$ref") not in self._refs_seen:
+            if type(value) is dict:
+                if type(value.get("$ref")) is str and (*path, "$ref") not in self._refs_seen:
                     self.resolve(value, path)
-                children = [
-                    (item, (*path, key))
-                    for key, item in value.items()
-                    if isinstance(item, (dict, list))
-                    and not (isinstance(key, str) and (key == "example" or key.startswith("x-")))
-                ]
+                for key, item in reversed(value.items()):
+                    kind = type(item)
+                    if (kind is dict or kind is list) and not (
+                        type(key) is str and (key == "example" or key.startswith("x-"))
+                    ):
+                        push((item, (*path, key)))
             else:
-                children = [
-                    (item, (*path, i))
-                    for i, item in enumerate(value)
-                    if isinstance(item, (dict, list))
-                ]
-            stack.extend(reversed(children))
+                for index in range(len(value) - 1, -1, -1):
+                    kind = type(value[index])
+                    if kind is dict or kind is list:
+                        push((value[index], (*path, index)))
 
     # -- the document ------------------------------------------------------------------
 
