@@ -207,9 +207,12 @@ def _check_structure(merged: MergedSpec) -> None:
         _check_expansion(merged)
 
 
-def _first_key(node: yaml.MappingNode, key: Any) -> yaml.Node:
-    """The first key node of `node` that is `key` (a scalar's value, or another node's id)."""
-    return next(k for k, _ in node.value if (k.value if isinstance(k, yaml.ScalarNode) else id(k)) == key)
+def _first_key(node: yaml.Node, key: Any) -> yaml.Node:
+    """The first key node of a mapping that is `key` (a scalar's value, or another node's id)."""
+    first: yaml.Node = next(
+        k for k, _ in node.value if (k.value if isinstance(k, yaml.ScalarNode) else id(k)) == key
+    )
+    return first
 
 
 def _check_expansion(merged: MergedSpec) -> None:
