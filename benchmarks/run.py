@@ -20,6 +20,10 @@ Each command runs as a user runs it (a new process, output discarded): its best 
 tree within 0.5× swagger-cli with the reference's verdict; `check` cold within 1.5× the floor,
 warm within 0.3×, at most 2× the floor's memory; `endpoint add` applied within 1 s, its dry
 run within 0.5 s, `endpoint remove` within 1 s.
+
+The peers run on Node and use more than one core (swagger-cli's user time exceeds its wall
+time on an idle machine): on a busy machine they lose more time than scaffold does, so
+compare runs taken at similar load (printed at the start and the end).
 """
 
 from __future__ import annotations
