@@ -14,28 +14,23 @@ swagger-cli and Redocly refuse those documents, and so does scaffold.
 from __future__ import annotations
 
 import string
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from typing import Any
-from urllib.parse import unquote
 
 from scaffold.spec.issue import Issue, Path
+from scaffold.spec.merge import HTTP_METHODS
+from scaffold.spec.refs import References
 from scaffold.spec.schema_checks import SchemaChecks
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_REF_HINT = "fix the $ref, or define what it names in the definitions fragment"
 _SCHEMA_HINT = "fix this schema; `scaffold docs build` shows the merged result"
 
 
-class Walk:
+class Walk(References):
     """One walk of one document; `issues` holds what it found, in the reference's order."""
 
     def __init__(self, document: dict[str, Any], checks: SchemaChecks) -> None:
-        self.document = document
+        super().__init__(document)
         self.checks = checks
-        self.issues: list[Issue] = []
-        self._refs_seen: set[Path] = set()
-        self._cycles: set[Path] = set()
-        self._lookups: dict[str, tuple[Any, Path] | None] = {}
         self._operation_ids: dict[Hashable, Path] = {}
         # The reference visits a schema (and checks it against the meta-schema) once per
         # object, by identity: a schema reached first as a nested one is never checked again
@@ -48,129 +43,21 @@ class Walk:
         if "tags" in document:
             self._tags(document["tags"])
         if "paths" in document:
-            for url, item, path in self._items(document["paths"], ("paths",)):
+            for url, item, path in self.items(document["paths"], ("paths",)):
                 self._path_item(str(url), item, path)
         if "components" in document:
             components = self.resolve(document["components"], ("components",))
             if components and isinstance(components[0], dict) and "schemas" in components[0]:
-                for _, schema, path in self._items(
+                for _, schema, path in self.items(
                     components[0]["schemas"], (*components[1], "schemas")
                 ):
                     self.schema(schema, path)
-        self._every_ref(document)
+        self.every_ref(document)
         return self.issues
-
-    # -- references -------------------------------------------------------------------
-
-    def resolve(self, value: Any, path: Path) -> tuple[Any, Path] | None:
-        """The value with `$ref`s followed, and where it is; None (and an issue) if a `$ref`
-        leads nowhere."""
-        chain: list[Path] = []
-        while isinstance(value, dict) and "$ref" in value:
-            ref = value["$ref"]
-            if not isinstance(ref, str):
-                return None  # the structure check says so
-            site = (*path, "$ref")
-            if path in chain:
-                if site not in self._cycles:
-                    self._cycles.add(site)
-                    self._issue(
-                        "ref",
-                        f"$ref {ref!r} is part of a loop of $refs that never reaches a value",
-                        site,
-                        hint=_REF_HINT,
-                    )
-                return None
-            chain.append(path)
-            found = self.lookup(ref)
-            if site not in self._refs_seen:
-                self._refs_seen.add(site)
-                if found is None:
-                    self._issue("ref", f"$ref {ref!r} points to nothing", site, hint=_REF_HINT)
-            if found is None:
-                return None
-            value, path = found
-        return value, path
-
-    def lookup(self, ref: str) -> tuple[Any, Path] | None:
-        """What a local `$ref` names, as the `referencing` library reads a JSON pointer."""
-        if ref not in self._lookups:
-            self._lookups[ref] = self._lookup(ref)
-        return self._lookups[ref]
-
-    def _lookup(self, ref: str) -> tuple[Any, Path] | None:
-        if not ref.startswith("#"):
-            return None
-        fragment = unquote(ref[1:])
-        if fragment and not fragment.startswith("/"):
-            return None
-        value: Any = self.document
-        path: list[str | int] = []
-        for segment in fragment.split("/")[1:]:
-            key: str | int = segment.replace("~1", "/").replace("~0", "~")
-            if isinstance(value, list):
-                try:
-                    key = int(key)
-                    value = value[key]
-                except (ValueError, IndexError):
-                    return None
-            elif isinstance(value, dict) and key in value:
-                value = value[key]
-            else:
-                return None
-            path.append(key)
-        return value, tuple(path)
-
-    def _every_ref(self, document: Any) -> None:
-        # Every $ref of the document, not only those the reference's walk reaches; examples
-        # and extensions are data, not references. Only containers are pushed, tested by
-        # exact type: this visits every value of the spec, and is most of the walk's time.
-        stack: list[tuple[Any, Path]] = [(document, ())]
-        push = stack.append
-        while stack:
-            value, path = stack.pop()
-            if type(value) is dict:
-                if type(value.get("$ref")) is str and (*path, "$ref") not in self._refs_seen:
-                    self.resolve(value, path)
-                for key, item in reversed(value.items()):
-                    kind = type(item)
-                    if (kind is dict or kind is list) and not (
-                        type(key) is str and (key == "example" or key.startswith("x-"))
-                    ):
-                        push((item, (*path, key)))
-            else:
-                for index in range(len(value) - 1, -1, -1):
-                    kind = type(value[index])
-                    if kind is dict or kind is list:
-                        push((value[index], (*path, index)))
-
-    # -- the document ------------------------------------------------------------------
-
-    def _items(self, value: Any, path: Path) -> Iterator[tuple[Any, Any, Path]]:
-        """(key, resolved value, its path) of a mapping, the mapping itself resolved."""
-        found = self.resolve(value, path)
-        if found is None or not isinstance(found[0], dict):
-            return
-        mapping, path = found
-        for key, item in mapping.items():
-            resolved = self.resolve(item, (*path, key))
-            if resolved is not None:
-                yield key, resolved[0], resolved[1]
-
-    def _sequence(self, value: Any, path: Path) -> Iterator[tuple[Any, Path, Path]]:
-        """(resolved item, where it is written, where it resolves to) of a sequence."""
-        found = self.resolve(value, path)
-        if found is None or not isinstance(found[0], list):
-            return
-        sequence, path = found
-        for index, item in enumerate(sequence):
-            resolved = self.resolve(item, (*path, index))
-            if resolved is not None:
-                yield resolved[0], (*path, index), resolved[1]
 
     def _tags(self, tags: Any) -> None:
         seen: set[Hashable] = set()
-        for tag, site, _ in self._sequence(tags, ("tags",)):
+        for tag, site, _ in self.sequence(tags, ("tags",)):
             name = tag.get("name") if isinstance(tag, dict) else None
             if not isinstance(name, Hashable) or name is None:
                 continue
@@ -218,7 +105,7 @@ class Walk:
         if "operationId" in operation:
             self._operation_id(operation["operationId"], (*path, "operationId"))
         if "responses" in operation:
-            for _, response, where in self._items(operation["responses"], (*path, "responses")):
+            for _, response, where in self.items(operation["responses"], (*path, "responses")):
                 if isinstance(response, dict) and "content" in response:
                     self._content(response["content"], (*where, "content"))
         declared = list(shared)
@@ -266,7 +153,7 @@ class Walk:
         """Check a parameter list; return its parameters that are objects, with their sites."""
         seen: set[tuple[Hashable, Hashable]] = set()
         kept = []
-        for parameter, site, where in self._sequence(value, path):
+        for parameter, site, where in self.sequence(value, path):
             if not isinstance(parameter, dict):
                 continue
             if "schema" in parameter:
@@ -289,7 +176,7 @@ class Walk:
         return kept
 
     def _content(self, value: Any, path: Path) -> None:
-        for _, media_type, where in self._items(value, path):
+        for _, media_type, where in self.items(value, path):
             if isinstance(media_type, dict) and "schema" in media_type:
                 self.schema(media_type["schema"], (*where, "schema"))
 
@@ -331,7 +218,7 @@ class Walk:
         nested: set[Any] = set()
         for keyword in ("allOf", "anyOf", "oneOf"):
             if keyword in schema:
-                for inner, _, where in self._sequence(schema[keyword], (*path, keyword)):
+                for inner, _, where in self.sequence(schema[keyword], (*path, keyword)):
                     self.schema(inner, where, require_properties=False, meta_checked=True)
                     if keyword == "allOf":
                         nested |= self._properties_of(inner, where, set())
@@ -341,7 +228,7 @@ class Walk:
                     schema[keyword], (*path, keyword), require_properties=False, meta_checked=True
                 )
         if "properties" in schema:
-            for _, inner, where in self._items(schema["properties"], (*path, "properties")):
+            for _, inner, where in self.items(schema["properties"], (*path, "properties")):
                 self.schema(inner, where, require_properties=False, meta_checked=True)
         if "allOf" in schema and require_properties:
             self._required(schema, path, nested)
@@ -385,21 +272,9 @@ class Walk:
             names |= {k for k in schema["properties"] if isinstance(k, Hashable)}
         for keyword in ("allOf", "anyOf", "oneOf"):
             if keyword in schema:
-                for inner, _, where in self._sequence(schema[keyword], (*path, keyword)):
+                for inner, _, where in self.sequence(schema[keyword], (*path, keyword)):
                     names |= self._properties_of(inner, where, seen)
         for keyword in ("items", "not"):
             if keyword in schema:
                 names |= self._properties_of(schema[keyword], (*path, keyword), seen)
         return names
-
-    def _issue(
-        self,
-        check: str,
-        message: str,
-        at: Path,
-        *,
-        hint: str | None = None,
-        first: Path | None = None,
-        reported: Path = (),
-    ) -> None:
-        self.issues.append(Issue(check, message, at, reported, hint, first))
