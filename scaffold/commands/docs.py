@@ -10,7 +10,6 @@ from scaffold.repo.workspace import Workspace
 from scaffold.spec.html import plan_html
 from scaffold.spec.merge import MergedSpec, merge, read_fragments
 from scaffold.spec.problems import validate
-from scaffold.text.render import Renderer
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,11 @@ def build_docs(layout: RepoLayout, *, html: bool = False) -> DocsBuild:
     workspace = Workspace(layout.root)
     merged = merged_spec(layout, workspace)
     workspace.write(layout.docs_output, merged.text)
-    page = plan_html(layout.docs_output, merged.data, workspace, Renderer(layout.root)) if html else None
+    page = None
+    if html:
+        from scaffold.text.render import Renderer  # jinja: only the page needs it
+
+        page = plan_html(layout.docs_output, merged.data, workspace, Renderer(layout.root))
     paths = merged.data.get("paths") or {}
     return DocsBuild(
         output=layout.docs_output,

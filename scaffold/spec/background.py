@@ -1,8 +1,9 @@
 """Validation of the merged spec alongside the scan: in a child process, or inline.
 
-Full OpenAPI validation is the slowest step of a cold `check` (about a second for a
-Mattermost-sized spec, plus half a second to import the validator), so `check` starts it in
-a child process before it scans the Python, and collects it at the end.
+Merging a Mattermost-sized spec (reading 20k lines of YAML) and validating it takes about a
+sixth of a second, most of it the YAML; on a machine with a second core that is free beside
+the scan of the Python, so `check` starts it in a child process before it scans, and
+collects it at the end (measured: a cold check a tenth of a second faster than inline).
 """
 
 from __future__ import annotations

@@ -9,13 +9,18 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffold.errors import UsageError
 from scaffold.repo.workspace import Workspace
-from scaffold.text.render import Renderer
+
+# Only for types: rendering (jinja) is needed by --html alone, and `docs build` without it
+# should not pay for importing it.
+if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
+
+    from scaffold.text.render import Renderer
 
 #: The Swagger UI files the page loads, copied from the packaged distribution.
 ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css")
@@ -43,6 +48,12 @@ def plan_html(docs_output: str, spec: dict[str, Any], workspace: Workspace, rend
 
 def docs_server(directory: Path, port: int) -> ThreadingHTTPServer:
     """A server for the built page on 127.0.0.1 (port 0 picks a free one)."""
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer  # only `docs serve`
+
+    class _QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            """The CLI says where the page is; one line per request would drown it."""
+
     if not (directory / "index.html").is_file():
         raise UsageError(f"no API reference in {directory}", hint="run `scaffold docs build --html` first")
     handler = functools.partial(_QuietHandler, directory=str(directory))
@@ -51,7 +62,3 @@ def docs_server(directory: Path, port: int) -> ThreadingHTTPServer:
     except OSError as err:
         raise UsageError(f"cannot serve on 127.0.0.1:{port}: {err.strerror}", hint="choose another --port") from None
 
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """The CLI says where the page is; one line per request would drown it."""

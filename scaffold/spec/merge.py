@@ -148,20 +148,22 @@ def mapping_value(node: yaml.Node, key: str) -> yaml.Node | None:
     return None
 
 
-def node_at(root: yaml.Node, path: list[Any]) -> yaml.Node:
-    """The deepest node along a JSON path (keys and sequence indexes)."""
-    node = root
+def key_node_at(root: yaml.Node, path: list[Any]) -> yaml.Node:
+    """The node that names the end of a JSON path: the key of a mapping entry (the line a
+    contributor edits: `body:`, `"200":`), a sequence item itself, or the deepest node along
+    the path that exists."""
+    node, found = root, root
     for part in path:
         if isinstance(node, yaml.MappingNode):
-            child = mapping_value(node, str(part))
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
+            entry = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if entry is None:
+                break
+            found, node = entry
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            found = node = node.value[part]
         else:
-            child = None
-        if child is None:
             break
-        node = child
-    return node
+    return found
 
 
 def _check_structure(merged: MergedSpec) -> None:
@@ -170,6 +172,9 @@ def _check_structure(merged: MergedSpec) -> None:
     # YAML loaders keep the last of two equal keys silently; a path or an operation defined
     # twice (often in two fragments) would vanish from the spec without a word. Validating a
     # very deep or alias-bombed document would exhaust the stack or never end.
+    # Scalars are neither pushed nor counted: they cannot repeat a key, nest, or make an
+    # alias bomb, and they are most of the nodes (this walk visits every node of the spec).
+    scalar, mapping, sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
     seen_nodes: set[int] = set()
     shared = False
     stack: list[tuple[yaml.Node, int]] = [(merged.root, 1)]
@@ -182,22 +187,32 @@ def _check_structure(merged: MergedSpec) -> None:
         if depth > MAX_NESTING:
             _raise_shape(merged, node, f"YAML nested more than {MAX_NESTING} levels deep",
                          "flatten it, e.g. with $ref to components")
-        if isinstance(node, yaml.MappingNode):
-            first: dict[Any, yaml.Node] = {}
+        kind = type(node)
+        if kind is mapping:
+            keys: set[Any] = set()
             for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
+                if type(key_node) is scalar:
                     key = key_node.value
                 else:
                     key = id(key_node)
                     stack.append((key_node, depth + 1))
-                if key in first:
-                    raise_twice(merged, f"{key!s} is defined twice", first[key], key_node)
-                first[key] = key_node
-                stack.append((value_node, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+                if key in keys:
+                    raise_twice(merged, f"{key!s} is defined twice", _first_key(node, key), key_node)
+                keys.add(key)
+                if type(value_node) is not scalar:
+                    stack.append((value_node, depth + 1))
+        elif kind is sequence:
+            stack.extend((child, depth + 1) for child in node.value if type(child) is not scalar)
     if shared:
         _check_expansion(merged)
+
+
+def _first_key(node: yaml.Node, key: Any) -> yaml.Node:
+    """The first key node of a mapping that is `key` (a scalar's value, or another node's id)."""
+    first: yaml.Node = next(
+        k for k, _ in node.value if (k.value if isinstance(k, yaml.ScalarNode) else id(k)) == key
+    )
+    return first
 
 
 def _check_expansion(merged: MergedSpec) -> None:

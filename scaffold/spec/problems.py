@@ -1,27 +1,25 @@
-"""THE locator of spec problems: OpenAPI validation, every problem mapped to its fragment:line.
+"""THE locator of spec problems: every OpenAPI problem of the merged spec, at its fragment:line.
 
-The validator speaks of JSON paths in the merged document; a contributor edits a fragment. Each
-problem is placed at the node its path leads to, through the merged spec's line map.
-`docs build` and `add` stop at the first problem (`validate`); `check` lists them all
-(`validate_fragments`).
+The checks (`spec.openapi`) speak of paths into the merged document; a contributor edits a
+fragment. Each problem is placed at the key its path names — the stray key itself, the `$ref`
+that points to nothing — through the merged spec's line map. `validate` raises them all at
+once (`SpecInvalid`); `problems` and `validate_fragments` return them.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 import yaml
 
 from scaffold.errors import ValidationError
-from scaffold.spec.merge import MergedSpec, mapping_value, merge, node_at, raise_twice, shorten
+from scaffold.spec.issue import Issue, pointer
+from scaffold.spec.merge import MergedSpec, key_node_at, mapping_value, merge, raise_twice, shorten
 
 #: More problems than this are one problem to fix first, not a list to read.
 MAX_PROBLEMS = 50
 
-_UNRESOLVED_PATH = re.compile(r"in '(/[^']*)'")
 _HINT = "fix the operation in this fragment; `scaffold docs build` shows the merged result"
 
 
@@ -36,101 +34,78 @@ class SpecProblem:
         return ValidationError(self.message, hint=self.hint, path=self.path, line=self.line)
 
 
+class SpecInvalid(ValidationError):
+    """The merged spec does not validate: the first problem is the message, `problems` holds
+    them all (up to MAX_PROBLEMS), each at its fragment:line."""
+
+    def __init__(self, problems: list[SpecProblem]) -> None:
+        first = problems[0]
+        # Said on the one line an error gets, for a command line that prints only that.
+        more = f" (and {len(problems) - 1} more: `scaffold check` lists them all)" if len(problems) > 1 else ""
+        super().__init__(first.message + more, hint=first.hint, path=first.path, line=first.line)
+        self.problems = problems
+
+
 Fragments = list[tuple[str, str]]
 
 
-def problems(merged: MergedSpec, *, only: set[str] | None = None) -> list[SpecProblem]:
-    """Every OpenAPI problem of the merged document (up to MAX_PROBLEMS), each located.
+def problems(
+    merged: MergedSpec, *, only: set[str] | None = None, limit: int = MAX_PROBLEMS
+) -> list[SpecProblem]:
+    """Every OpenAPI problem of the merged document (up to `limit`), each at its key.
 
-    With `only`, the path items of other fragments are left out of the validated document:
-    they were not changed, and full validation costs about a second per 500 operations.
+    With `only`, the path items of other fragments are left out of the checked document:
+    they were not changed (a planned edit validates what it touches).
     """
-    # Imported here: a third of a second, and only validation needs it (not a dry run's merge).
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-    from referencing.exceptions import Unresolvable
+    from scaffold.spec.openapi import document_issues
 
-    version = str(merged.data.get("openapi", ""))
-    validator = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     document = merged.data if only is None else _restricted(merged, only)
     try:
-        errors = list(islice(validator(document).iter_errors(), MAX_PROBLEMS))
-    except Unresolvable as err:
-        # A missing pointer comes back without its "#".
-        ref = str(err.ref) if not str(err.ref).startswith("/") else "#" + str(err.ref)
-        fragment, line = merged.locate_node(_ref_node(merged.root, ref) or merged.root)
+        issues = document_issues(document, limit=limit)
+    except RecursionError:
+        # A chain of $refs deeper than Python's stack: one problem, at the top.
         return [
             SpecProblem(
-                f"$ref {ref!r} points to nothing",
-                fragment,
-                line,
-                "fix the $ref, or define what it names in the definitions fragment",
-            )
-        ]
-    except (RecursionError, ValueError, TypeError) as err:
-        # The validator gives up on some documents ($ref cycles, keys that are not strings).
-        return [
-            SpecProblem(
-                f"the merged spec cannot be validated: {shorten(str(err))}",
+                "the merged spec cannot be validated: its $refs nest too deep",
                 merged.fragments[0].path if merged.fragments else None,
                 None,
-                "look for $ref cycles, very deep schemas or keys that are not strings",
+                "look for very long chains of schemas that refer to each other",
             )
         ]
-    located = []
-    for error in errors:
-        where = list(getattr(error, "absolute_path", []) or [])
-        match = _UNRESOLVED_PATH.search(error.message)
-        if not where and match:
-            where = ["paths", match.group(1)]
-        fragment, line = merged.locate_node(node_at(merged.root, where))
-        at = "/".join(str(p) for p in where) or "document"
-        located.append(
-            SpecProblem(f"invalid OpenAPI at {at}: {shorten(error.message)}", fragment, line, _HINT)
-        )
-    return located
+    return [located(merged, issue) for issue in issues]
+
+
+def located(merged: MergedSpec, issue: Issue) -> SpecProblem:
+    """An issue as a problem at its fragment:line (and the first one's, for a repeat)."""
+    fragment, line = merged.locate_node(key_node_at(merged.root, list(issue.at)))
+    message = issue.message
+    if issue.first is not None:
+        first_fragment, first_line = merged.locate_node(key_node_at(merged.root, list(issue.first)))
+        message = f"{message}: first at {first_fragment}:{first_line}"
+    elif not issue.message.startswith("$ref"):
+        message = f"invalid OpenAPI at {pointer(issue.at)}: {shorten(message)}"
+    return SpecProblem(message, fragment, line, issue.hint or _HINT)
 
 
 def validate(merged: MergedSpec, *, only: set[str] | None = None) -> None:
-    """Raise the first problem of the merged document, located (see `problems`).
+    """Raise every problem of the merged document at once (`SpecInvalid`), located.
 
     Duplicate operationIds are checked across the whole document, whatever `only` says.
     """
-    _check_duplicate_operation_ids(merged)
+    if only is not None:
+        _check_duplicate_operation_ids(merged)
     found = problems(merged, only=only)
     if found:
-        raise found[0].error()
+        raise SpecInvalid(found)
 
 
 def validate_fragments(fragments: Fragments) -> list[SpecProblem]:
-    """Merge the fragments as `docs build` does and list every OpenAPI problem, located.
-
-    Duplicate operationIds are left to the `operation-id` rule of `check`, so they do not hide
-    the problems behind them.
-    """
+    """Merge the fragments as `docs build` does and list every OpenAPI problem, located."""
     try:
         merged = merge(fragments)
     except ValidationError as err:
         return [SpecProblem(err.message, str(err.path) if err.path else None, err.line, err.hint)]
     return problems(merged)
-
-
-def _ref_node(root: yaml.Node, ref: str) -> yaml.Node | None:
-    """The first `$ref: <ref>` value in the document (the validator does not say where)."""
-    stack = [root]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == "$ref" and getattr(value_node, "value", None) == ref:
-                    return value_node  # type: ignore[no-any-return]
-                stack.append(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-    return None
 
 
 def _restricted(merged: MergedSpec, fragments: set[str]) -> dict[str, Any]:
