@@ -368,3 +368,11 @@ def test_a_spec_problem_is_remembered_too(
     monkeypatch.setattr("scaffold.spec.background.validate_fragments", lambda fragments: [])
     code, again = check_json(cli, repo)
     assert code == 1 and where(again, "invalid-spec") == where(first, "invalid-spec")
+
+
+def test_an_operation_id_used_twice_is_one_finding(cli: Cli, repo: Path) -> None:
+    # The spec's validation and the operation-id rule both see it: it is said once.
+    edit(repo / USERS_YAML, "operationId: GetUsers\n", "operationId: GetUserByUsername\n")
+    code, data = check_json(cli, repo)
+    twice = [f for f in data["findings"] if "is used twice" in f["message"]]
+    assert code == 1 and [f["rule"] for f in twice] == ["operation-id"]

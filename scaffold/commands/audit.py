@@ -34,7 +34,8 @@ def ordered(findings: list[Finding]) -> list[Finding]:
 
 
 def spec_findings(problems: Sequence[SpecProblem], layout: RepoLayout) -> list[Finding]:
-    return [_invalid_spec(problem, layout) for problem in problems]
+    # An operationId used twice is the operation-id rule's finding: one cause, one finding.
+    return [_invalid_spec(problem, layout) for problem in problems if problem.check != "operation-id"]
 
 
 def _invalid_spec(problem: SpecProblem, layout: RepoLayout) -> Finding:

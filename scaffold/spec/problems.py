@@ -29,6 +29,8 @@ class SpecProblem:
     path: str | None
     line: int | None
     hint: str | None = None
+    #: which check found it (see `scaffold.spec.issue.Issue.check`), where one did
+    check: str | None = None
 
     def error(self) -> ValidationError:
         return ValidationError(self.message, hint=self.hint, path=self.path, line=self.line)
@@ -84,7 +86,7 @@ def located(merged: MergedSpec, issue: Issue) -> SpecProblem:
         message = f"{message}: first at {first_fragment}:{first_line}"
     elif not issue.message.startswith("$ref"):
         message = f"invalid OpenAPI at {pointer(issue.at)}: {shorten(message)}"
-    return SpecProblem(message, fragment, line, issue.hint or _HINT)
+    return SpecProblem(message, fragment, line, issue.hint or _HINT, issue.check)
 
 
 def validate(merged: MergedSpec, *, only: set[str] | None = None) -> None:
