@@ -202,3 +202,15 @@ def test_route_registered_twice() -> None:
     api.routes.system.handle("/ping", api.api_handler(_whoami), "GET")
     with pytest.raises(ValueError, match="registered twice"):
         api.routes.system.handle("/ping", api.api_handler(_whoami), "GET")
+
+
+def test_a_literal_path_is_not_a_parameter(th: TestHelper) -> None:
+    # /users/{user_id} serves GET and DELETE, but `login` and `logout` are paths, not user ids.
+    for method in ("GET", "DELETE"):
+        resp = th.http.request(method, "/api/v4/users/login")
+        assert resp.status_code == 405
+        assert resp.headers["Allow"] == "POST"
+    # A parameter still takes anything that no literal path names.
+    _, resp = th.client.get_user("junk")
+    check_bad_request_status(resp)
+
