@@ -50,6 +50,28 @@ def test_create_user_invalid_email(th: TestHelper) -> None:
     check_error_id(resp, "model.user.is_valid.email.app_error")
 
 
+def test_create_user_stores_the_email_lower_cased(th: TestHelper) -> None:
+    body = _new_user_body()
+    user, resp = th.client.create_user({**body, "email": body["email"].upper()})
+    check_created_status(resp)
+    assert user["email"] == body["email"]
+
+
+def test_create_user_email_is_not_trimmed(th: TestHelper) -> None:
+    # The docs' pattern has no room for spaces: " a@b" is not an email, trimmed or not.
+    body = _new_user_body()
+    _, resp = th.client.create_user({**body, "email": f" {body['email']}"})
+    check_bad_request_status(resp)
+    check_error_id(resp, "model.user.is_valid.email.app_error")
+
+
+def test_create_user_upper_case_username(th: TestHelper) -> None:
+    body = _new_user_body()
+    _, resp = th.client.create_user({**body, "username": body["username"].upper()})
+    check_bad_request_status(resp)
+    check_error_id(resp, "model.user.is_valid.username.app_error")
+
+
 def test_create_user_short_password(th: TestHelper) -> None:
     _, resp = th.client.create_user({**_new_user_body(), "password": "1234"})
     check_bad_request_status(resp)
@@ -337,5 +359,5 @@ def test_get_user_by_username_unauthorized(th: TestHelper) -> None:
 
 
 def test_get_user_by_username_not_found(th: TestHelper) -> None:
-    _, resp = th.system_admin_client.get_user_by_username(new_id())
+    _, resp = th.system_admin_client.get_user_by_username(f"nobody-{new_id()}")
     check_not_found_status(resp)

@@ -11,8 +11,20 @@ from server.model.app_error import AppError
 from server.model.ids import is_valid_id
 from server.model.utils import etag
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{1,64}$")
+# A username starts with a letter, so "." and ".." (which a URL path cannot hold as a segment)
+# are never usernames, as in Mattermost.
+USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{0,63}$")
 USER_EMAIL_MAX_LENGTH = 128
+# An email address is the docs' `format: email` in ASCII: a dot-atom local part of at most 64
+# characters, then a domain of dot-separated labels of at most 63 letters, digits and single
+# inner hyphens. RFC 5321 also allows quoted local parts and address literals ("a b"@x,
+# a@[10.0.0.1]), and IDNA gives a `--` in a label its own rules (punycode); the docs' `pattern`
+# rules all three out, and so does this.
+EMAIL_LOCAL_PART_MAX_LENGTH = 64
+EMAIL_LABEL_MAX_LENGTH = 63
+_EMAIL_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_EMAIL_LOCAL_PART = re.compile(rf"{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*")
+_EMAIL_LABEL = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 USER_NAME_MAX_LENGTH = 64
 PASSWORD_MIN_LENGTH = 5
 DEFAULT_LOCALE = "en"
@@ -84,7 +96,25 @@ def is_valid_username(username: str) -> bool:
 
 
 def is_valid_email(email: str) -> bool:
-    return "@" in email and len(email) <= USER_EMAIL_MAX_LENGTH
+    local_part, _, domain = email.partition("@")
+    return (
+        len(email) <= USER_EMAIL_MAX_LENGTH
+        and len(local_part) <= EMAIL_LOCAL_PART_MAX_LENGTH
+        and _EMAIL_LOCAL_PART.fullmatch(local_part) is not None
+        and all(
+            len(label) <= EMAIL_LABEL_MAX_LENGTH and _EMAIL_LABEL.fullmatch(label) is not None
+            for label in domain.split(".")
+        )
+    )
+
+
+def normalize_email(email: str) -> str:
+    """normalize_email lower-cases a valid email: emails are case-insensitive, as in Mattermost.
+
+    A valid email is ASCII, so its lower case is valid too; str.lower() of other text may not be
+    (the Kelvin sign lower-cases to "k").
+    """
+    return email.lower()
 
 
 def is_valid_password(password: str) -> AppError | None:
