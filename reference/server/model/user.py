@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -33,6 +35,10 @@ DEFAULT_LOCALE = "en"
 USER_PATCH_FIELDS = ("nickname", "first_name", "last_name", "email")
 
 _PASSWORD_SCHEME = "pbkdf2_sha256"
+# Hashes run in the request threads, and each keeps a core busy for a good part of a second.
+# More of them at once than there are cores finish no sooner, and every extra one takes CPU
+# from the requests that need little of it: the others wait their turn here.
+_HASHING = threading.BoundedSemaphore(os.cpu_count() or 1)
 
 
 @dataclass
@@ -130,7 +136,8 @@ def is_valid_password(password: str) -> AppError | None:
 def hash_password(password: str, iterations: int) -> str:
     """hash_password salts and stretches a password; the result records how, for comparing."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    with _HASHING:
+        digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
     return f"{_PASSWORD_SCHEME}${iterations}${salt.hex()}${digest.hex()}"
 
 
@@ -144,7 +151,8 @@ def compare_password(hashed: str, password: str) -> bool:
         return False
     if scheme != _PASSWORD_SCHEME:
         return False
-    candidate = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt_bytes, rounds)
+    with _HASHING:
+        candidate = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt_bytes, rounds)
     return hmac.compare_digest(candidate.hex(), digest)
 
 

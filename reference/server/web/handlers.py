@@ -5,6 +5,7 @@ import logging
 from collections.abc import Callable
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -32,8 +33,10 @@ HEADER_VERSION_ID = "X-Version-Id"
 class Handler:
     """An endpoint: a handler function and how its requests are authenticated.
 
-    It is an ASGI app, so it plugs into a starlette Route as it is. The handler itself runs
-    synchronously on the event loop; the server is small and its store is a local SQLite file.
+    It is an ASGI app, so it plugs into a starlette Route as it is. The handler itself is
+    synchronous, and it may be slow (a login hashes a password for a good part of a second): it
+    runs in a worker thread, as starlette runs any sync endpoint, so the event loop keeps
+    serving every other request meanwhile.
     """
 
     def __init__(
@@ -63,7 +66,8 @@ class Handler:
         except AppError as err:
             response = error_response(err, request_id)
         else:
-            response = self.serve(Context(self.app, request, body, request_id))
+            context = Context(self.app, request, body, request_id)
+            response = await run_in_threadpool(self.serve, context)
         response.headers[HEADER_REQUEST_ID] = request_id
         response.headers[HEADER_VERSION_ID] = CURRENT_VERSION
         await response(scope, receive, send)

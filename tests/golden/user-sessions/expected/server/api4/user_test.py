@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from server.api4.apitestlib import (
     PASSWORD,
+    TEST_CONFIG,
     TestHelper,
     check_bad_request_status,
     check_created_status,
@@ -15,6 +18,7 @@ from server.api4.apitestlib import (
     check_request_entity_too_large_status,
     check_unauthorized_status,
 )
+from server.app import user as user_app
 from server.model.ids import new_id
 from server.web.handlers import MAX_BODY_SIZE
 
@@ -133,6 +137,45 @@ def test_login_unauthorized(th: TestHelper) -> None:
 def test_login_unknown_user(th: TestHelper) -> None:
     _, resp = th.client.login(f"nobody-{new_id()[:8]}", PASSWORD)
     check_unauthorized_status(resp)
+
+
+def test_login_hashes_alike_for_an_unknown_user(
+    th: TestHelper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A login that skipped the hash for an unknown username would answer it sooner than a known
+    # one with a wrong password, telling by its time which accounts exist.
+    rounds: list[int] = []
+    pbkdf2_hmac = hashlib.pbkdf2_hmac
+
+    def counted(name: str, password: bytes, salt: bytes, iterations: int) -> bytes:
+        rounds.append(iterations)
+        return pbkdf2_hmac(name, password, salt, iterations)
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", counted)
+    _, resp = th.client.login(f"nobody-{new_id()[:8]}", PASSWORD)
+    check_unauthorized_status(resp)
+    unknown = rounds.copy()
+    rounds.clear()
+    _, resp = th.client.login(th.basic_user.username, "not-the-password")
+    check_unauthorized_status(resp)
+    assert unknown == rounds == [TEST_CONFIG.password_hash_iterations]
+
+
+def test_login_refused_when_deactivated_during_the_hash(
+    th: TestHelper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Other requests run while a login hashes: one deactivates the account meanwhile.
+    pbkdf2_hmac = hashlib.pbkdf2_hmac
+
+    def deactivating(name: str, password: bytes, salt: bytes, iterations: int) -> bytes:
+        user_app.delete_user(th.app, th.basic_user2.id)
+        return pbkdf2_hmac(name, password, salt, iterations)
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", deactivating)
+    client = th.create_client()
+    _, resp = client.login(th.basic_user2.username, PASSWORD)
+    check_unauthorized_status(resp)
+    assert not client.auth_token
 
 
 def test_login_sets_status_online(th: TestHelper) -> None:

@@ -55,8 +55,18 @@ def create_user(a: App, body: Mapping[str, Any]) -> User:
 def login(a: App, login_id: str, password: str) -> tuple[User, Session]:
     """login checks a username or email and its password, and opens a session."""
     user = a.store.user().get_for_login(login_id.strip().lower())
+    if user is None:
+        # Hash the password anyway: a login that skipped the hash would answer an unknown name
+        # in a millisecond and a known one only after the hash, telling which accounts exist.
+        hash_password(password, a.config.password_hash_iterations)
+    elif compare_password(user.password, password):
+        # Other requests ran during the hash: the account may have been deactivated meanwhile,
+        # its sessions revoked, and this one must not outlive them.
+        user = a.store.user().get(user.id)
+    else:
+        user = None
     # One error for every failure, so a caller cannot probe which accounts exist.
-    if user is None or user.delete_at != 0 or not compare_password(user.password, password):
+    if user is None or user.delete_at != 0:
         raise AppError(
             "api.user.login.invalid_credentials_email_username",
             "Enter a valid email or username and/or password.",
