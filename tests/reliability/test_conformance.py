@@ -104,7 +104,12 @@ class Fixtures:
 
     def __init__(self, th: TestHelper, session_user_id: str) -> None:
         self.session_user_id = session_user_id
-        self.user_ids = [th.basic_user.id, th.basic_user2.id, th.system_admin_user.id, th.guest_user.id]
+        self.user_ids = [
+            th.basic_user.id,
+            th.basic_user2.id,
+            th.system_admin_user.id,
+            th.guest_user.id,
+        ]
         self.usernames = [th.basic_user.username, th.basic_user2.username]
         self.team_ids = [th.basic_team.id, th.other_team.id]
         self.channel_ids = [th.basic_channel.id, th.other_channel.id]
@@ -118,7 +123,10 @@ class Fixtures:
             th.other_channel.id: th.other_team.id,
         }
         # The post that starts a thread in each channel.
-        self.thread_root = {th.basic_channel.id: th.basic_post.id, th.other_channel.id: th.other_post.id}
+        self.thread_root = {
+            th.basic_channel.id: th.basic_post.id,
+            th.other_channel.id: th.other_post.id,
+        }
         self.logins = [th.basic_user.username, th.basic_user2.email]
 
 

@@ -238,7 +238,9 @@ def test_a_slow_handler_does_not_hold_up_the_others(th: TestHelper) -> None:
 
     async def wait_and_signal() -> list[httpx.Response]:
         async with httpx.AsyncClient(transport=transport, base_url=TEST_URL) as http:
-            return await asyncio.gather(http.get("/api/v4/system/wait"), http.get("/api/v4/system/signal"))
+            return await asyncio.gather(
+                http.get("/api/v4/system/wait"), http.get("/api/v4/system/signal")
+            )
 
     waited, signalled = asyncio.run(wait_and_signal())
     assert signalled.status_code == 200
