@@ -17,6 +17,7 @@ from server.model.user import (
     compare_password,
     hash_password,
     is_valid_password,
+    normalize_email,
 )
 from server.model.utils import get_millis
 from server.store.store import ConflictError
@@ -28,18 +29,19 @@ def create_user(a: App, body: Mapping[str, Any]) -> User:
         id=new_id(),
         create_at=now,
         update_at=now,
-        # Usernames and emails are case-insensitive: store them lower-cased, as Mattermost does.
-        username=body["username"].strip().lower(),
-        email=body["email"].strip().lower(),
+        username=body["username"],
+        email=body["email"],
         nickname=body.get("nickname", ""),
         first_name=body.get("first_name", ""),
         last_name=body.get("last_name", ""),
         roles=SYSTEM_USER_ROLE_ID,
     )
+    # What the client sent is validated, as the docs describe it; only then normalised.
     if (err := user.is_valid()) is not None:
         raise err
     if (err := is_valid_password(body["password"])) is not None:
         raise err
+    user.email = normalize_email(user.email)
     if a.store.user().count() == 0:
         # The first account of a new server administers it, so a fresh install is usable.
         user.roles = f"{SYSTEM_ADMIN_ROLE_ID} {SYSTEM_USER_ROLE_ID}"
@@ -53,8 +55,18 @@ def create_user(a: App, body: Mapping[str, Any]) -> User:
 def login(a: App, login_id: str, password: str) -> tuple[User, Session]:
     """login checks a username or email and its password, and opens a session."""
     user = a.store.user().get_for_login(login_id.strip().lower())
+    if user is None:
+        # Hash the password anyway: a login that skipped the hash would answer an unknown name
+        # in a millisecond and a known one only after the hash, telling which accounts exist.
+        hash_password(password, a.config.password_hash_iterations)
+    elif compare_password(user.password, password):
+        # Other requests ran during the hash: the account may have been deactivated meanwhile,
+        # its sessions revoked, and this one must not outlive them.
+        user = a.store.user().get(user.id)
+    else:
+        user = None
     # One error for every failure, so a caller cannot probe which accounts exist.
-    if user is None or user.delete_at != 0 or not compare_password(user.password, password):
+    if user is None or user.delete_at != 0:
         raise AppError(
             "api.user.login.invalid_credentials_email_username",
             "Enter a valid email or username and/or password.",
@@ -88,11 +100,10 @@ def get_user(a: App, user_id: str) -> User:
 def patch_user(a: App, user_id: str, patch: Mapping[str, Any]) -> User:
     user = get_user(a, user_id)
     changes = {name: patch[name] for name in USER_PATCH_FIELDS if name in patch}
-    if "email" in changes:
-        changes["email"] = changes["email"].strip().lower()
     patched = replace(user, **changes, update_at=get_millis())
     if (err := patched.is_valid()) is not None:
         raise err
+    patched.email = normalize_email(patched.email)
     try:
         return a.store.user().update(patched)
     except ConflictError as conflict:

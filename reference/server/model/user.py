@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -11,8 +13,20 @@ from server.model.app_error import AppError
 from server.model.ids import is_valid_id
 from server.model.utils import etag
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{1,64}$")
+# A username starts with a letter, so "." and ".." (which a URL path cannot hold as a segment)
+# are never usernames, as in Mattermost.
+USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{0,63}$")
 USER_EMAIL_MAX_LENGTH = 128
+# An email address is the docs' `format: email` in ASCII: a dot-atom local part of at most 64
+# characters, then a domain of dot-separated labels of at most 63 letters, digits and single
+# inner hyphens. RFC 5321 also allows quoted local parts and address literals ("a b"@x,
+# a@[10.0.0.1]), and IDNA gives a `--` in a label its own rules (punycode); the docs' `pattern`
+# rules all three out, and so does this.
+EMAIL_LOCAL_PART_MAX_LENGTH = 64
+EMAIL_LABEL_MAX_LENGTH = 63
+_EMAIL_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_EMAIL_LOCAL_PART = re.compile(rf"{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*")
+_EMAIL_LABEL = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 USER_NAME_MAX_LENGTH = 64
 PASSWORD_MIN_LENGTH = 5
 DEFAULT_LOCALE = "en"
@@ -21,6 +35,10 @@ DEFAULT_LOCALE = "en"
 USER_PATCH_FIELDS = ("nickname", "first_name", "last_name", "email")
 
 _PASSWORD_SCHEME = "pbkdf2_sha256"
+# Hashes run in the request threads, and each keeps a core busy for a good part of a second.
+# More of them at once than there are cores finish no sooner, and every extra one takes CPU
+# from the requests that need little of it: the others wait their turn here.
+_HASHING = threading.BoundedSemaphore(os.cpu_count() or 1)
 
 
 @dataclass
@@ -84,7 +102,25 @@ def is_valid_username(username: str) -> bool:
 
 
 def is_valid_email(email: str) -> bool:
-    return "@" in email and len(email) <= USER_EMAIL_MAX_LENGTH
+    local_part, _, domain = email.partition("@")
+    return (
+        len(email) <= USER_EMAIL_MAX_LENGTH
+        and len(local_part) <= EMAIL_LOCAL_PART_MAX_LENGTH
+        and _EMAIL_LOCAL_PART.fullmatch(local_part) is not None
+        and all(
+            len(label) <= EMAIL_LABEL_MAX_LENGTH and _EMAIL_LABEL.fullmatch(label) is not None
+            for label in domain.split(".")
+        )
+    )
+
+
+def normalize_email(email: str) -> str:
+    """normalize_email lower-cases a valid email: emails are case-insensitive, as in Mattermost.
+
+    A valid email is ASCII, so its lower case is valid too; str.lower() of other text may not be
+    (the Kelvin sign lower-cases to "k").
+    """
+    return email.lower()
 
 
 def is_valid_password(password: str) -> AppError | None:
@@ -100,7 +136,8 @@ def is_valid_password(password: str) -> AppError | None:
 def hash_password(password: str, iterations: int) -> str:
     """hash_password salts and stretches a password; the result records how, for comparing."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    with _HASHING:
+        digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
     return f"{_PASSWORD_SCHEME}${iterations}${salt.hex()}${digest.hex()}"
 
 
@@ -114,7 +151,8 @@ def compare_password(hashed: str, password: str) -> bool:
         return False
     if scheme != _PASSWORD_SCHEME:
         return False
-    candidate = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt_bytes, rounds)
+    with _HASHING:
+        candidate = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt_bytes, rounds)
     return hmac.compare_digest(candidate.hex(), digest)
 
 

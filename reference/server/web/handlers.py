@@ -5,6 +5,7 @@ import logging
 from collections.abc import Callable
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -32,8 +33,10 @@ HEADER_VERSION_ID = "X-Version-Id"
 class Handler:
     """An endpoint: a handler function and how its requests are authenticated.
 
-    It is an ASGI app, so it plugs into a starlette Route as it is. The handler itself runs
-    synchronously on the event loop; the server is small and its store is a local SQLite file.
+    It is an ASGI app, so it plugs into a starlette Route as it is. The handler itself is
+    synchronous, and it may be slow (a login hashes a password for a good part of a second): it
+    runs in a worker thread, as starlette runs any sync endpoint, so the event loop keeps
+    serving every other request meanwhile.
     """
 
     def __init__(
@@ -63,7 +66,8 @@ class Handler:
         except AppError as err:
             response = error_response(err, request_id)
         else:
-            response = self.serve(Context(self.app, request, body, request_id))
+            context = Context(self.app, request, body, request_id)
+            response = await run_in_threadpool(self.serve, context)
         response.headers[HEADER_REQUEST_ID] = request_id
         response.headers[HEADER_VERSION_ID] = CURRENT_VERSION
         await response(scope, receive, send)
@@ -187,7 +191,7 @@ class Router:
         for route in self._table:
             if route.path == full_path and method in (route.methods or ()):
                 raise ValueError(f"{method} {full_path} is registered twice")
-        self._table.append(Route(full_path, endpoint=handler, methods=[method], name=handler.name))
+        self._table.append(APIRoute(full_path, handler, method))
 
     @property
     def routes(self) -> list[Route]:
@@ -195,7 +199,42 @@ class Router:
 
     def asgi_app(self) -> Starlette:
         """asgi_app serves the table; unknown paths and methods get the JSON error shape too."""
-        return Starlette(routes=self.routes, exception_handlers={HTTPException: _http_error})
+        routes = self.routes
+        for route in routes:
+            if isinstance(route, APIRoute):
+                route.yield_to(routes)
+        return Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+
+
+class APIRoute(Route):
+    """A route of the API: one method+path, which leaves a path to the more literal routes.
+
+    `/users/login` is a path of its own, not a user id: GET on it is a 405 (only POST is served
+    there), not GET /users/{user_id}. Starlette serves the first route whose path and method
+    match, so a parameter would take every literal sibling whose method differs. Here, as in
+    most routers, a literal segment beats a parameter, from the left.
+    """
+
+    def __init__(self, path: str, handler: Handler, method: str) -> None:
+        super().__init__(path, endpoint=handler, methods=[method], name=handler.name)
+        # One entry per segment, a parameter sorting after a literal.
+        self.specificity = tuple(segment.startswith("{") for segment in path.split("/"))
+        self.more_literal: list[Route] = []
+
+    def yield_to(self, routes: list[Route]) -> None:
+        self.more_literal = [
+            route
+            for route in routes
+            if isinstance(route, APIRoute) and route.specificity < self.specificity
+        ]
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        if match is not Match.NONE and any(
+            Route.matches(route, scope)[0] is not Match.NONE for route in self.more_literal
+        ):
+            return Match.NONE, {}
+        return match, child_scope
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import httpx
 import pytest
 from starlette.responses import Response
@@ -202,3 +205,43 @@ def test_route_registered_twice() -> None:
     api.routes.system.handle("/ping", api.api_handler(_whoami), "GET")
     with pytest.raises(ValueError, match="registered twice"):
         api.routes.system.handle("/ping", api.api_handler(_whoami), "GET")
+
+
+def test_a_literal_path_is_not_a_parameter(th: TestHelper) -> None:
+    # /users/{user_id} serves GET and DELETE, but `login` and `logout` are paths, not user ids.
+    for method in ("GET", "DELETE"):
+        resp = th.http.request(method, "/api/v4/users/login")
+        assert resp.status_code == 405
+        assert resp.headers["Allow"] == "POST"
+    # A parameter still takes anything that no literal path names.
+    _, resp = th.client.get_user("junk")
+    check_bad_request_status(resp)
+
+
+def test_a_slow_handler_does_not_hold_up_the_others(th: TestHelper) -> None:
+    # /system/wait returns once /system/signal has been served, or after a while. A handler
+    # that ran on the event loop would hold it: /system/signal could only run after the wait.
+    signal = threading.Event()
+
+    def _wait(c: Context) -> Response | None:
+        return c.json({"signalled": signal.wait(timeout=2)})
+
+    def _signal(c: Context) -> Response | None:
+        signal.set()
+        return c.status_ok()
+
+    root = Router()
+    api = API(th.app, Routes(root))
+    api.routes.system.handle("/wait", api.api_handler(_wait), "GET")
+    api.routes.system.handle("/signal", api.api_handler(_signal), "GET")
+    transport = httpx.ASGITransport(app=root.asgi_app())
+
+    async def wait_and_signal() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=transport, base_url=TEST_URL) as http:
+            return await asyncio.gather(
+                http.get("/api/v4/system/wait"), http.get("/api/v4/system/signal")
+            )
+
+    waited, signalled = asyncio.run(wait_and_signal())
+    assert signalled.status_code == 200
+    assert waited.json() == {"signalled": True}

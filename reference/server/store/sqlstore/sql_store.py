@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 from server.store.sqlstore.channel_store import SqlChannelStore
 from server.store.sqlstore.post_store import SqlPostStore
@@ -15,8 +16,8 @@ from server.store.store import StoreError
 class SqlStore:
     """The Store on one SQLite database: a file for the server, ":memory:" for tests.
 
-    One connection serves every request: handlers run one at a time on the event loop.
-    check_same_thread is off because the test client drives the app from its own thread.
+    One connection serves every request. Handlers run in worker threads, so the connection is
+    not tied to a thread, and a lock gives it to one statement at a time (see SqlTable).
     """
 
     def __init__(self, path: str) -> None:
@@ -25,12 +26,13 @@ class SqlStore:
         self.conn.execute("PRAGMA foreign_keys = ON")
         with self.conn:
             self.conn.executescript(SCHEMA)
-        self._user = SqlUserStore(self.conn)
-        self._session = SqlSessionStore(self.conn)
-        self._status = SqlStatusStore(self.conn)
-        self._team = SqlTeamStore(self.conn)
-        self._channel = SqlChannelStore(self.conn)
-        self._post = SqlPostStore(self.conn)
+        self.lock = threading.Lock()
+        self._user = SqlUserStore(self.conn, self.lock)
+        self._session = SqlSessionStore(self.conn, self.lock)
+        self._status = SqlStatusStore(self.conn, self.lock)
+        self._team = SqlTeamStore(self.conn, self.lock)
+        self._channel = SqlChannelStore(self.conn, self.lock)
+        self._post = SqlPostStore(self.conn, self.lock)
 
     def user(self) -> SqlUserStore:
         return self._user
@@ -52,9 +54,11 @@ class SqlStore:
 
     def ping(self) -> None:
         try:
-            self.conn.execute("SELECT 1").fetchone()
+            with self.lock:
+                self.conn.execute("SELECT 1").fetchone()
         except sqlite3.Error as err:
             raise StoreError(str(err)) from err
 
     def close(self) -> None:
-        self.conn.close()
+        with self.lock:
+            self.conn.close()

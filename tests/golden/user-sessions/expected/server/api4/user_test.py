@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from server.api4.apitestlib import (
     PASSWORD,
+    TEST_CONFIG,
     TestHelper,
     check_bad_request_status,
     check_created_status,
@@ -16,6 +19,7 @@ from server.api4.apitestlib import (
     check_request_entity_too_large_status,
     check_unauthorized_status,
 )
+from server.app import user as user_app
 from server.model.ids import new_id
 from server.web.handlers import MAX_BODY_SIZE
 
@@ -51,6 +55,28 @@ def test_create_user_invalid_email(th: TestHelper) -> None:
     _, resp = th.client.create_user({**_new_user_body(), "email": "nowhere"})
     check_bad_request_status(resp)
     check_error_id(resp, "model.user.is_valid.email.app_error")
+
+
+def test_create_user_stores_the_email_lower_cased(th: TestHelper) -> None:
+    body = _new_user_body()
+    user, resp = th.client.create_user({**body, "email": body["email"].upper()})
+    check_created_status(resp)
+    assert user["email"] == body["email"]
+
+
+def test_create_user_email_is_not_trimmed(th: TestHelper) -> None:
+    # The docs' pattern has no room for spaces: " a@b" is not an email, trimmed or not.
+    body = _new_user_body()
+    _, resp = th.client.create_user({**body, "email": f" {body['email']}"})
+    check_bad_request_status(resp)
+    check_error_id(resp, "model.user.is_valid.email.app_error")
+
+
+def test_create_user_upper_case_username(th: TestHelper) -> None:
+    body = _new_user_body()
+    _, resp = th.client.create_user({**body, "username": body["username"].upper()})
+    check_bad_request_status(resp)
+    check_error_id(resp, "model.user.is_valid.username.app_error")
 
 
 def test_create_user_short_password(th: TestHelper) -> None:
@@ -112,6 +138,45 @@ def test_login_unauthorized(th: TestHelper) -> None:
 def test_login_unknown_user(th: TestHelper) -> None:
     _, resp = th.client.login(f"nobody-{new_id()[:8]}", PASSWORD)
     check_unauthorized_status(resp)
+
+
+def test_login_hashes_alike_for_an_unknown_user(
+    th: TestHelper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A login that skipped the hash for an unknown username would answer it sooner than a known
+    # one with a wrong password, telling by its time which accounts exist.
+    rounds: list[int] = []
+    pbkdf2_hmac = hashlib.pbkdf2_hmac
+
+    def counted(name: str, password: bytes, salt: bytes, iterations: int) -> bytes:
+        rounds.append(iterations)
+        return pbkdf2_hmac(name, password, salt, iterations)
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", counted)
+    _, resp = th.client.login(f"nobody-{new_id()[:8]}", PASSWORD)
+    check_unauthorized_status(resp)
+    unknown = rounds.copy()
+    rounds.clear()
+    _, resp = th.client.login(th.basic_user.username, "not-the-password")
+    check_unauthorized_status(resp)
+    assert unknown == rounds == [TEST_CONFIG.password_hash_iterations]
+
+
+def test_login_refused_when_deactivated_during_the_hash(
+    th: TestHelper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Other requests run while a login hashes: one deactivates the account meanwhile.
+    pbkdf2_hmac = hashlib.pbkdf2_hmac
+
+    def deactivating(name: str, password: bytes, salt: bytes, iterations: int) -> bytes:
+        user_app.delete_user(th.app, th.basic_user2.id)
+        return pbkdf2_hmac(name, password, salt, iterations)
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", deactivating)
+    client = th.create_client()
+    _, resp = client.login(th.basic_user2.username, PASSWORD)
+    check_unauthorized_status(resp)
+    assert not client.auth_token
 
 
 def test_login_sets_status_online(th: TestHelper) -> None:
@@ -340,7 +405,7 @@ def test_get_user_by_username_unauthorized(th: TestHelper) -> None:
 
 
 def test_get_user_by_username_not_found(th: TestHelper) -> None:
-    _, resp = th.system_admin_client.get_user_by_username(new_id())
+    _, resp = th.system_admin_client.get_user_by_username(f"nobody-{new_id()}")
     check_not_found_status(resp)
 
 
