@@ -34,7 +34,7 @@ def test_check_fix_finishes_a_written_endpoint(cli: Cli, repo: Path) -> None:
     args = ["GET", "/users/{user_id}/sessions", "--permission", "edit_other_users", "--repo", str(repo)]
     assert cli("endpoint", "add", *args).exit_code == 0
     tests = repo / "server/api4/user_test.py"
-    assert tests.read_text().count("@pytest.mark.xfail") == 2 and "import pytest\n" in tests.read_text()
+    assert tests.read_text().count("@pytest.mark.xfail") == 2
     pending = json.loads(cli("check", "--repo", str(repo), "--format", "json").stdout)
     assert {f["rule"] for f in pending["findings"]} == {"pending-status-case"}
     assert not any(f["fixable"] for f in pending["findings"])  # nothing to run yet: the stub
@@ -43,8 +43,7 @@ def test_check_fix_finishes_a_written_endpoint(cli: Cli, repo: Path) -> None:
     fixed = cli("check", "--fix", "--repo", str(repo))
     assert fixed.exit_code == 0, fixed.output
     assert "finished GET /api/v4/users/{user_id}/sessions: test_get_user_sessions, test_get_user_sessions_not_found" in fixed.stdout
-    text = tests.read_text()
-    assert "xfail" not in text and "import pytest" not in text  # the last mark took the import along
+    assert "xfail" not in tests.read_text()
     assert run_repo_tests(repo, "server/api4/user_test.py").returncode == 0
     after = json.loads(cli("check", "--repo", str(repo), "--format", "json").stdout)
     assert after["findings"] == []
@@ -61,8 +60,7 @@ def test_a_pending_case_that_still_fails_keeps_its_mark(cli: Cli, repo: Path) ->
     fixed = cli("check", "--fix", "--repo", str(repo))
     assert "finished GET /api/v4/users/{user_id}/sessions: test_get_user_sessions " in fixed.stdout + " "
     assert "still pending:" in fixed.stdout and "test_get_user_sessions_not_found fails" in fixed.stdout
-    text = (repo / "server/api4/user_test.py").read_text()
-    assert text.count("@pytest.mark.xfail") == 1 and "import pytest" in text
+    assert (repo / "server/api4/user_test.py").read_text().count("@pytest.mark.xfail") == 1
 
 
 def test_removing_a_mark_by_hand_while_the_stub_stays_is_an_edit(cli: Cli, repo: Path) -> None:
@@ -74,3 +72,23 @@ def test_removing_a_mark_by_hand_while_the_stub_stays_is_an_edit(cli: Cli, repo:
     tests.write_text(text.replace(mark + "def test_get_user_sessions(", "def test_get_user_sessions("))
     refused = cli("endpoint", "remove", "GET", "/users/{user_id}/sessions", "--repo", str(repo))
     assert refused.exit_code == 2 and "tests at server/api4/user_test.py" in refused.stderr
+
+
+def test_the_last_mark_takes_the_pytest_import_along(cli: Cli, repo: Path) -> None:
+    # status_test.py imports pytest only for the marks scaffold writes there.
+    args = ["GET", "/users/{user_id}/status/history", "--permission", "edit_other_users", "--repo", str(repo)]
+    assert cli("endpoint", "add", *args).exit_code == 0
+    tests = repo / "server/api4/status_test.py"
+    assert "import pytest\n" in tests.read_text()
+    app = repo / "server/app/status.py"
+    app.write_text(
+        app.read_text().replace(
+            'raise AppError.not_implemented("server.app.status.get_user_status_history")',
+            "from server.app.user import get_user\n\n    get_user(a, user_id)\n    return {}",
+        )
+    )
+    fixed = cli("check", "--fix", "--repo", str(repo))
+    assert fixed.exit_code == 0, fixed.output
+    text = tests.read_text()
+    assert "xfail" not in text and "import pytest" not in text
+    assert run_repo_tests(repo, "server/api4/status_test.py").returncode == 0

@@ -12,7 +12,7 @@ import pytest
 from scaffold.model.fields import Field
 from scaffold.repo.files import source_files
 from scaffold.repo.open import open_repo
-from scaffold.scan.docs import docs_facts
+from scaffold.scan.docs import docs_facts, resolve_docs
 from scaffold.scan.driver import driver_facts
 from scaffold.scan.handler import handlers_facts
 from scaffold.scan.scanner import scan
@@ -168,7 +168,7 @@ def test_test_facts_follow_each_response_to_its_driver_call() -> None:
 
 
 def test_doc_facts() -> None:
-    [get, post] = facts_of(
+    facts = facts_of(
         docs_facts,
         """\
       "/api/v4/widgets/{widget_id}":
@@ -219,8 +219,8 @@ def test_doc_facts() -> None:
               description: created
     """,
         "/api/v4",
-        "Id",
     )
+    [get, post] = resolve_docs(facts.operations, facts.parameters, facts.schemas, "Id")
     assert (get.method, get.path, get.operation_id, get.statuses) == (
         "GET",
         "/widgets/{widget_id}",
@@ -301,3 +301,14 @@ def test_a_memo_sees_every_file_once_per_text(pristine: Path) -> None:
         "app",
         "context",
     }
+
+
+def test_doc_facts_follow_refs_to_the_shared_components(pristine: Path) -> None:
+    """Parameters and fields that `$ref` the components of another fragment are read through."""
+    layout = open_repo(pristine)
+    docs = {d.operation_id: d for d in scan(layout).docs}
+    assert [f.name for f in docs["GetUsers"].query] == ["page", "per_page"]
+    assert docs["GetUsers"].query[1].minimum == 1 and docs["GetUsers"].query[1].maximum == 200
+    assert docs["GetUser"].path_params == ("user_id",)
+    username = next(f for f in docs["CreateUser"].body_fields if f.name == "username")
+    assert username.pattern is not None and username.required

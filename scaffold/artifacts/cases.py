@@ -177,9 +177,10 @@ class _Builder:
         args, setup, unknown = self.params(actor, replaced)
         setup = list(actor.setup) + setup
         if status == 404:
-            # The missing resource's id, bound once: a body field may name it again.
+            # The missing resource, bound once (a body field may name it again): a fresh id, or
+            # a fresh name of the shape a name has.
             missing = endpoint.path_params[-1]
-            setup.append(f"{missing} = new_id()")
+            setup.append(f"{missing} = new_id()" if missing.endswith("_id") else f'{missing} = "n" + new_id()[:11]')
         body, body_unknown = self.body(actor, args) if endpoint.has_body else ({}, [])
         needs_app = status in (304, 404) or 200 <= status < 300
         if endpoint.has_body:

@@ -24,6 +24,8 @@ class Components:
     schema_fields: dict[str, tuple[Field, ...]] = field(default_factory=dict)
     #: the names of every property of each object schema
     schema_properties: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: the shared parameters of components/parameters, by (where, name): `("path", "user_id")`
+    parameters: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,9 +60,15 @@ def components_of(merged: MergedSpec, id_schema: str) -> Components:
             ]
             fields[name] = tuple(f for f in typed if f is not None)
             properties[name] = frozenset(schema["properties"])
+    parameters = {
+        (str(spec.get("in")), str(spec.get("name"))): key
+        for key, spec in (components.get("parameters") or {}).items()
+        if isinstance(spec, dict)
+    }
     return Components(
         responses=frozenset(components.get("responses") or {}),
         schemas=frozenset(schemas),
         schema_fields=fields,
         schema_properties=properties,
+        parameters=parameters,
     )

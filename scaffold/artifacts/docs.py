@@ -70,8 +70,12 @@ def find_path_item(
 def render_operation(endpoint: Endpoint, components: Components, renderer: Renderer, layout: RepoLayout) -> str:
     """The operation's YAML at column 0 (`get:` first)."""
     ids = layout.id_schema if layout.id_schema in components.schemas else None
+    # A path parameter the components share (`UserId`, `TeamId`) is referred to, as its
+    # siblings do; any other is written out.
     parameters = [
-        {
+        {"ref": components.parameters[("path", name)]}
+        if ("path", name) in components.parameters
+        else {
             "name": name,
             "location": "path",
             "description": _param_description(name),

@@ -171,31 +171,49 @@ def _bounds(low: str | None, high: str | None, option: str, name: str, *, integr
 def field_from_schema(
     name: str, schema: dict[str, Any], required: bool, schemas: dict[str, Any], id_schema: str
 ) -> Field | None:
-    """The field a property of a JSON schema describes (a `$ref` to another schema of `schemas`
-    followed once; to `id_schema`, an id); None for a type fields do not cover."""
-    ref = schema.get("$ref")
-    if isinstance(ref, str):
-        target = ref.rsplit("/", 1)[-1]
-        if target == id_schema:
-            return Field(name, "string", required, id=True)
-        schema = schemas.get(target) if isinstance(schemas.get(target), dict) else {}
-    kind = schema.get("type")
+    """The field a property of a JSON schema describes — `$ref`s to `schemas` followed, an
+    `allOf` merged, a `$ref` to `id_schema` an id — or None for a type fields do not cover."""
+    merged, is_id = _flattened(schema, schemas, id_schema, depth=0)
+    if is_id:
+        return Field(name, "string", required, id=True)
+    kind = merged.get("type")
     if kind not in ("string", "integer", "number", "boolean"):
         return None
-    enum = schema.get("enum")
-    pattern = schema.get("pattern")
+    enum = merged.get("enum")
+    pattern = merged.get("pattern")
     return Field(
         name,
         kind,
         required,
-        format=schema.get("format") if isinstance(schema.get("format"), str) else None,
+        format=merged.get("format") if isinstance(merged.get("format"), str) else None,
         enum=tuple(str(v) for v in enum) if isinstance(enum, list) else (),
         pattern=pattern if isinstance(pattern, str) else None,
-        min_length=_int(schema.get("minLength")),
-        max_length=_int(schema.get("maxLength")),
-        minimum=_float(schema.get("minimum")),
-        maximum=_float(schema.get("maximum")),
+        min_length=_int(merged.get("minLength")),
+        max_length=_int(merged.get("maxLength")),
+        minimum=_float(merged.get("minimum")),
+        maximum=_float(merged.get("maximum")),
     )
+
+
+def _flattened(schema: dict[str, Any], schemas: dict[str, Any], id_schema: str, *, depth: int) -> tuple[dict[str, Any], bool]:
+    """The schema's own keys with those of the schemas it `$ref`s and `allOf`-includes (a
+    component a few levels down at most), and whether one of them is the id schema."""
+    merged: dict[str, Any] = {}
+    is_id = False
+    parts = [part for part in schema.get("allOf", ()) if isinstance(part, dict)]
+    for part in [*parts, {k: v for k, v in schema.items() if k != "allOf"}]:
+        ref = part.get("$ref")
+        if isinstance(ref, str):
+            target = ref.rsplit("/", 1)[-1]
+            is_id = is_id or target == id_schema
+            found = schemas.get(target)
+            if isinstance(found, dict) and depth < 8:
+                inner, inner_id = _flattened(found, schemas, id_schema, depth=depth + 1)
+                merged.update(inner)
+                is_id = is_id or inner_id
+            part = {k: v for k, v in part.items() if k != "$ref"}
+        merged.update(part)
+    return merged, is_id
 
 
 def _int(value: object) -> int | None:

@@ -1,13 +1,19 @@
 """Checklist item 1, the docs: every operation of a fragment, read from libyaml's nodes.
 
-Nodes are composed, never constructed into Python values, and each operation keeps the line
-of its method key, so findings point at the fragment a contributor edits.
+Nodes are composed, and only the small parts scaffold reads are constructed into Python
+values (an operation's parameters and body schema); each operation keeps the line of its
+method key, so findings point at the fragment a contributor edits.
+
+A fragment is read on its own (its facts are cached by its text), but its parameters and
+fields may `$ref` the shared components of another fragment: `resolve_docs` turns them into
+fields once every fragment is read.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import yaml
 
@@ -47,15 +53,27 @@ class DocOperation:
     response_schema: str | None = None
     #: the success response is an array
     response_list: bool = False
+    #: the operation's `parameters` and body schema as written (`$ref`s unresolved)
+    raw_parameters: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    raw_body: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class DocFacts:
+    """What one fragment holds: its operations, and the components it defines."""
+
+    operations: list[DocOperation]
+    #: `components/parameters` and `components/schemas` of the fragment, as data
+    parameters: dict[str, Any]
+    schemas: dict[str, Any]
 
 
 
-def docs_facts(text: str, fragment: str, prefix: str, id_schema: str) -> list[DocOperation]:
-    """Every operation of one fragment, with the paths relative to the API prefix (`id_schema`
-    names the schema of ids, for fields that `$ref` it)."""
+def docs_facts(text: str, fragment: str, prefix: str) -> DocFacts:
+    """Every operation of one fragment (paths relative to the API prefix), and its components."""
     root = compose(text, fragment)
     if not isinstance(root, yaml.MappingNode):
-        return []
+        return DocFacts([], {}, {})
     operations = []
     for key_node, item in root.value:
         key = str(key_node.value)
@@ -65,9 +83,66 @@ def docs_facts(text: str, fragment: str, prefix: str, id_schema: str) -> list[Do
         for method_node, operation in item.value:
             if method_node.value in HTTP_METHODS and isinstance(operation, yaml.MappingNode):
                 operations.append(
-                    _doc_operation(method_node.value, relative, operation, fragment, method_node, id_schema)
+                    _doc_operation(method_node.value, relative, operation, fragment, method_node)
                 )
-    return operations
+    components = _mapping(_mapping(root).get("components"))
+    return DocFacts(operations, _data(components.get("parameters")), _data(components.get("schemas")))
+
+
+def resolve_docs(
+    operations: list[DocOperation], parameters: dict[str, Any], schemas: dict[str, Any], id_schema: str
+) -> list[DocOperation]:
+    """The operations with their parameters and body fields read through the `$ref`s to the
+    shared components (`id_schema` names the schema of ids)."""
+    return [_resolved(op, parameters, schemas, id_schema) for op in operations]
+
+
+def _resolved(
+    op: DocOperation, parameters: dict[str, Any], schemas: dict[str, Any], id_schema: str
+) -> DocOperation:
+    path_params: list[str] = []
+    query: list[Field] = []
+    for item in op.raw_parameters:
+        parameter = _followed(item, parameters)
+        name, where = parameter.get("name"), parameter.get("in")
+        if not isinstance(name, str):
+            continue
+        if where == "path":
+            path_params.append(name)
+        elif where == "query":
+            required = parameter.get("required") is True
+            schema = parameter["schema"] if isinstance(parameter.get("schema"), dict) else {}
+            found = field_from_schema(name, schema, required, schemas, id_schema)
+            query.append(found or Field(name, "string", required))
+    body = op.raw_body if isinstance(op.raw_body, dict) else {}
+    body_fields: list[Field] = []
+    if isinstance(body.get("properties"), dict):
+        listed = body.get("required")
+        required_names = set(listed) if isinstance(listed, list) else set()
+        for name, prop in body["properties"].items():
+            if isinstance(name, str) and isinstance(prop, dict):
+                found = field_from_schema(name, prop, name in required_names, schemas, id_schema)
+                if found is not None:
+                    body_fields.append(found)
+    return replace(op, path_params=tuple(path_params), query=tuple(query), body_fields=tuple(body_fields))
+
+
+def _followed(item: Any, components: dict[str, Any]) -> dict[str, Any]:
+    """A parameter, or the component its `$ref` names."""
+    if isinstance(item, dict) and isinstance(item.get("$ref"), str):
+        target = components.get(item["$ref"].rsplit("/", 1)[-1])
+        return target if isinstance(target, dict) else {}
+    return item if isinstance(item, dict) else {}
+
+
+def _data(node: yaml.Node | None) -> Any:
+    """A node as Python values (`{}` when it holds none, or cannot be built)."""
+    if node is None:
+        return {}
+    try:
+        return yaml.constructor.SafeConstructor().construct_document(node)
+    except (yaml.YAMLError, ValueError, TypeError):
+        return {}  # an explicit tag that does not fit: the spec check says where
 
 
 def _mapping(node: yaml.Node | None) -> dict[str, yaml.Node]:
@@ -80,19 +155,8 @@ def _scalar(node: yaml.Node | None) -> str | None:
     return str(node.value) if isinstance(node, yaml.ScalarNode) else None
 
 
-def _field(name: str, schema: yaml.Node | None, required: bool, id_schema: str) -> Field | None:
-    """The field a parameter's or property's schema node describes."""
-    if not isinstance(schema, yaml.MappingNode):
-        return None
-    try:
-        data = yaml.constructor.SafeConstructor().construct_document(schema)
-    except (yaml.YAMLError, ValueError, TypeError):
-        return None  # an explicit tag that does not fit: the spec check says where
-    return field_from_schema(name, data, required, {}, id_schema) if isinstance(data, dict) else None
-
-
 def _doc_operation(
-    method: str, path: str, node: yaml.MappingNode, fragment: str, key: yaml.Node, id_schema: str
+    method: str, path: str, node: yaml.MappingNode, fragment: str, key: yaml.Node
 ) -> DocOperation:
     fields = _mapping(node)
     operation_id = fields.get("operationId")
@@ -112,33 +176,11 @@ def _doc_operation(
         and isinstance(tags.value[0], yaml.ScalarNode)
         else None
     )
-    path_params: list[str] = []
-    query: list[Field] = []
     parameters = fields.get("parameters")
-    if isinstance(parameters, yaml.SequenceNode):
-        for parameter in parameters.value:
-            values = _mapping(parameter)
-            where, name = _scalar(values.get("in")), _scalar(values.get("name"))
-            if name and where == "path":
-                path_params.append(name)
-            elif name and where == "query":
-                required = _scalar(values.get("required")) == "true"
-                field = _field(name, values.get("schema"), required, id_schema)
-                query.append(field or Field(name, "string", required))
+    raw_parameters = _data(parameters) if isinstance(parameters, yaml.SequenceNode) else []
     body = _mapping(fields.get("requestBody"))
     body_schema = _json_schema(body)
-    body_fields: list[Field] = []
-    if body_schema is not None and "properties" in body_schema:
-        required_node = body_schema.get("required")
-        names = (
-            {_scalar(n) for n in required_node.value}
-            if isinstance(required_node, yaml.SequenceNode)
-            else set()
-        )
-        for field_name, prop in _mapping(body_schema.get("properties")).items():
-            found = _field(field_name, prop, field_name in names, id_schema)
-            if found is not None:
-                body_fields.append(found)
+    raw_body = _data(_mapping(_mapping(body.get("content")).get("application/json")).get("schema"))
     success = next((code for code in statuses if 200 <= code < 300), None)
     response = _json_schema(_mapping(responses.get(str(success)))) if success else None
     response_list = response is not None and _scalar(response.get("type")) == "array"
@@ -158,13 +200,12 @@ def _doc_operation(
         operation_id_line=operation_id.start_mark.line + 1 if operation_id is not None else line,
         summary=_scalar(fields.get("summary")),
         description=description,
-        path_params=tuple(path_params),
-        query=tuple(query),
         has_body=bool(body),
         body_schema=_ref_name(body_schema),
-        body_fields=tuple(body_fields),
         response_schema=_ref_name(response),
         response_list=response_list,
+        raw_parameters=tuple(raw_parameters) if isinstance(raw_parameters, list) else (),
+        raw_body=raw_body or None,
     )
 
 

@@ -22,7 +22,7 @@ from scaffold.errors import RepoLayoutError
 from scaffold.model.layout import RepoLayout
 from scaffold.repo.cache import CheckCache
 from scaffold.repo.files import Reader, disk_reader, handler_modules, matching_files
-from scaffold.scan.docs import DocOperation, docs_facts
+from scaffold.scan.docs import DocOperation, docs_facts, resolve_docs
 from scaffold.scan.driver import DriverMethod, RouteHelper, driver_facts
 from scaffold.scan.facts import Location, shape
 from scaffold.scan.handler import AppFunction, Handler, app_facts, context_facts, handlers_facts
@@ -213,6 +213,9 @@ class _Scanner:
 
     def _docs(self) -> None:
         layout = self.layout
+        operations: list[DocOperation] = []
+        parameters: dict[str, object] = {}
+        schemas: dict[str, object] = {}
         for name in layout.build:
             fragment = layout.fragment_path(name)
             text = self.text(fragment)
@@ -222,9 +225,13 @@ class _Scanner:
                     hint=f"create {fragment} or remove it from [docs] build",
                     path=layout.config_path,
                 )
-            compute = partial(docs_facts, text, fragment, layout.docs_prefix, layout.id_schema)
-            kind = f"docs:{layout.docs_prefix}:{layout.id_schema}"
-            self.inventory.docs += self.memo(kind, fragment, text, compute)
+            compute = partial(docs_facts, text, fragment, layout.docs_prefix)
+            facts = self.memo(f"docs:{layout.docs_prefix}", fragment, text, compute)
+            operations += facts.operations
+            parameters.update(facts.parameters)
+            schemas.update(facts.schemas)
+        # Parameters and fields may `$ref` the components of another fragment.
+        self.inventory.docs += resolve_docs(operations, parameters, schemas, layout.id_schema)
 
     def _driver(self) -> None:
         layout = self.layout
