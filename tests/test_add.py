@@ -113,7 +113,7 @@ def test_fill_adds_only_what_is_missing(cli: Cli, repo: Path) -> None:
     result = cli("endpoint", "add", *args, "--fill", "--format", "json")
     assert result.exit_code == 0, result.output
     paths = {change["path"] for change in json.loads(result.stdout)["changes"]}
-    assert paths == {"server/model/client4.py", "server/api4/user_test.py"}
+    assert paths == {"server/model/client4.py", "server/api4/user_test.py", "server/web/securitytestlib.py"}
     assert run_repo_tests(repo, "-k", "get_user_sessions").returncode == 0
 
 

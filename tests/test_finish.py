@@ -3,6 +3,7 @@ cases and drops the marks of those that pass."""
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -35,6 +36,8 @@ def test_check_fix_finishes_a_written_endpoint(cli: Cli, repo: Path) -> None:
     assert cli("endpoint", "add", *args).exit_code == 0
     tests = repo / "server/api4/user_test.py"
     assert tests.read_text().count("@pytest.mark.xfail") == 2
+    table = repo / "server/web/securitytestlib.py"
+    assert pending_operations(table) == ("GetUserSessions",)
     pending = json.loads(cli("check", "--repo", str(repo), "--format", "json").stdout)
     assert {f["rule"] for f in pending["findings"]} == {"pending-status-case"}
     assert not any(f["fixable"] for f in pending["findings"])  # nothing to run yet: the stub
@@ -44,11 +47,36 @@ def test_check_fix_finishes_a_written_endpoint(cli: Cli, repo: Path) -> None:
     assert fixed.exit_code == 0, fixed.output
     assert "finished GET /api/v4/users/{user_id}/sessions: test_get_user_sessions, test_get_user_sessions_not_found" in fixed.stdout
     assert "xfail" not in tests.read_text()
-    assert run_repo_tests(repo, "server/api4/user_test.py").returncode == 0
+    assert "finished GetUserSessions: its security cases pass" in fixed.stdout
+    assert pending_operations(table) == ()
+    assert run_repo_tests(repo, "server/api4/user_test.py", "server/web/security_test.py").returncode == 0
     after = json.loads(cli("check", "--repo", str(repo), "--format", "json").stdout)
     assert after["findings"] == []
     # Generated, then finished: still what scaffold writes, so remove takes it without --force.
     assert cli("endpoint", "remove", "GET", "/users/{user_id}/sessions", "--repo", str(repo), "--dry-run").exit_code == 0
+
+
+def pending_operations(table: Path) -> tuple[str, ...]:
+    """The PENDING tuple of the security table, as Python reads it."""
+    tree = ast.parse(table.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "PENDING":
+            return tuple(ast.literal_eval(node.value)) if node.value else ()
+    raise AssertionError("no PENDING in the table")
+
+
+def test_an_operation_whose_security_cases_fail_stays_pending(cli: Cli, repo: Path) -> None:
+    args = ["GET", "/users/{user_id}/sessions", "--permission", "edit_other_users", "--repo", str(repo)]
+    assert cli("endpoint", "add", *args).exit_code == 0
+    write_app_function(repo)
+    app = repo / "server/app/user.py"
+    # Written, but it fails on every request the security cases send (500).
+    app.write_text(app.read_text().replace("    get_user(a, user_id)\n    rows", "    raise RuntimeError(user_id)\n    rows"))
+    fixed = cli("check", "--fix", "--repo", str(repo))
+    assert "still pending: GetUserSessions in the security table" in fixed.stdout, fixed.output
+    assert "test_operation_allowed_with_a_valid_token[GetUserSessions]" in fixed.stdout
+    assert pending_operations(repo / "server/web/securitytestlib.py") == ("GetUserSessions",)
+    assert run_repo_tests(repo, "server/web/security_test.py").returncode == 0
 
 
 def test_a_pending_case_that_still_fails_keeps_its_mark(cli: Cli, repo: Path) -> None:

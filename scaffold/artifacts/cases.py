@@ -63,6 +63,28 @@ def build_matrix(ctx: PlanContext, stub: bool, app_function: str) -> Matrix:
     return _Builder(ctx, stub, app_function).build()
 
 
+def written_handler(ctx: PlanContext) -> Handler | None:
+    """The endpoint's handler, when it is written already (`check --fix`)."""
+    endpoint = ctx.endpoint
+    routes = ctx.inventory.routes_for(endpoint.method.value, endpoint.path)
+    return ctx.inventory.handler_of(routes[0]) if routes else None
+
+
+def scope_of(ctx: PlanContext) -> Scope | None:
+    """Where the permission is checked: where the handler checks it, when it is written
+    already (`check --fix`), else where a generated handler does."""
+    permissions = ctx.layout.permissions
+    handler = written_handler(ctx)
+    if handler is not None and handler.permission_check is not None:
+        check, param = handler.permission_check
+        if check == permissions.check:
+            return None
+        scope = permissions.scope_checked_by(check, param)
+        if scope is not None:
+            return scope
+    return permissions.scope_for(ctx.endpoint.path_params)
+
+
 class _Builder:
     def __init__(self, ctx: PlanContext, stub: bool, app_function: str) -> None:
         self.ctx = ctx
@@ -92,24 +114,10 @@ class _Builder:
         self.field_args = self.fields_as_arguments()
 
     def written_handler(self) -> Handler | None:
-        """The endpoint's handler, when it is written already (`check --fix`)."""
-        endpoint = self.endpoint
-        routes = self.ctx.inventory.routes_for(endpoint.method.value, endpoint.path)
-        return self.ctx.inventory.handler_of(routes[0]) if routes else None
+        return written_handler(self.ctx)
 
     def scope(self) -> Scope | None:
-        """Where the permission is checked: where the handler checks it, when it is written
-        already (`check --fix`), else where a generated handler does."""
-        endpoint, permissions = self.endpoint, self.layout.permissions
-        handler = self.written_handler()
-        if handler is not None and handler.permission_check is not None:
-            check, param = handler.permission_check
-            if check == permissions.check:
-                return None
-            scope = permissions.scope_checked_by(check, param)
-            if scope is not None:
-                return scope
-        return permissions.scope_for(endpoint.path_params)
+        return scope_of(self.ctx)
 
     # -- values ---------------------------------------------------------------------------
 

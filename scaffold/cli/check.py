@@ -126,6 +126,8 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
 
 def _finish(layout: RepoLayout, console: Console) -> None:
     """Drop the xfail marks of the pending cases that pass now that their app function is written."""
+    from rich.markup import escape
+
     from scaffold.commands.finish import plan_finish
     from scaffold.commands.guards import apply_checked
 
@@ -134,9 +136,14 @@ def _finish(layout: RepoLayout, console: Console) -> None:
         apply_checked(layout, plan.changes)
         for endpoint, names in plan.finished:
             console.print(f"finished {endpoint}: {', '.join(names)} pass: their xfail marks are gone", highlight=False)
+        for name in plan.secured:
+            console.print(f"finished {name}: its security cases pass: it is no longer pending", highlight=False)
         print_summary(console, plan.changes, applied=True)
     for test in plan.failing:
         console.print(f"[yellow]still pending:[/yellow] {test.location}: {test.name} fails", highlight=False)
+    for name, cases in plan.insecure:
+        shown = ", ".join(cases[:3]) + (f" and {len(cases) - 3} more" if len(cases) > 3 else "")
+        console.print(f"[yellow]still pending:[/yellow] {name} in the security table: {escape(shown) or 'no case ran'} fails", highlight=False)
 
 
 def _print_report(report: Report, format: str, output: Path | None, matrix: bool) -> str | None:

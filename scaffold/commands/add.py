@@ -10,6 +10,7 @@ from scaffold.artifacts.docs import plan_docs
 from scaffold.artifacts.driver import plan_driver
 from scaffold.artifacts.handler import app_is_stub, plan_app_function, plan_handler
 from scaffold.artifacts.route import plan_route
+from scaffold.artifacts.security import plan_security
 from scaffold.artifacts.tests import plan_tests
 from scaffold.errors import ConflictError, UsageError
 from scaffold.model.changes import ChangeSet
@@ -80,6 +81,9 @@ def plan_add(
     ctx = plan_context(layout, workspace or Workspace(layout.root), inventory, endpoint)
     todo = [name for name in ARTIFACTS if name in selected and name not in present]
     notes = _plan(ctx, todo, route_exists=existing["route"] is not None)
+    if "tests" in selected:
+        # Part of the tests, though tests written by hand may stand without it.
+        notes += plan_security(ctx, app_is_stub(ctx))
     return AddPlan(endpoint, ctx.workspace.change_set(notes), existing)
 
 

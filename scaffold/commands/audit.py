@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from scaffold.commands.rules.coverage import CoverageRules
 from scaffold.commands.rules.docs import DocRules
+from scaffold.commands.rules.security import SecurityRules
 from scaffold.model.findings import Finding
 from scaffold.model.layout import RepoLayout
 from scaffold.scan.catalog import Catalog
@@ -53,7 +54,7 @@ def _invalid_spec(problem: SpecProblem, layout: RepoLayout) -> Finding:
     )
 
 
-class _Audit(DocRules, CoverageRules):
+class _Audit(DocRules, CoverageRules, SecurityRules):
     """Every rule, run over the catalog in the order findings read best."""
 
     def run(self) -> Iterator[Finding]:
@@ -61,6 +62,8 @@ class _Audit(DocRules, CoverageRules):
         for record in self.catalog.endpoints:
             if record.route is not None:
                 yield from self._driver_and_tests(record)
+            if record.route is not None and record.doc is not None:
+                yield from self._security_row(record)
             if record.route is not None and record.doc is not None:
                 yield from self._params(record)
                 yield from self._doc_statuses(record)

@@ -19,6 +19,7 @@ from scaffold.model.options import EndpointOptions, parse_endpoint, parse_method
 from scaffold.repo.cache import CheckCache
 from scaffold.scan.catalog import EndpointRecord, State
 from scaffold.scan.facts import Location
+from scaffold.scan.security import SecurityTable
 
 #: The findings that belong to each item.
 _ITEM_RULES = {
@@ -31,7 +32,7 @@ _ITEM_RULES = {
     ),
     2: ("stale-doc",),
     3: ("missing-driver",),
-    4: ("missing-tests", "missing-status-case", "pending-status-case"),
+    4: ("missing-tests", "missing-status-case", "pending-status-case", "missing-security-case", "pending-security-case"),
 }
 
 
@@ -71,7 +72,7 @@ def build_checklist(
     if record is None:
         return _new_endpoint(layout, http_method, clean)
     findings = [f for f in audit(scanned.catalog, layout) if f.endpoint == record.key]
-    return _items(record, findings, layout)
+    return _items(record, findings, layout, scanned.catalog.inventory.security)
 
 
 def _new_endpoint(layout: RepoLayout, method: str, path: str) -> Checklist:
@@ -91,7 +92,9 @@ _TITLES = {
 }
 
 
-def _items(record: EndpointRecord, findings: list[Finding], layout: RepoLayout) -> Checklist:
+def _items(
+    record: EndpointRecord, findings: list[Finding], layout: RepoLayout, security: SecurityTable | None
+) -> Checklist:
     try:
         fill = add_command(endpoint_of(record, layout), layout) if layout.generates else None
     except ScaffoldError:
@@ -113,7 +116,7 @@ def _items(record: EndpointRecord, findings: list[Finding], layout: RepoLayout) 
             fill,
             attached[3],
         ),
-        _tests_item(record, fill, attached[4], layout.dialect),
+        _tests_item(record, fill, attached[4], layout.dialect, security),
     ]
     items.append(_change_item(record, items, fill))
     return Checklist(record.method, record.full_path, record.operation_id, items)
@@ -148,7 +151,7 @@ def _route_item(record: EndpointRecord, fill: str | None, findings: list[Finding
 
 
 def _tests_item(
-    record: EndpointRecord, fill: str | None, findings: list[Finding], dialect: Dialect
+    record: EndpointRecord, fill: str | None, findings: list[Finding], dialect: Dialect, security: SecurityTable | None
 ) -> Item:
     item = _item(
         4,
@@ -165,7 +168,12 @@ def _tests_item(
             lines += [f"{status}: {case.state} — {test.name} at {test.location}" for test in shown]
         elif status in record.required:
             lines.append(f"{status}: missing — no test asserts {dialect.assertion(status)}")
-    item.details = lines + [f.message for f in findings if f.rule == "missing-tests"]
+    name = record.operation_id
+    if security is not None and name is not None and security.listed(name):
+        state = "pending" if security.pending(name) else "done"
+        lines.append(f"security cases: {state} — {name} at {security.entries[name].location}")
+    shown = ("missing-tests", "missing-security-case", "pending-security-case")
+    item.details = lines + [f.message for f in findings if f.rule in shown]
     return item
 
 

@@ -46,7 +46,7 @@ def plan_fix(layout: RepoLayout) -> FixPlan:
     by_key: dict[str, list[Finding]] = {}
     plan = FixPlan(ChangeSet())
     for finding in findings:
-        if finding.rule == "pending-status-case":
+        if finding.rule in ("pending-status-case", "pending-security-case"):
             continue  # finished by running its tests once the app function is written
         if finding.fixable and finding.endpoint is not None:
             by_key.setdefault(finding.endpoint, []).append(finding)
@@ -85,7 +85,7 @@ def _plan_record(
         # Other tests may call the driver method, even assert a status in passing: the
         # endpoint still has no tests of its own, whatever `add` would conclude from them.
         inventory = _without_tests_of(inventory, record.driver_name or endpoint.name)
-    elif record.route is not None:
+    elif record.route is not None and not any(f.rule == "missing-security-case" for f in fixes):
         only.remove("tests")  # covered, or written by hand under the generated names
     plan_add(current, endpoint, only=only, fill=True, inventory=inventory, workspace=trial)
     for change in trial.change_set().changes:

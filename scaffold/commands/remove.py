@@ -18,6 +18,7 @@ from scaffold.artifacts.driver import remove_driver
 from scaffold.artifacts.handler import remove_app_function, remove_handler
 from scaffold.artifacts.removal import EditedPart, Removal
 from scaffold.artifacts.route import remove_empty_module, remove_route
+from scaffold.artifacts.security import remove_security
 from scaffold.artifacts.tag import remove_empty_fragment
 from scaffold.artifacts.tests import remove_tests
 from scaffold.commands.derive import endpoint_of
@@ -76,6 +77,7 @@ def plan_remove(
     if parts.driver is not None:
         remove_driver(removal, parts.driver)
     remove_tests(removal, parts.driver.name if parts.driver else endpoint.name)
+    remove_security(removal)
     _remove_containers(removal)
     return RemovePlan(
         endpoint, removal.ctx.workspace.change_set(), removal.removed, removal.edited, removal.kept

@@ -35,6 +35,8 @@ RULES = {
         Rule("missing-tests", "error", "No test asserts a status of the endpoint."),
         Rule("missing-status-case", "error", "A status the endpoint can answer has no test."),
         Rule("pending-status-case", "warning", "A status is asserted only by an xfail test."),
+        Rule("missing-security-case", "error", "A tested endpoint has no row in the security cases' table."),
+        Rule("pending-security-case", "warning", "A written endpoint is still pending in the security cases' table."),
         Rule(
             "doc-status-mismatch",
             "error",

@@ -27,6 +27,7 @@ from scaffold.model.permissions import (
     parse_permissions,
 )
 from scaffold.model.reader import TableReader
+from scaffold.model.security import SecurityLayout, parse_security
 from scaffold.naming import is_snake_identifier, singular, to_pascal
 
 CONFIG_NAME = "scaffold.toml"
@@ -103,6 +104,8 @@ class RepoLayout:
     values: dict[str, str] = field(default_factory=dict)
     #: the dotted name of the largest body the server accepts (413 above it; "": no limit)
     body_limit: str = "server.web.handlers.MAX_BODY_SIZE"
+    #: the security cases' table of operations (`[tests.security]`; None: the repo has none)
+    security: SecurityLayout | None = None
     #: the schema of components/schemas every id has
     id_schema: str = "Id"
     #: files restored while opening: a command killed while writing had left them half-written
@@ -275,6 +278,7 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         auth: reader.string(configured, "server.wrappers", auth.value, default=DEFAULT_WRAPPERS[auth])
         for auth in Auth
     }
+    actors = parse_actors(reader, tests, permissions)
     return RepoLayout(
         root=root,
         docs_prefix=prefix,
@@ -294,13 +298,14 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         formatter=formatter,
         wrappers=wrappers,
         permissions=permissions,
-        actors=parse_actors(reader, tests, permissions),
+        actors=actors,
         anonymous=reader.string(tests, "tests", "anonymous", default="th.create_client()"),
         values=values,
         # A Go server says nothing of a body limit unless told: its bodies answer no 413.
         body_limit=reader.string(tests, "tests", "body_limit", default="server.web.handlers.MAX_BODY_SIZE")
         if language == "python" or "body_limit" in tests
         else "",
+        security=parse_security(reader, tests, {actor.name for actor in actors}),
         id_schema=reader.string(docs, "docs", "id_schema", default="Id"),
         language=language,
         go=go,

@@ -9,6 +9,7 @@ does not import is rolled back.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -84,9 +85,15 @@ def passing_tests(layout: RepoLayout, node_ids: list[str]) -> set[str]:
     aside (run in a fresh interpreter, in the repo)."""
     if not node_ids:
         return set()
+    return {node for node, outcome in test_outcomes(layout, node_ids).items() if outcome == "PASSED"}
+
+
+def test_outcomes(layout: RepoLayout, selection: list[str]) -> dict[str, str]:
+    """Run the repo's tests `selection` (pytest arguments: node ids, `-k` expressions) with their
+    xfail marks set aside, in a fresh interpreter, in the repo: node id → PASSED, FAILED…"""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTEST_ADDOPTS", None)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--runxfail", "-rA", *node_ids]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--runxfail", "-rA", *selection]
     try:
         result = subprocess.run(command, cwd=layout.root, env=env, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as err:
@@ -94,10 +101,19 @@ def passing_tests(layout: RepoLayout, node_ids: list[str]) -> set[str]:
             f"the repo's tests could not run: {err}",
             hint="run them with `python -m pytest` in the repo to see why; nothing was written",
         ) from None
-    if result.returncode not in (0, 1):  # 1: some failed, as some may; anything else: no run
+    if result.returncode not in (0, 1, 5):  # 1: some failed, as some may; 5: none selected
         detail = (result.stdout.strip().splitlines() or result.stderr.strip().splitlines() or ["no output"])[-1]
         raise ValidationError(
             f"the repo's tests could not run: {detail}",
             hint="run them with `python -m pytest` in the repo to see why; nothing was written",
         )
-    return {line.split(" ", 1)[1].strip() for line in result.stdout.splitlines() if line.startswith("PASSED ")}
+    outcomes = {}
+    for line in result.stdout.splitlines():
+        # `-rA` lines: `PASSED path::name[id]`, `FAILED path::name[id] - reason`.
+        match = _SUMMARY.match(line)
+        if match:
+            outcomes[match["node"]] = match["outcome"]
+    return outcomes
+
+
+_SUMMARY = re.compile(r"(?P<outcome>PASSED|FAILED|ERROR|SKIPPED) (?P<node>\S+::[^\s\[]+(?:\[.*?\])?)(?: - .*)?$")

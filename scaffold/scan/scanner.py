@@ -27,6 +27,7 @@ from scaffold.scan.driver import DriverMethod, RouteHelper, driver_facts
 from scaffold.scan.facts import Location, shape
 from scaffold.scan.handler import AppFunction, Handler, app_facts, context_facts, handlers_facts
 from scaffold.scan.route import Route, routes_facts
+from scaffold.scan.security import SecurityTable, security_facts
 from scaffold.scan.tests import TestCase, tests_facts
 
 
@@ -45,6 +46,8 @@ class Inventory:
     app_functions: dict[tuple[str, str], AppFunction] = field(default_factory=dict)
     context_helpers: frozenset[str] = frozenset()
     init_calls: tuple[str, ...] = ()
+    #: the security cases' table of operations (None: the repo has none)
+    security: SecurityTable | None = None
     #: every file the scan read, in the order it read them (for reports and caches)
     files: tuple[str, ...] = ()
 
@@ -152,6 +155,7 @@ class _Scanner:
         self._docs()
         self._driver()
         self._tests()
+        self._security()
         self._app()
         context = self.text(self.layout.context)
         if context is not None:
@@ -257,6 +261,13 @@ class _Scanner:
                 self.inventory.tests += self.memo(
                     "tests", path, text, partial(tests_facts, text, path)
                 )
+
+    def _security(self) -> None:
+        security = self.layout.security
+        text = None if security is None else self.text(security.table)
+        if security is not None and text is not None:
+            compute = partial(security_facts, security.table, text, security)
+            self.inventory.security = self.memo(f"security:{security!r}", security.table, text, compute)
 
     def _app(self) -> None:
         for path, _ in matching_files(self.layout, self.layout.app):

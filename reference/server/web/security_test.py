@@ -9,7 +9,7 @@ an accepted one changes only the rows of its target, and stores what it was sent
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from server.model.ids import new_id
 from server.web.handlers import MAX_BODY_SIZE
 from server.web.securitytestlib import (
     OPERATIONS,
+    PENDING,
     PUBLIC,
     Req,
     assert_app_error,
@@ -32,6 +33,7 @@ from server.web.securitytestlib import (
     secrets,
     send,
     served_routes,
+    token_for,
 )
 
 # Classic injection strings. None holds '/', '?' or '#', so each stays one path segment.
@@ -89,9 +91,22 @@ def _names(select: Callable[[Req], Mapping[str, Any] | None]) -> list[tuple[str,
     return [(operation, name) for operation, req in CATALOG.items() for name in select(req) or {}]
 
 
+def by_operation(cases: Iterable[Any]) -> list[Any]:
+    """Cases named by their operation (first), those of a pending operation marked: their app
+    function answers 501 until it is written. Not strict: the cases the handler decides alone
+    (a malformed id, a body too large) pass already."""
+    marked = []
+    for case in cases:
+        values = case if isinstance(case, tuple) else (case,)
+        pending = values[0] in PENDING
+        marks = pytest.mark.xfail(reason="pending: its app function is not written", strict=False)
+        marked.append(pytest.param(*values, marks=marks) if pending else case)
+    return marked
+
+
 CATALOG, SESSION_ROUTES, QUERY_TOKEN_ROUTES = _catalog()
-PATH_PARAMS = _names(lambda req: req.params)
-QUERY_PARAMS = _names(lambda req: req.query)
+PATH_PARAMS = by_operation(_names(lambda req: req.params))
+QUERY_PARAMS = by_operation(_names(lambda req: req.query))
 BODY_FIELDS = _names(lambda req: req.body)
 BODY_OPERATIONS = sorted({operation for operation, _ in BODY_FIELDS})
 
@@ -105,15 +120,17 @@ def test_listed_operations_are_served(th: TestHelper) -> None:
     served = {route.label: route.require_session for route in served_routes(th)}
     listed = operations(th)
     assert sorted(listed) == sorted(OPERATIONS)
+    assert set(PENDING) <= set(OPERATIONS)
     for name, req in listed.items():
         assert req.label in served, req.label
         assert served[req.label] == (name not in PUBLIC), req.label
 
 
-@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("operation", by_operation(OPERATIONS))
 def test_operation_allowed_with_a_valid_token(th: TestHelper, operation: str) -> None:
     # The control for the cases below: the same request with the basic user's token succeeds.
-    resp = send(th, operations(th)[operation], token_of(th))
+    req = operations(th)[operation]
+    resp = send(th, req, token_for(th, req))
     assert resp.status_code in (200, 201), resp.text
 
 
@@ -319,7 +336,7 @@ def test_other_users_resources(th: TestHelper, case: str) -> None:
 def test_sql_in_path_parameter(th: TestHelper, operation: str, name: str, payload: str) -> None:
     req = operations(th)[operation].with_param(name, payload)
     before, known = database_rows(th), secrets(th)
-    resp = send(th, req, token_of(th))
+    resp = send(th, req, token_for(th, req))
     # Ids are 26 characters of [a-z0-9], usernames [a-z0-9._-]: the value never reaches SQL.
     assert_app_error(resp, 400, "api.context.invalid_url_param.app_error")
     assert_no_secrets(resp, known)
@@ -331,18 +348,18 @@ def test_sql_in_path_parameter(th: TestHelper, operation: str, name: str, payloa
 def test_sql_in_query_parameter(th: TestHelper, operation: str, name: str, payload: str) -> None:
     req = operations(th)[operation].with_query(name, payload)
     before, known = database_rows(th), secrets(th)
-    resp = send(th, req, token_of(th))
+    resp = send(th, req, token_for(th, req))
     assert_app_error(resp, 400, "api.context.invalid_url_param.app_error")
     assert_no_secrets(resp, known)
     assert_database_intact(th, before)
 
 
 @pytest.mark.parametrize("payload", SQL_PAYLOADS)
-@pytest.mark.parametrize(("operation", "name"), BODY_FIELDS)
+@pytest.mark.parametrize(("operation", "name"), by_operation(BODY_FIELDS))
 def test_sql_in_body_field(th: TestHelper, operation: str, name: str, payload: str) -> None:
     req = operations(th)[operation].with_field(name, payload)
     before, known = database_rows(th), secrets(th)
-    resp = send(th, req, token_of(th))
+    resp = send(th, req, token_for(th, req))
     assert_no_secrets(resp, known)
     if name not in req.accepted:
         # Ids, names, enums and credentials are checked before anything is stored.
@@ -399,37 +416,37 @@ MALFORMED_BODIES = {
 }
 
 
-@pytest.mark.parametrize("operation", BODY_OPERATIONS)
+@pytest.mark.parametrize("operation", by_operation(BODY_OPERATIONS))
 def test_oversized_body(th: TestHelper, operation: str) -> None:
     req = operations(th)[operation]
     before = database_rows(th)
     for content in (_oversized(), _streamed()):
-        resp = send(th, req, token_of(th), content=content)
+        resp = send(th, req, token_for(th, req), content=content)
         assert_app_error(resp, 413, "api.context.request_body_too_large.app_error")
     assert_database_intact(th, before)
 
 
 @pytest.mark.parametrize("body", MALFORMED_BODIES)
-@pytest.mark.parametrize("operation", BODY_OPERATIONS)
+@pytest.mark.parametrize("operation", by_operation(BODY_OPERATIONS))
 def test_malformed_body(th: TestHelper, operation: str, body: str) -> None:
     req = operations(th)[operation]
     before = database_rows(th)
-    resp = send(th, req, token_of(th), content=MALFORMED_BODIES[body])
+    resp = send(th, req, token_for(th, req), content=MALFORMED_BODIES[body])
     assert_app_error(resp, 400, "api.context.invalid_body_param.app_error")
     assert_database_intact(th, before)
 
 
-@pytest.mark.parametrize(("operation", "name"), BODY_FIELDS)
+@pytest.mark.parametrize(("operation", "name"), by_operation(BODY_FIELDS))
 def test_lone_surrogate_in_body_field(th: TestHelper, operation: str, name: str) -> None:
     # JSON can spell a lone surrogate ("\ud800"), which no UTF-8 text can hold.
     req = operations(th)[operation].with_field(name, "\ud800")
     before = database_rows(th)
-    resp = send(th, req, token_of(th))
+    resp = send(th, req, token_for(th, req))
     assert_app_error(resp, 400, "api.context.invalid_body_param.app_error")
     assert_database_intact(th, before)
 
 
-@pytest.mark.parametrize("operation", sorted(set(BODY_OPERATIONS) - set(PUBLIC)))
+@pytest.mark.parametrize("operation", by_operation(sorted(set(BODY_OPERATIONS) - set(PUBLIC))))
 def test_malformed_body_without_a_token(th: TestHelper, operation: str) -> None:
     # The session is checked first: an anonymous caller learns nothing about the body.
     resp = send(th, operations(th)[operation], content=MALFORMED_BODIES["truncated"])
