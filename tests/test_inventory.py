@@ -298,6 +298,7 @@ def test_a_memo_sees_every_file_once_per_text(pristine: Path) -> None:
         "docs",
         "driver",
         "tests",
+        "security",
         "app",
         "context",
     }

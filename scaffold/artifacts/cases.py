@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 
 from scaffold.artifacts.context import PlanContext
 from scaffold.artifacts.handler import body_fields, validated_params
-from scaffold.artifacts.samples import body_items, display, invalid_value, wrong_value
+from scaffold.artifacts.samples import (
+    body_items,
+    display,
+    invalid_value,
+    refused_value,
+    wrong_value,
+)
 from scaffold.model.endpoint import HttpMethod, case_names
 from scaffold.model.fields import Field
 from scaffold.model.permissions import Actor, Scope, forbidden_actor, not_found_actor, success_actor
@@ -259,7 +265,7 @@ class _Builder:
         test = f"test_{self.endpoint.name}"
         if function == f"{test}_body_not_object" or function.startswith(f"{test}_missing_"):
             return False
-        wrong = [f.name for f in self.fields if function == f"{test}_wrong_{f.name}_type"]
+        wrong = [f.name for f in self.fields if function in (f"{test}_wrong_{f.name}_type", f"{test}_bad_{f.name}")]
         if wrong:
             return wrong[0] in self.field_args
         if function == f"{test}_too_large":
@@ -284,6 +290,9 @@ class _Builder:
                 return display({name: code for name, code in valid.items() if name != f.name})
             if function == f"{test}_wrong_{f.name}_type":
                 return display({**valid, f.name: wrong_value(f)})
+        for f in self.fields:
+            if function == f"{test}_bad_{f.name}":
+                return display({**valid, f.name: refused_value(f)})
         if function == f"{test}_too_large":
             name = self.large_field()
             assert name is not None

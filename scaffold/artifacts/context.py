@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scaffold.model.endpoint import Endpoint
-from scaffold.model.fields import Field, field_from_schema
+from scaffold.model.fields import CHECKED_FORMATS, Field, field_from_schema
 from scaffold.model.layout import RepoLayout
 from scaffold.repo.workspace import Workspace
 from scaffold.scan.scanner import Inventory
@@ -26,6 +26,9 @@ class Components:
     schema_properties: dict[str, frozenset[str]] = field(default_factory=dict)
     #: the shared parameters of components/parameters, by (where, name): `("path", "user_id")`
     parameters: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: the string schemas that define a format for the repo (`email` → `Email`): a field of
+    #: that format refers to it
+    formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,10 +68,15 @@ def components_of(merged: MergedSpec, id_schema: str) -> Components:
         for key, spec in (components.get("parameters") or {}).items()
         if isinstance(spec, dict)
     }
+    formats: dict[str, str] = {}
+    for name, schema in schemas.items():
+        if isinstance(schema, dict) and schema.get("type") == "string" and schema.get("format") in CHECKED_FORMATS:
+            formats.setdefault(schema["format"], name)
     return Components(
         responses=frozenset(components.get("responses") or {}),
         schemas=frozenset(schemas),
         schema_fields=fields,
         schema_properties=properties,
         parameters=parameters,
+        formats=formats,
     )

@@ -3,6 +3,8 @@ siblings, and its removal."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import yaml
 
 from scaffold.artifacts.context import Components, PlanContext
@@ -89,7 +91,7 @@ def render_operation(endpoint: Endpoint, components: Components, renderer: Rende
             "location": "query",
             "description": humanize(f.name) + ".",
             "required": f.required,
-            "schema": field_schema(f, ids),
+            "schema": field_schema(f, ids, components.formats),
         }
         for f in endpoint.query
     ]
@@ -116,15 +118,19 @@ def render_operation(endpoint: Endpoint, components: Components, renderer: Rende
         public=endpoint.is_public,
         parameters=parameters,
         body_schema=endpoint.body_schema,
-        body_fields=[(f, field_schema(f, ids)) for f in endpoint.body_fields],
+        body_fields=[(f, field_schema(f, ids, components.formats)) for f in endpoint.body_fields],
         responses=responses,
     )
 
 
-def field_schema(field: Field, ids: str | None) -> list[str]:
-    """The lines of a field's JSON schema (YAML at column 0): its type and constraints."""
+def field_schema(field: Field, ids: str | None, formats: Mapping[str, str] | None = None) -> list[str]:
+    """The lines of a field's JSON schema (YAML at column 0): its type and constraints; a
+    reference to the repo's own schema of an id or of a format (`email` → `Email`)."""
     if field.id and ids is not None:
         return [f'$ref: "#/components/schemas/{ids}"']
+    shared = (formats or {}).get(field.format or "")
+    if shared is not None and not field.enum and field.pattern is None and (field.min_length or 0) <= 1 and field.max_length is None:
+        return [f'$ref: "#/components/schemas/{shared}"']
     lines = [f"type: {field.type}"]
     if field.format:
         lines.append(f"format: {scalar(field.format)}")

@@ -9,7 +9,7 @@ import ast
 from scaffold.artifacts.context import PlanContext
 from scaffold.artifacts.removal import Removal
 from scaffold.model.endpoint import Endpoint, HttpMethod
-from scaffold.model.fields import Field
+from scaffold.model.fields import Field, value_checks
 from scaffold.naming import dotted, humanize
 from scaffold.repo.files import matching_files
 from scaffold.scan.handler import Handler, is_stub
@@ -17,6 +17,27 @@ from scaffold.text.cst import add_imports
 from scaffold.text.imports import import_source, module_alias
 from scaffold.text.python import FUNCTIONS, Source, indented
 from scaffold.text.render import py_str
+
+
+def value_arguments(fields: tuple[Field, ...]) -> list[str]:
+    """The keyword arguments of `c.require_values(body, …)`: what the doc states of each field
+    beyond its type, no more and no less (see `value_checks`)."""
+    by_kind: dict[str, list[str]] = {}
+    for field in fields:
+        for kind, value in value_checks(field).items():
+            by_kind.setdefault(kind, []).append(f"{py_str(field.name)}: {_literal(value)}")
+    return [f"{kind}={{{', '.join(items)}}}" for kind, items in by_kind.items()]
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, str):
+        return py_str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, tuple):
+        items = [_literal(v) for v in value]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    return repr(value)
 
 
 def validations(ctx: PlanContext) -> list[str]:
@@ -83,6 +104,7 @@ def render_handler(ctx: PlanContext, alias: str) -> str:
         body=endpoint.has_body,
         required_fields=[f for f in fields if f.required],
         optional_fields=[f for f in fields if not f.required],
+        value_arguments=value_arguments(fields),
         permission=endpoint.permission,
         permission_check=permission_check(ctx),
         app_alias=alias,

@@ -92,6 +92,20 @@ def invalid_value(field: Field) -> str:
     return '"!"'  # a pattern, a format or an id: none of them takes it
 
 
+def refused_value(field: Field) -> str:
+    """A value of the right JSON type that a body field's constraints refuse."""
+    if field.type in ("integer", "number"):
+        if field.minimum is not None:
+            return _plain(field.minimum - 1)
+        assert field.maximum is not None
+        return _plain(field.maximum + 1)
+    return invalid_value(field)
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
 def wrong_value(field: Field) -> str:
     """A value of the wrong JSON type for `field`."""
     return "1" if field.type == "string" else '"x"'

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from scaffold.commands.rules.coverage import CoverageRules
 from scaffold.commands.rules.docs import DocRules
 from scaffold.commands.rules.security import SecurityRules
+from scaffold.commands.rules.validation import ValidationRules
 from scaffold.model.findings import Finding
 from scaffold.model.layout import RepoLayout
 from scaffold.scan.catalog import Catalog
@@ -54,7 +55,7 @@ def _invalid_spec(problem: SpecProblem, layout: RepoLayout) -> Finding:
     )
 
 
-class _Audit(DocRules, CoverageRules, SecurityRules):
+class _Audit(DocRules, CoverageRules, SecurityRules, ValidationRules):
     """Every rule, run over the catalog in the order findings read best."""
 
     def run(self) -> Iterator[Finding]:
@@ -67,5 +68,6 @@ class _Audit(DocRules, CoverageRules, SecurityRules):
             if record.route is not None and record.doc is not None:
                 yield from self._params(record)
                 yield from self._doc_statuses(record)
+                yield from self._value_checks(record)
         yield from self._operation_ids()
         yield from self._orphans()

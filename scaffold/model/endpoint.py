@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from scaffold.model.fields import Field
+from scaffold.model.fields import Field, value_checks
 from scaffold.model.layout import Auth
 from scaffold.model.statuses import CASE_SUFFIXES, status_matrix
 from scaffold.naming import singular, to_pascal, to_snake
@@ -166,7 +166,8 @@ def case_names(
 
     `validated` are the path and query parameters a value of which is refused; `fields` the
     body's fields. One 400 case per validated parameter, and for a body: one that is not an
-    object, one per required field left out, and one with a field of the wrong type.
+    object, one per required field left out, one with a field of the wrong type, and one per
+    field whose doc constrains its value (a length, a range, an enum, a pattern, a format).
     """
     test = f"test_{name}"
     cases: dict[str, int] = {}
@@ -180,6 +181,8 @@ def case_names(
                 cases.update({f"{test}_missing_{f.name}": 400 for f in fields if f.required})
                 if fields:
                     cases[f"{test}_wrong_{fields[0].name}_type"] = 400
+                constrained = [f for f in fields if value_checks(f) and f.name not in validated]
+                cases.update({f"{test}_bad_{f.name}": 400 for f in constrained})
         elif status in CASE_SUFFIXES:
             cases[test + CASE_SUFFIXES[status]] = status
     return cases

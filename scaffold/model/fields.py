@@ -15,7 +15,7 @@ A named schema of components/schemas gives the same facts from its properties.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scaffold.errors import UsageError
@@ -173,9 +173,11 @@ def field_from_schema(
 ) -> Field | None:
     """The field a property of a JSON schema describes — `$ref`s to `schemas` followed, an
     `allOf` merged, a `$ref` to `id_schema` an id — or None for a type fields do not cover."""
-    merged, is_id = _flattened(schema, schemas, id_schema, depth=0)
+    merged, is_id, shared = _flattened(schema, schemas, id_schema, depth=0)
     if is_id:
         return Field(name, "string", required, id=True)
+    if shared is not None and merged.get("type") == "string":
+        return Field(name, "string", required, format=shared)
     kind = merged.get("type")
     if kind not in ("string", "integer", "number", "boolean"):
         return None
@@ -195,11 +197,13 @@ def field_from_schema(
     )
 
 
-def _flattened(schema: dict[str, Any], schemas: dict[str, Any], id_schema: str, *, depth: int) -> tuple[dict[str, Any], bool]:
+def _flattened(schema: dict[str, Any], schemas: dict[str, Any], id_schema: str, *, depth: int) -> tuple[dict[str, Any], bool, str | None]:
     """The schema's own keys with those of the schemas it `$ref`s and `allOf`-includes (a
-    component a few levels down at most), and whether one of them is the id schema."""
+    component a few levels down at most), whether one of them is the id schema, and the format
+    of a shared component it `$ref`s (`Email`: the repo's own definition of an email)."""
     merged: dict[str, Any] = {}
     is_id = False
+    shared: str | None = None
     parts = [part for part in schema.get("allOf", ()) if isinstance(part, dict)]
     for part in [*parts, {k: v for k, v in schema.items() if k != "allOf"}]:
         ref = part.get("$ref")
@@ -208,12 +212,14 @@ def _flattened(schema: dict[str, Any], schemas: dict[str, Any], id_schema: str, 
             is_id = is_id or target == id_schema
             found = schemas.get(target)
             if isinstance(found, dict) and depth < 8:
-                inner, inner_id = _flattened(found, schemas, id_schema, depth=depth + 1)
+                inner, inner_id, inner_shared = _flattened(found, schemas, id_schema, depth=depth + 1)
                 merged.update(inner)
                 is_id = is_id or inner_id
+                own = found.get("format")
+                shared = shared or inner_shared or (own if own in CHECKED_FORMATS else None)
             part = {k: v for k, v in part.items() if k != "$ref"}
         merged.update(part)
-    return merged, is_id
+    return merged, is_id, shared
 
 
 def _int(value: object) -> int | None:
@@ -222,3 +228,36 @@ def _int(value: object) -> int | None:
 
 def _float(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+#: The formats a handler can check (the Context's `require_values(formats=…)`).
+CHECKED_FORMATS = ("id", "email", "uuid", "date-time", "uri")
+
+
+def value_checks(field: Field) -> dict[str, Any]:
+    """What a handler checks of a field beyond its type, by keyword of the Context's
+    `require_values`: exactly what the field's schema states. (A required string is never empty:
+    `require_fields` checks that with its type, so a least length of 1 goes without saying.)"""
+    checks: dict[str, Any] = {}
+    if field.id:
+        return {"formats": "id"}
+    if field.enum:
+        checks["choices"] = field.enum
+    if field.format in CHECKED_FORMATS:
+        checks["formats"] = field.format
+    if field.pattern:
+        checks["patterns"] = field.pattern
+    if field.type == "string":
+        low = None if field.required and field.min_length == 1 else field.min_length
+        if (low, field.max_length) != (None, None):
+            checks["lengths"] = (low, field.max_length)
+    elif (field.minimum, field.maximum) != (None, None):
+        checks["ranges"] = (field.minimum, field.maximum)
+    return checks
+
+
+def non_empty_when_required(field: Field) -> Field:
+    """A required string the server refuses empty says so: at least 1 long (see value_checks)."""
+    if field.type != "string" or not field.required or field.enum or field.id or (field.min_length or 0) >= 1:
+        return field
+    return replace(field, min_length=1)

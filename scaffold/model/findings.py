@@ -47,6 +47,11 @@ RULES = {
             "error",
             "The operationId is missing, duplicated or does not match the handler.",
         ),
+        Rule(
+            "doc-validation-mismatch",
+            "error",
+            "The handler checks a field's value otherwise than the doc's schema states.",
+        ),
         Rule("invalid-spec", "error", "The merged OpenAPI spec does not validate."),
     )
 }

@@ -16,7 +16,7 @@ from scaffold.model.endpoint import (
     is_collection,
     params_of,
 )
-from scaffold.model.fields import Field, parse_fields
+from scaffold.model.fields import Field, non_empty_when_required, parse_fields
 from scaffold.model.layout import Auth, RepoLayout
 from scaffold.model.statuses import SUCCESS_STATUSES, TESTABLE_STATUSES, default_success
 from scaffold.naming import humanize, is_snake_identifier, to_pascal, to_snake
@@ -172,7 +172,7 @@ def parse_endpoint(
         if _SCHEMA_NAME.match(options.body.strip()):
             body_schema = options.body.strip()
         else:
-            body_fields = parse_fields(options.body, "--body", required=True)
+            body_fields = tuple(map(non_empty_when_required, parse_fields(options.body, "--body", required=True)))
         if http_method is HttpMethod.GET:
             raise UsageError("a GET has no request body", hint="use --query for GET parameters")
     query = parse_fields(options.query, "--query", required=False)

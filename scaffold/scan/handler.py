@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import Any
 
 from scaffold.scan.facts import Location
 from scaffold.scan.route import RawRoute, raw_route
@@ -32,6 +33,9 @@ class Handler:
     #: the App method that checks the permission (`session_has_permission_to_team`), and the
     #: path parameter or body field that names the resource it checks on (None: the system)
     permission_check: tuple[str, str | None] | None = None
+    #: what `c.require_values(body, …)` checks of each field: (field, keyword, value), e.g.
+    #: `("name", "lengths", (1, 64))`; None when the handler does not call it
+    value_checks: tuple[tuple[str, str, Any], ...] | None = None
 
 
 
@@ -85,6 +89,7 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
     etag = reads_body = False
     success: int | None = None
     body_fields: list[tuple[str, str, bool]] = []
+    value_checks: tuple[tuple[str, str, Any], ...] | None = None
     app_calls: list[tuple[str, str]] = []
     for child in ast.walk(node):
         if isinstance(child, ast.Attribute):
@@ -104,6 +109,8 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
             name = const_str(child.args[0])
             if name:
                 validates.append(name)
+        elif attr == "require_values":
+            value_checks = (*(value_checks or ()), *_value_checks(child))
         elif attr.startswith("require_") and attr not in ("require_fields",):
             validates.append(attr[len("require_") :])
         elif attr.startswith("session_has_permission") and _attr_chain_is(child.func.value, ["c", "app"]):
@@ -142,6 +149,7 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
         params_read=tuple(dict.fromkeys(params_read)),
         success=success,
         body_fields=tuple(body_fields),
+        value_checks=value_checks,
     )
 
 
@@ -181,6 +189,24 @@ def _required_fields(call: ast.Call) -> list[tuple[str, str, bool]]:
             if name and kind:
                 fields.append((name, kind, required))
     return fields
+
+
+def _value_checks(call: ast.Call) -> list[tuple[str, str, Any]]:
+    """`c.require_values(body, lengths={"name": (1, 64)})` → `[("name", "lengths", (1, 64))]`:
+    the literals as Python reads them (a table that is not a literal is left out)."""
+    checks = []
+    for keyword in call.keywords:
+        if keyword.arg is None or not isinstance(keyword.value, ast.Dict):
+            continue
+        for key, value in zip(keyword.value.keys, keyword.value.values):
+            name = const_str(key)
+            try:
+                checked = ast.literal_eval(value)
+            except ValueError:
+                continue
+            if name is not None:
+                checks.append((name, keyword.arg, checked))
+    return checks
 
 
 def app_facts(text: str, path: str) -> list[AppFunction]:

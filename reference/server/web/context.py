@@ -3,8 +3,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from functools import partial
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,7 +16,7 @@ from server.app.app import App
 from server.model.app_error import AppError
 from server.model.ids import is_valid_id
 from server.model.session import Session
-from server.model.user import is_valid_username
+from server.model.user import is_valid_email, is_valid_username
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +144,35 @@ class Context:
                 return self
         return self
 
+    def require_values(
+        self,
+        body: Mapping[str, Any],
+        *,
+        lengths: Mapping[str, tuple[int | None, int | None]] | None = None,
+        ranges: Mapping[str, tuple[float | None, float | None]] | None = None,
+        choices: Mapping[str, tuple[str, ...]] | None = None,
+        patterns: Mapping[str, str] | None = None,
+        formats: Mapping[str, str] | None = None,
+    ) -> Context:
+        """require_values checks what the docs state of each field present, after
+        require_fields has checked its type: a length or a range (bounds included, None for no
+        bound), one of the choices, a pattern (searched, as JSON Schema does), a format (`id`,
+        `email`, `uuid`, `date-time`, `uri`)."""
+        if self.err is not None:
+            return self
+        checks: list[tuple[str, Callable[[Any], bool]]] = [
+            *((name, partial(_length_within, bounds=b)) for name, b in (lengths or {}).items()),
+            *((name, partial(_within, bounds=b)) for name, b in (ranges or {}).items()),
+            *((name, partial(_one_of, choices=c)) for name, c in (choices or {}).items()),
+            *((name, partial(_matches, pattern=p)) for name, p in (patterns or {}).items()),
+            *((name, FORMATS[kind]) for name, kind in (formats or {}).items()),
+        ]
+        for name, valid in checks:
+            if body.get(name) is not None and not valid(body[name]):
+                self.set_invalid_param(name)
+                return self
+        return self
+
     # Errors.
 
     def set_invalid_url_param(self, name: str) -> None:
@@ -226,6 +258,50 @@ def to_jsonable(value: object) -> Any:
     if isinstance(value, list | tuple):
         return [to_jsonable(item) for item in value]
     return value
+
+
+def _within(value: float, bounds: tuple[float | None, float | None]) -> bool:
+    low, high = bounds
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _length_within(value: str, bounds: tuple[int | None, int | None]) -> bool:
+    return _within(len(value), bounds)
+
+
+def _one_of(value: str, choices: tuple[str, ...]) -> bool:
+    return value in choices
+
+
+def _matches(value: str, pattern: str) -> bool:
+    return re.search(pattern, value) is not None
+
+
+def _is_uuid(value: str) -> bool:
+    return re.fullmatch(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", value) is not None
+
+
+def _is_date_time(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return "T" in value.upper()
+
+
+def _is_uri(value: str) -> bool:
+    parts = urlsplit(value)
+    return bool(parts.scheme) and (bool(parts.netloc) or bool(parts.path))
+
+
+#: The formats require_values knows: each a test of a string.
+FORMATS: dict[str, Callable[[str], bool]] = {
+    "id": is_valid_id,
+    "email": is_valid_email,
+    "uuid": _is_uuid,
+    "date-time": _is_date_time,
+    "uri": _is_uri,
+}
 
 
 def _has_type(value: object, kind: type) -> bool:
