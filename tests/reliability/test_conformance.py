@@ -17,9 +17,11 @@ next.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import hypothesis
@@ -39,7 +41,9 @@ from scaffold.repo.open import open_repo
 from scaffold.repo.workspace import Workspace
 from scaffold.resources import reference_dir
 
-REFERENCE = reference_dir()
+# The reference server, or a repo of its shape named by SCAFFOLD_CONFORMANCE_REPO (a copy with
+# endpoints added by scaffold: see test_conformance_of_added_endpoints.py).
+REFERENCE = Path(os.environ.get("SCAFFOLD_CONFORMANCE_REPO") or reference_dir())
 # The reference server is its own project (`python -m server` from its root): import it as such.
 if str(REFERENCE) not in sys.path:
     sys.path.insert(0, str(REFERENCE))
