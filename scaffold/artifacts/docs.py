@@ -41,10 +41,6 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
-def fragment_of(layout: RepoLayout, tag: str) -> str:
-    return layout.fragment_path(f"{tag}.yaml")
-
-
 def find_path_item(
     layout: RepoLayout, workspace: Workspace, full_path: str
 ) -> tuple[str, Entry, list[Entry]] | None:
@@ -185,17 +181,18 @@ def plan_docs(ctx: PlanContext) -> None:
         text = workspace.read(fragment)
         workspace.write(fragment, _insert_operation(text, item, operations, method, operation))
         return
-    fragment = fragment_of(layout, endpoint.tag)
+    fragment = layout.fragment_path(endpoint.fragment)
     existing = workspace.read_or_none(fragment)
     path_item = _path_key(endpoint.full_path) + ":\n" + indent_text(operation, 2)
     if existing is None:
         add_tag(endpoint, layout, workspace)
         workspace.write(fragment, indent_text(path_item, 2))
         return
-    if f"{endpoint.tag}.yaml" not in layout.build:
+    if endpoint.fragment not in layout.build:
         raise RepoLayoutError(
             f"{fragment} exists but is not in the build list",
-            hint=f"add \"{endpoint.tag}.yaml\" to [docs] build in scaffold.toml",
+            hint=f"add \"{endpoint.fragment}\" to [docs] build in scaffold.toml"
+            + (f" and to {layout.makefile}" if layout.makefile else ""),
             path=layout.config_path,
         )
     workspace.write(fragment, _insert_path_item(existing, fragment, endpoint.full_path, path_item))

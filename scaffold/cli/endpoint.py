@@ -54,8 +54,8 @@ def endpoint_add(
     format: FormatOption = "text",
 ) -> None:
     """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
-    from scaffold.cli.prompts import ask_missing, describe, known_permissions
-    from scaffold.commands.add import add_endpoint
+    from scaffold.cli.prompts import ask_missing, ask_params, describe, known_permissions
+    from scaffold.commands.add import add_endpoint, place, refuse_guesses
     from scaffold.commands.language import require_generated
     from scaffold.model.endpoint import ARTIFACTS
     from scaffold.model.options import EndpointOptions, parse_endpoint
@@ -73,9 +73,15 @@ def endpoint_add(
         # Ask only on a terminal, and only for what was not given; never in JSON mode.
         interactive = format == "text" and sys.stdin.isatty() and not yes
         inventory = cached_inventory(layout)
+        layout, placement = place(layout, inventory, path, tag)
+        if tag is None:
+            options.tag = placement.tag.key
         if interactive:
+            path = ask_params(out, path, placement, layout.docs_prefix)
             given = {key for key, value in (("summary", summary), ("auth", auth), ("permission", permission), ("tag", tag)) if value is not None}
-            options = ask_missing(out, method, path, options, given, layout, inventory)
+            options = ask_missing(out, method, path, options, given, layout, inventory, placement)
+        else:
+            refuse_guesses(placement, path, layout.docs_prefix)
         endpoint = parse_endpoint(method, path, options, layout, known_permissions=known_permissions(layout, inventory))
         if options.permission is None and not endpoint.is_public:
             raise UsageError(

@@ -66,6 +66,7 @@ def source_files(layout: RepoLayout) -> list[str]:
         *(layout.fragment_path(name) for name in layout.build),
         layout.driver,
         *(path for path, _ in matching_files(layout, layout.tests)),
+        *([layout.makefile] if layout.makefile else []),
     ]
     if layout.language != "python":
         return files  # the app layer and the Context are read only to write Python

@@ -140,8 +140,22 @@ def indent_text(text: str, indent: int) -> str:
 
 
 def insert_lines(text: str, at: int, block: str) -> str:
-    """Insert `block` (whole lines) before 0-based line `at` of `text`."""
+    """Insert `block` (whole lines) before 0-based line `at` of `text`, its lines ended as
+    the file ends its own."""
     lines = text.splitlines(keepends=True)
+    newline = newline_of(text)
     if at >= len(lines) and lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    return "".join(lines[:at]) + block + "".join(lines[at:])
+        lines[-1] += newline
+    return "".join(lines[:at]) + with_newline(block, newline) + "".join(lines[at:])
+
+
+def newline_of(text: str) -> str:
+    """How the file ends its lines: as its first line does (`\n` for a file of one line)."""
+    end = text.find("\n")
+    return "\r\n" if end > 0 and text[end - 1] == "\r" else "\n"
+
+
+def with_newline(text: str, newline: str) -> str:
+    """`text` with every line ended by `newline`."""
+    plain = text.replace("\r\n", "\n")
+    return plain if newline == "\n" else plain.replace("\n", newline)
