@@ -3,6 +3,8 @@ siblings, and its removal."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import yaml
 
 from scaffold.artifacts.context import Components, PlanContext
@@ -16,7 +18,16 @@ from scaffold.naming import humanize, to_snake
 from scaffold.repo.workspace import Workspace
 from scaffold.scan.facts import Location
 from scaffold.text.render import Renderer
-from scaffold.text.yaml import Entry, compose, entries, indent_text, insert_lines, scalar
+from scaffold.text.yaml import (
+    Entry,
+    compose,
+    entries,
+    indent_text,
+    insert_lines,
+    newline_of,
+    scalar,
+    with_newline,
+)
 
 # Operations of a path item are written in this order, as in Mattermost's fragments.
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
@@ -63,8 +74,52 @@ def find_path_item(
     return None
 
 
-def render_operation(endpoint: Endpoint, components: Components, renderer: Renderer, layout: RepoLayout) -> str:
-    """The operation's YAML at column 0 (`get:` first)."""
+@dataclass(frozen=True)
+class FragmentStyle:
+    """How a fragment writes what scaffold adds to it: as most of its own operations do."""
+
+    #: descriptions folded (`>`, a paragraph a line) rather than literal (`|`)
+    folded: bool = False
+    #: a literal description has a blank line before `##### Permissions`
+    spaced: bool = False
+    #: a blank line sets each path item apart from the one before
+    blank_between: bool = True
+
+
+def fragment_style(text: str | None, path: str, skip: int | None = None) -> FragmentStyle:
+    """The style of the fragment `text`, leaving out the operation at 0-based line `skip`
+    (the one being removed); the reference's own where the fragment shows none."""
+    root = compose(text, path) if text else None
+    if not isinstance(root, yaml.MappingNode):
+        return FragmentStyle()
+    lines = text.splitlines() if text else []
+    items = [(k, v) for k, v in root.value if isinstance(v, yaml.MappingNode)]
+    apart = [not lines[k.start_mark.line - 1].strip() for k, _ in items[1:] if k.start_mark.line > 0]
+    styles: list[str] = []
+    for _, item in items:
+        for method, operation in item.value:
+            if method.start_mark.line == skip or not isinstance(operation, yaml.MappingNode):
+                continue
+            description = next((v for k, v in operation.value if k.value == "description"), None)
+            if isinstance(description, yaml.ScalarNode) and description.style in ("|", ">"):
+                spaced = "\n\n##### Permissions" in description.value
+                styles.append(">" if description.style == ">" else "|+" if spaced else "|")
+    folded = styles.count(">") > len(styles) - styles.count(">")
+    return FragmentStyle(
+        folded=folded,
+        spaced=not folded and styles.count("|+") > styles.count("|"),
+        blank_between=not apart or 2 * sum(apart) >= len(apart),
+    )
+
+
+def render_operation(
+    endpoint: Endpoint,
+    components: Components,
+    renderer: Renderer,
+    layout: RepoLayout,
+    style: FragmentStyle = FragmentStyle(),
+) -> str:
+    """The operation's YAML at column 0 (`get:` first), written as its fragment writes its own."""
     ids = layout.id_schema if layout.id_schema in components.schemas else None
     # A path parameter the components share (`UserId`, `TeamId`) is referred to, as its
     # siblings do; any other is written out.
@@ -107,7 +162,8 @@ def render_operation(endpoint: Endpoint, components: Components, renderer: Rende
         method=endpoint.method.value.lower(),
         tag=endpoint.tag,
         summary=endpoint.summary,
-        description=description_text(endpoint, layout),
+        description=description_text(endpoint, layout, spaced=style.spaced),
+        folded_description=style.folded,
         operation_id=endpoint.operation_id,
         public=endpoint.is_public,
         parameters=parameters,
@@ -140,9 +196,10 @@ def field_schema(field: Field, ids: str | None) -> list[str]:
     return lines
 
 
-def description_text(endpoint: Endpoint, layout: RepoLayout) -> str:
+def description_text(endpoint: Endpoint, layout: RepoLayout, *, spaced: bool = False) -> str:
     """The description, ending in the `##### Permissions` section that `check` reads."""
-    return f"{endpoint.description}\n##### Permissions\n{permission_sentence(endpoint, layout)}\n"
+    gap = "\n\n" if spaced else "\n"
+    return f"{endpoint.description}{gap}##### Permissions\n{permission_sentence(endpoint, layout)}\n"
 
 
 def permission_sentence(endpoint: Endpoint, layout: RepoLayout) -> str:
@@ -167,9 +224,12 @@ def plan_docs(ctx: PlanContext) -> None:
     endpoint, workspace = ctx.endpoint, ctx.workspace
     # An earlier plan of the same change may have added a tag: read the layout as planned.
     layout = workspace.layout()
-    operation = render_operation(endpoint, ctx.components, ctx.renderer, layout)
     method = endpoint.method.value.lower()
     found = find_path_item(layout, workspace, endpoint.full_path)
+    fragment = found[0] if found is not None else layout.fragment_path(endpoint.fragment)
+    existing = workspace.read_or_none(fragment)
+    style = fragment_style(existing, fragment)
+    operation = render_operation(endpoint, ctx.components, ctx.renderer, layout, style)
     if found is not None:
         fragment, item, operations = found
         if any(op.key == method for op in operations):
@@ -181,8 +241,6 @@ def plan_docs(ctx: PlanContext) -> None:
         text = workspace.read(fragment)
         workspace.write(fragment, _insert_operation(text, item, operations, method, operation))
         return
-    fragment = layout.fragment_path(endpoint.fragment)
-    existing = workspace.read_or_none(fragment)
     path_item = _path_key(endpoint.full_path) + ":\n" + indent_text(operation, 2)
     if existing is None:
         add_tag(endpoint, layout, workspace)
@@ -195,7 +253,7 @@ def plan_docs(ctx: PlanContext) -> None:
             + (f" and to {layout.makefile}" if layout.makefile else ""),
             path=layout.config_path,
         )
-    workspace.write(fragment, _insert_path_item(existing, fragment, endpoint.full_path, path_item))
+    workspace.write(fragment, _insert_path_item(existing, fragment, endpoint.full_path, path_item, style))
 
 
 def _insert_operation(text: str, item: Entry, operations: list[Entry], method: str, operation: str) -> str:
@@ -210,13 +268,15 @@ def _insert_operation(text: str, item: Entry, operations: list[Entry], method: s
     return insert_lines(text, at, indent_text(operation, indent))
 
 
-def _insert_path_item(text: str, fragment: str, full_path: str, item: str) -> str:
+def _insert_path_item(text: str, fragment: str, full_path: str, item: str, style: FragmentStyle) -> str:
     root = compose(text, fragment)
     lines = text.splitlines()
     items = entries(root, lines) if isinstance(root, yaml.MappingNode) else []
+    separator = "\n" if style.blank_between else ""
     if not items:
-        separator = "\n" if text.strip() else ""
-        return text + ("" if text.endswith("\n") or not text else "\n") + separator + indent_text(item, 2)
+        newline = newline_of(text)
+        ended = "" if text.endswith("\n") or not text else newline
+        return text + ended + (separator if text.strip() else "") + with_newline(indent_text(item, 2), newline)
     # Beside its closest sibling: the last path item sharing the most leading segments.
     segments = full_path.strip("/").split("/")
     best = max(
@@ -224,7 +284,7 @@ def _insert_path_item(text: str, fragment: str, full_path: str, item: str) -> st
         key=lambda i: (_shared_segments(segments, items[i].key.strip("/").split("/")), i),
     )
     sibling = items[best]
-    return insert_lines(text, sibling.end, "\n" + indent_text(item, sibling.indent))
+    return insert_lines(text, sibling.end, separator + indent_text(item, sibling.indent))
 
 
 def _shared_segments(a: list[str], b: list[str]) -> int:
@@ -294,8 +354,11 @@ def remove_docs(removal: Removal, location: Location) -> None:
         for operation in operations:
             if operation.start + 1 != location.line:
                 continue
-            actual = "".join(line[operation.indent :] if line.strip() else line for line in lines[operation.start : operation.end])
-            expected = render_operation(ctx.endpoint, ctx.components, ctx.renderer, ctx.layout)
+            actual = "".join(
+                line[operation.indent :] if line.strip() else line for line in lines[operation.start : operation.end]
+            ).replace("\r\n", "\n")
+            style = fragment_style(text, fragment, skip=operation.start)
+            expected = render_operation(ctx.endpoint, ctx.components, ctx.renderer, ctx.layout, style)
             if not removal.accept("docs", location, expected, actual):
                 return
             if len(operations) > 1:

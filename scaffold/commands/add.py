@@ -16,6 +16,7 @@ from scaffold.model.changes import ChangeSet
 from scaffold.model.endpoint import ARTIFACTS, Endpoint
 from scaffold.model.layout import RepoLayout
 from scaffold.model.options import parse_path
+from scaffold.naming import module_name
 from scaffold.repo.runner import format_changes
 from scaffold.repo.workspace import Workspace
 from scaffold.scan.catalog import catalog, parts_of
@@ -123,6 +124,9 @@ def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> list[str]
         notes.append(
             f"{endpoint.path} ends in a plural noun: documented as a list (say --response Name or Name[])"
         )
+    module, why = module_name(endpoint.tag)
+    if why and module == endpoint.resource and ctx.workspace.original(ctx.layout.handlers_module(module)) is None:
+        notes.append(f"tag {endpoint.tag!r}: its code goes in module {module} ({why})")
     if "docs" in todo:
         plan_docs(ctx)
     after = None

@@ -30,13 +30,14 @@ _CORE_NOT_STR = re.compile(
 )
 
 
-def scalar(value: str, indent: int = 0, *, block: bool = False) -> str:
+def scalar(value: str, indent: int = 0, *, block: bool = False, folded: bool = False) -> str:
     """`value` as it may follow `key: ` at column `indent`, continuation lines indented.
 
-    With `block`, a literal block scalar (`|`) where the text allows one. The result always
-    reads back as exactly `value`; where a style would not, a double-quoted one is used.
+    With `block`, a literal block scalar (`|`) where the text allows one; with `folded`, a
+    folded one (`>`, each line a paragraph of its own). The result always reads back as
+    exactly `value`; where a style would not, a double-quoted one is used.
     """
-    for style in (("|" if block else None), '"'):
+    for style in ((">" if folded else "|" if block else None), '"'):
         text = _emit(value, style)
         if _read_back(text) == value:
             break
