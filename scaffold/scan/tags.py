@@ -71,11 +71,18 @@ class TagIndex:
         if configured is not None and depth >= nearest:
             return Placement(configured, new=not self._exists(configured.fragment), params=params)
         if nearest > 0:
-            candidates = [(p, f) for n, p, f in shared if n == nearest]
+            # The closest relatives: those that part from it soonest after what they share.
+            rest = min(len(_segments(p)) for n, p, _ in shared if n == nearest)
+            candidates = [(p, f) for n, p, f in shared if n == nearest and len(_segments(p)) == rest]
             fragment = Counter(f for _, f in candidates).most_common(1)[0][0]
             sibling = next(p for p, f in candidates if f == fragment)
             return Placement(self._of_fragment(fragment), sibling=sibling, params=params)
-        tag = self.layout.tag(segments[0])
+        # `/terms_of_service` is the tag `terms of service`, wherever its fragment is.
+        words = "".join(tag_words(segments[0]))
+        tag = next(
+            (t for t in self.tags.values() if "".join(tag_words(t.name)) == words and self._exists(t.fragment)),
+            self.layout.tag(segments[0]),
+        )
         if self._exists(tag.fragment):
             return Placement(tag, params=params)
         firsts = {_segments(p)[0] for p, _, _ in self._documented}
