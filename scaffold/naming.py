@@ -72,3 +72,29 @@ def module_name(tag: str) -> tuple[str | None, str | None]:
     if whole != plain and is_snake_identifier(whole):
         return whole, f"{plain} is a Python keyword"
     return None, None
+
+
+def edits_apart(a: str, b: str) -> int:
+    """How many single-character edits — insert, delete, replace, swap two neighbours — turn
+    `a` into `b` (the optimal string alignment distance): `usres` is 1 from `users`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def looks_mistyped(mine: str, theirs: str) -> bool:
+    """`mine` is most likely `theirs` mistyped: a character or two off (one for short names),
+    or the same letters but for `_` and case."""
+    if mine == theirs:
+        return False
+    if mine.replace("_", "").lower() == theirs.replace("_", "").lower():
+        return True
+    return edits_apart(mine, theirs) <= max(1, min(len(mine), len(theirs)) // 4)

@@ -12,13 +12,12 @@ segments wins. A path with no relative at all starts a new tag, named by its fir
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from scaffold.model.layout import RepoLayout, TagLayout
-from scaffold.naming import module_name, tag_words, to_pascal
+from scaffold.naming import looks_mistyped, module_name, tag_words, to_pascal
 from scaffold.scan.docs import DocOperation
 from scaffold.scan.facts import shape
 
@@ -87,8 +86,8 @@ class TagIndex:
             return Placement(tag, params=params)
         firsts = {_segments(p)[0] for p, _, _ in self._documented}
         firsts |= {_segments(prefix)[0] for t in self.tags.values() for prefix in t.paths}
-        near = difflib.get_close_matches(segments[0], sorted(firsts), n=3, cutoff=0.6)
-        return Placement(tag, new=True, near=tuple(near), params=params)
+        near = tuple(name for name in sorted(firsts) if looks_mistyped(segments[0], name))
+        return Placement(tag, new=True, near=near[:3], params=params)
 
     def _exists(self, fragment: str) -> bool:
         return fragment in self.base.build[1:-1]
@@ -114,7 +113,8 @@ class TagIndex:
             if mine in theirs or not theirs:
                 continue
             name = theirs.most_common(1)[0][0]
-            if _close(mine, name):
+            # A name that only adds to the other (`user_ids` beside `user_id`) is another name.
+            if looks_mistyped(mine, name) and not (mine.startswith(name) or name.startswith(mine)):
                 hints.append((mine, name))
         return tuple(hints)
 
@@ -178,11 +178,3 @@ def _shared(a: list[str], b: list[str]) -> int:
             break
         count += 1
     return count
-
-
-def _close(mine: str, theirs: str) -> bool:
-    """Two parameter names that are most likely the same one, mistyped."""
-    if mine.replace("_", "").lower() == theirs.replace("_", "").lower():
-        return True
-    return difflib.SequenceMatcher(None, mine, theirs).ratio() >= 0.8
-
