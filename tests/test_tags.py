@@ -14,7 +14,6 @@ import yaml
 from scaffold.model.layout import parse_layout
 from scaffold.repo.open import open_repo
 from scaffold.scan.scanner import scan
-from scaffold.scan.tags import TagIndex
 from tests.conftest import tree_digest
 from tests.tagtree import SOURCE, docs_tree, read_exact, write_exact
 
@@ -40,6 +39,8 @@ def add(cli, repo: Path, *args: str):  # type: ignore[no-untyped-def]
 
 
 def test_tags_are_read_from_the_fragments(tree: Path) -> None:
+    from scaffold.scan.tags import TagIndex
+
     layout = open_repo(tree)
     tags = TagIndex(layout, scan(layout).docs).tags
     named = {tag.name: tag.fragment for tag in tags.values()}
@@ -84,6 +85,8 @@ def test_a_table_describes_a_tag_named_otherwise_than_its_file(cli, repo: Path, 
 
 
 def test_a_configured_prefix_wins_over_as_deep_a_sibling() -> None:
+    from scaffold.scan.tags import TagIndex
+
     text = read_exact(Path(__file__).parents[1] / "reference" / "scaffold.toml")
     layout = parse_layout(Path("/r"), text)
     index = TagIndex(layout, [])

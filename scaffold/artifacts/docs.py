@@ -3,7 +3,7 @@ siblings, and its removal."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -28,6 +28,8 @@ from scaffold.text.yaml import (
     scalar,
     with_newline,
 )
+from scaffold.text.yamlnode import edit_node
+from scaffold.text.yamlstyle import FragmentStyle, fragment_style
 
 # Operations of a path item are written in this order, as in Mattermost's fragments.
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
@@ -72,44 +74,6 @@ def find_path_item(
                 )
                 return fragment, entry, operations
     return None
-
-
-@dataclass(frozen=True)
-class FragmentStyle:
-    """How a fragment writes what scaffold adds to it: as most of its own operations do."""
-
-    #: descriptions folded (`>`, a paragraph a line) rather than literal (`|`)
-    folded: bool = False
-    #: a literal description has a blank line before `##### Permissions`
-    spaced: bool = False
-    #: a blank line sets each path item apart from the one before
-    blank_between: bool = True
-
-
-def fragment_style(text: str | None, path: str, skip: int | None = None) -> FragmentStyle:
-    """The style of the fragment `text`, leaving out the operation at 0-based line `skip`
-    (the one being removed); the reference's own where the fragment shows none."""
-    root = compose(text, path) if text else None
-    if not isinstance(root, yaml.MappingNode):
-        return FragmentStyle()
-    lines = text.splitlines() if text else []
-    items = [(k, v) for k, v in root.value if isinstance(v, yaml.MappingNode)]
-    apart = [not lines[k.start_mark.line - 1].strip() for k, _ in items[1:] if k.start_mark.line > 0]
-    styles: list[str] = []
-    for _, item in items:
-        for method, operation in item.value:
-            if method.start_mark.line == skip or not isinstance(operation, yaml.MappingNode):
-                continue
-            description = next((v for k, v in operation.value if k.value == "description"), None)
-            if isinstance(description, yaml.ScalarNode) and description.style in ("|", ">"):
-                spaced = "\n\n##### Permissions" in description.value
-                styles.append(">" if description.style == ">" else "|+" if spaced else "|")
-    folded = styles.count(">") > len(styles) - styles.count(">")
-    return FragmentStyle(
-        folded=folded,
-        spaced=not folded and styles.count("|+") > styles.count("|"),
-        blank_between=not apart or 2 * sum(apart) >= len(apart),
-    )
 
 
 def render_operation(
@@ -254,6 +218,49 @@ def plan_docs(ctx: PlanContext) -> None:
             path=layout.config_path,
         )
     workspace.write(fragment, _insert_path_item(existing, fragment, endpoint.full_path, path_item, style))
+
+
+def add_responses(ctx: PlanContext, location: Location, codes: list[int]) -> None:
+    """Add the error responses `codes` to the hand-written operation at `location`, inside its
+    `responses` node (edited in place: the rest of the fragment stays byte for byte)."""
+    fragment = location.path
+    text = ctx.workspace.read(fragment)
+    root = compose(text, fragment)
+    lines = text.splitlines()
+    operation = next(
+        (
+            op
+            for item in (entries(root, lines) if isinstance(root, yaml.MappingNode) else [])
+            if isinstance(item.node, yaml.MappingNode)
+            for op in entries(item.node, lines, item.end)
+            if op.start + 1 == location.line
+        ),
+        None,
+    )
+    keys = entries(operation.node, lines, operation.end) if operation and isinstance(operation.node, yaml.MappingNode) else []
+    responses = next((key for key in keys if key.key == "responses"), None)
+    if responses is None or not isinstance(responses.node, yaml.MappingNode):
+        raise RepoLayoutError(
+            "the operation has no responses to add to", hint="add them by hand", path=fragment, line=location.line
+        )
+
+    def change(data: Any) -> None:
+        present = data["responses"]
+        quoted = next((type(k) for k in present if isinstance(k, str)), str)
+        reference = next((type(v["$ref"]) for v in present.values() if isinstance(v, dict) and "$ref" in v), str)
+        for code in sorted(codes):
+            if str(code) in present or code in present:
+                continue
+            shared = ERROR_RESPONSES.get(code)
+            value = (
+                {"$ref": reference(f"#/components/responses/{shared}")}
+                if shared in ctx.components.responses
+                else {"description": _ERROR_DESCRIPTIONS.get(code, "Error")}
+            )
+            after = [i for i, k in enumerate(present) if str(k).isdigit() and int(k) < code]
+            present.insert(after[-1] + 1 if after else 0, quoted(str(code)), value)
+
+    ctx.workspace.write(fragment, edit_node(text, responses.start, responses.end, change, fragment))
 
 
 def _insert_operation(text: str, item: Entry, operations: list[Entry], method: str, operation: str) -> str:

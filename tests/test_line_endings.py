@@ -1,0 +1,121 @@
+"""Every file an add edits keeps its own line endings, and its neighbours' layout; add then
+remove gives back every file byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import tree_digest
+from tests.tagtree import SOURCE, docs_tree, read_exact, write_exact
+
+#: every file an add of an existing tag, then of a new tag, edits in the reference
+EDITED = (
+    "api/v4/source/users.yaml",
+    "api/v4/source/introduction.yaml",
+    "server/api4/user.py",
+    "server/api4/user_test.py",
+    "server/app/user.py",
+    "server/api4/api.py",
+    "server/model/client4.py",
+    "scaffold.toml",
+)
+
+
+def to_crlf(repo: Path, paths: tuple[str, ...]) -> None:
+    for path in paths:
+        write_exact(repo / path, read_exact(repo / path).replace("\n", "\r\n"))
+
+
+def lf_only_lines(text: str) -> int:
+    return text.count("\n") - text.count("\r\n")
+
+
+def test_crlf_files_stay_crlf_through_add_and_remove(cli, repo: Path) -> None:
+    to_crlf(repo, EDITED)
+    before = tree_digest(repo)
+    for args in (
+        ("GET", "/users/{user_id}/sessions", "--permission", "edit_other_users"),
+        ("GET", "/widgets/{widget_id}", "--permission", "none"),
+    ):
+        result = cli("endpoint", "add", *args, "--yes", "--repo", str(repo))
+        assert result.exit_code == 0, result.output
+    for path in EDITED:
+        text = read_exact(repo / path)
+        assert text != "" and lf_only_lines(text) == 0, path
+    for path in ("/widgets/{widget_id}", "/users/{user_id}/sessions"):
+        result = cli("endpoint", "remove", "GET", path, "--yes", "--repo", str(repo))
+        assert result.exit_code == 0, result.output
+    assert tree_digest(repo) == before
+
+
+def test_a_crlf_fragment_gets_crlf_lines(cli, repo: Path) -> None:
+    tree = docs_tree(repo)
+    oauth = tree / SOURCE / "oauth.yaml"
+    assert "\r\n" in read_exact(oauth)  # the fixture keeps it so (.gitattributes)
+    before = tree_digest(tree)
+    result = cli("endpoint", "add", "GET", "/oauth/apps/{app_id}/secret", "--only", "docs", "--permission", "none", "--yes", "--repo", str(tree))
+    assert result.exit_code == 0, result.output
+    assert lf_only_lines(read_exact(oauth)) == 0
+    result = cli("endpoint", "remove", "GET", "/oauth/apps/{app_id}/secret", "--yes", "--repo", str(tree))
+    assert result.exit_code == 0, result.output
+    assert tree_digest(tree) == before
+
+
+def test_no_blank_line_before_a_path_item_where_the_neighbours_have_none(cli, repo: Path) -> None:
+    tree = docs_tree(repo)
+    result = cli("endpoint", "add", "GET", "/data_retention/policies/{policy_id}", "--name", "GetPolicyById",
+                 "--only", "docs", "--permission", "none", "--yes", "--repo", str(tree))
+    assert result.exit_code == 0, result.output
+    text = read_exact(tree / SOURCE / "dataretention.yaml")
+    assert '"403":\n          $ref: "#/components/responses/Forbidden"\n  "/api/v4/data_retention/policies/{policy_id}":\n' in text
+
+
+def test_a_blank_line_before_a_path_item_where_the_neighbours_have_one(cli, repo: Path) -> None:
+    result = cli("endpoint", "add", "GET", "/users/{user_id}/sessions", "--only", "docs", "--permission", "none", "--yes", "--repo", str(repo))
+    assert result.exit_code == 0, result.output
+    text = read_exact(repo / SOURCE / "users.yaml")
+    assert '\n\n  "/api/v4/users/{user_id}/sessions":\n' in text
+
+
+FOLDED = '''      description: >
+        Long-winded.
+
+        ##### Permissions
+
+        Must have `manage_system`.
+'''
+
+
+@pytest.mark.parametrize(
+    ("layout", "expected"),
+    [
+        pytest.param("folded", "      description: >\n        Get policy by id.\n\n        ##### Permissions\n\n        No permission required.\n", id="folded"),
+        pytest.param("spaced", "      description: |\n        Get policy by id.\n\n        ##### Permissions\n        No permission required.\n", id="literal-spaced"),
+        pytest.param("compact", "      description: |\n        Get policy by id.\n        ##### Permissions\n        No permission required.\n", id="literal"),
+    ],
+)
+def test_a_description_is_laid_out_as_its_neighbours(cli, repo: Path, layout: str, expected: str) -> None:
+    tree = docs_tree(repo)
+    fragment = tree / SOURCE / "dataretention.yaml"
+    text = read_exact(fragment)
+    if layout == "folded":
+        text = text.replace(
+            "      description: |\n        How long messages and files are kept before they are purged.\n        ##### Permissions\n        Requires an active session.\n",
+            FOLDED,
+        ).replace(
+            "      description: |\n        The number of team and channel policies besides the global one.\n        ##### Permissions\n        Must have the `manage_system` permission.\n",
+            FOLDED,
+        )
+    elif layout == "spaced":
+        text = text.replace("\n        ##### Permissions", "\n\n        ##### Permissions")
+    write_exact(fragment, text)
+    before = tree_digest(tree)
+    result = cli("endpoint", "add", "GET", "/data_retention/policies/{policy_id}", "--name", "GetPolicyById", "--summary", "Get policy by id",
+                 "--auth", "public", "--only", "docs", "--yes", "--repo", str(tree))
+    assert result.exit_code == 0, result.output
+    assert expected in read_exact(fragment)
+    result = cli("endpoint", "remove", "GET", "/data_retention/policies/{policy_id}", "--yes", "--repo", str(tree))
+    assert result.exit_code == 0, result.output
+    assert tree_digest(tree) == before
