@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import tomlkit
+from tomlkit.items import InlineTable
 
 from scaffold.errors import RepoLayoutError
 from scaffold.model.layout import CONFIG_NAME, TagLayout
@@ -81,10 +82,12 @@ def add_tag_table(text: str, tag: TagLayout, *, fragment: str | None = None) -> 
     def edit(document: Any) -> None:
         if "tags" not in document:
             document.add("tags", tomlkit.table(is_super_table=True))
-        table = tomlkit.table()
+        tags = document["tags"]
+        # Inside an inline table, only an inline table may go.
+        table = tomlkit.inline_table() if isinstance(tags, InlineTable) else tomlkit.table()
         for key, value in values.items():
             table.add(key, value)
-        document["tags"][tag.name] = table
+        tags[tag.name] = table
 
     return _verified(text, _through_tomlkit(text, edit), change, f"add a [tags.{tag.name}] table")
 
@@ -124,13 +127,13 @@ def _splice_table(text: str, name: str, values: dict[str, Any]) -> str:
     newline = newline_of(text)
     block = tomlkit.dumps(document).strip("\n").replace("\n", newline) + newline
     ends = [end for _, _, end in _tag_tables(lines)]
-    if not ends:
-        if lines and not lines[-1].endswith("\n"):
-            # The file ends without a newline: so does the file with the table (see _cut_table).
-            return "".join(lines) + newline + newline + block.removesuffix(newline)
-        return "".join(lines) + newline + block
-    at = ends[-1]
-    return "".join(lines[:at]) + newline + block + "".join(lines[at:])
+    at = ends[-1] if ends else len(lines)
+    head, tail = lines[:at], lines[at:]
+    if head and not head[-1].endswith("\n"):
+        # The file ends without a newline: so does the file with the table (see _cut_table).
+        head[-1] += newline
+        block = block.removesuffix(newline)
+    return "".join(head) + newline + block + "".join(tail)
 
 
 def _cut_table(text: str, name: str) -> str:
