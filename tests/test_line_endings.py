@@ -119,3 +119,18 @@ def test_a_description_is_laid_out_as_its_neighbours(cli, repo: Path, layout: st
     result = cli("endpoint", "remove", "GET", "/data_retention/policies/{policy_id}", "--yes", "--repo", str(tree))
     assert result.exit_code == 0, result.output
     assert tree_digest(tree) == before
+
+
+def test_check_fix_adds_a_tested_response_inside_a_crlf_operation(cli, repo: Path) -> None:
+    users = repo / SOURCE / "users.yaml"
+    original = read_exact(users).replace("\n", "\r\n")
+    listed = '        "401":\r\n          $ref: "#/components/responses/Unauthorized"\r\n        "404":\r\n          $ref: "#/components/responses/NotFound"\r\n    delete:'
+    assert original.count(listed) == 1
+    write_exact(users, original.replace(listed, listed.replace('        "404":\r\n          $ref: "#/components/responses/NotFound"\r\n', "")))
+    found = cli("check", "--repo", str(repo), "--no-cache")
+    assert found.exit_code == 1 and "asserts 404 for GET /api/v4/users/{user_id}, which the doc does not list" in found.output
+    fixed = cli("check", "--fix", "--repo", str(repo), input="y\n")
+    assert fixed.exit_code == 0, fixed.output
+    assert read_exact(users) == original  # the response is back, and nothing else moved
+    again = cli("check", "--fix", "--dry-run", "--repo", str(repo))
+    assert "0 findings would be fixed" in again.output
