@@ -38,7 +38,7 @@ def endpoint_add(
     description: Annotated[str | None, typer.Option(help="A sentence or two for the docs.")] = None,
     permission: Annotated[str | None, typer.Option(help="The permission the handler checks (403), or none. Required off a terminal unless --auth public.")] = None,
     auth: Annotated[str | None, typer.Option(help="session (the default), public or trust-requester.")] = None,
-    tag: Annotated[str | None, typer.Option(help="The doc tag (default: from the path).")] = None,
+    tag: Annotated[str | None, typer.Option(help="The doc tag, as the docs name it (default: the tag of the path's nearest documented siblings, else its first segment). Says that a new tag is meant where the path looks mistyped.")] = None,
     query: Annotated[str | None, typer.Option(help="Query parameters: name:type,...")] = None,
     body: Annotated[str | None, typer.Option(help="Body fields name:type,... (types: string, integer, number, boolean, id, email, enum(A|B); bounds name:string{1,64}; ? optional) or a schema name.")] = None,
     response: Annotated[str | None, typer.Option(help="The response schema: Name, or Name[] for a list.")] = None,
