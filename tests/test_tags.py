@@ -58,6 +58,10 @@ def test_a_path_goes_to_its_nearest_siblings_fragment_with_its_tag(cli, tree: Pa
     result = add(cli, tree, "POST", "/oauth/apps/{app_id}/regenerate_secret", *DOCS_ONLY)
     assert result.exit_code == 0, result.output
     assert operation(tree, "oauth.yaml", "/oauth/apps/{app_id}/regenerate_secret", "post")["tags"] == ["OAuth"]
+    # No fragment is named for /channels: the siblings' is bookmarks.yaml.
+    result = add(cli, tree, "POST", "/channels/{channel_id}/bookmarks/{bookmark_id}/sort_order", *DOCS_ONLY)
+    assert result.exit_code == 0, result.output
+    assert operation(tree, "bookmarks.yaml", "/channels/{channel_id}/bookmarks/{bookmark_id}/sort_order", "post")["tags"] == ["bookmarks"]
 
 
 def test_a_tag_is_given_by_its_display_name(cli, tree: Path) -> None:
