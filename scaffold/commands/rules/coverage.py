@@ -137,7 +137,7 @@ class CoverageRules(RuleBase):
                 f"add the responses {codes} to the operation at {doc.location}",
                 f"{record.key}#unlisted:{codes}",
                 # An error response is written in place (`check --fix`); a success one has a body.
-                fixable=all(code >= 300 for code in missing),
+                fixable=self.layout.generates and all(code >= 300 for code in missing),
             )
         expected = self._expected(record)
         for code in doc.statuses:
@@ -168,7 +168,7 @@ class CoverageRules(RuleBase):
                     "which the doc does not list",
                     f"add the response {code} to the operation at {doc.location}",
                     f"{record.key}#undocumented:{code}",
-                    fixable=code >= 300,
+                    fixable=self.layout.generates and code >= 300,
                 )
 
     # -- the driver -----------------------------------------------------------------------
