@@ -97,12 +97,14 @@ def _group(text: str, intro: str, tag: str, *, add: bool) -> str:
     groups = data.get(GROUPS) if isinstance(data, dict) else None
     if not isinstance(groups, list) or not groups:
         return text
-    listed = [g.get("tags") if isinstance(g, dict) and isinstance(g.get("tags"), list) else [] for g in groups]
+    listed: list[list[Any]] = [
+        g["tags"] if isinstance(g, dict) and isinstance(g.get("tags"), list) else [] for g in groups
+    ]
     holding = [i for i, tags in enumerate(listed) if tag in tags]
     if add and holding or not add and not holding:
         return text
     declared = _declared_names(text, intro)
-    scores = Counter({i: sum(1 for t in tags if t in declared) for i, tags in enumerate(listed)})
+    scores = Counter({i: sum(t in declared for t in tags) for i, tags in enumerate(listed)})
     target = holding[0] if holding else max(range(len(groups)), key=lambda i: (scores[i], i))
 
     def change(node: Any) -> None:

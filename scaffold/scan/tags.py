@@ -124,21 +124,22 @@ def _merged_tags(layout: RepoLayout, documented: list[tuple[str, str, str | None
     fragments = list(layout.build[1:-1])
     counts: dict[str, Counter[str]] = {f: Counter() for f in fragments}
     homes: dict[str, Counter[str]] = {}
-    for _, fragment, tag in documented:
-        if tag is not None and fragment in counts:
-            counts[fragment][tag] += 1
-            homes.setdefault(tag, Counter())[fragment] += 1
+    for _, fragment, used in documented:
+        if used is not None and fragment in counts:
+            counts[fragment][used] += 1
+            homes.setdefault(used, Counter())[fragment] += 1
     main = {f: _main_tag(f, c) for f, c in counts.items()}
     tags: dict[str, TagLayout] = {}
     for key, tag in layout.tags.items():
+        told = main.get(tag.fragment)
         if tag.fragment not in counts and tag.name in homes:
             tag = replace(tag, fragment=homes[tag.name].most_common(1)[0][0])
-        elif not tag.named and tag.name not in homes and main.get(tag.fragment):
-            tag = replace(tag, name=main[tag.fragment])  # `[tags.dataretention]` of `data retention`
+        elif not tag.named and tag.name not in homes and told:
+            tag = replace(tag, name=told)  # `[tags.dataretention]` of `data retention`
         tags[key] = tag
     covered = {t.fragment for t in tags.values()}
     # The fragment where a tag is used most comes first: `--tag users` finds users.yaml.
-    for fragment in sorted(fragments, key=lambda f: -counts[f][main[f]] if main[f] else 0):
+    for fragment in sorted(fragments, key=lambda f: -max(counts[f].values(), default=0)):
         if fragment in covered:
             continue
         name = main[fragment] or fragment.rsplit(".", 1)[0]

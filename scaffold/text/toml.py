@@ -122,7 +122,7 @@ def _splice_table(text: str, name: str, values: dict[str, Any]) -> str:
     table = tomlkit.table()
     for key, value in values.items():
         table.add(key, value)
-    document["tags"].add(name, table)  # type: ignore[union-attr]
+    document["tags"].add(name, table)  # type: ignore[union-attr,unused-ignore]
     lines = split_lines(text)
     newline = newline_of(text)
     block = tomlkit.dumps(document).strip("\n").replace("\n", newline) + newline
