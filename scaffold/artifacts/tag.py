@@ -17,7 +17,8 @@ import yaml
 
 from scaffold.artifacts.removal import Removal
 from scaffold.model.endpoint import Endpoint
-from scaffold.model.layout import CONFIG_NAME, RepoLayout, TagLayout
+from scaffold.model.layout import CONFIG_NAME, RepoLayout
+from scaffold.model.taglayout import TagLayout
 from scaffold.naming import humanize
 from scaffold.repo.workspace import Workspace
 from scaffold.text.makefile import add_fragment_line, remove_fragment_line

@@ -8,7 +8,8 @@ module, the driver, the Context, another resource's tests).
 from __future__ import annotations
 
 from scaffold.errors import UsageError
-from scaffold.model.layout import RepoLayout, TagLayout, tag_name_problem
+from scaffold.model.layout import RepoLayout
+from scaffold.model.taglayout import TagLayout, tag_name_problem
 
 
 def usable_tag(layout: RepoLayout, name: str) -> TagLayout:

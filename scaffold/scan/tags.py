@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from scaffold.model.layout import RepoLayout, TagLayout
+from scaffold.model.layout import RepoLayout
+from scaffold.model.taglayout import TagLayout
 from scaffold.naming import looks_mistyped, module_name, tag_words, to_pascal
 from scaffold.scan.docs import DocOperation
 from scaffold.scan.facts import shape

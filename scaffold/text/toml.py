@@ -23,7 +23,8 @@ import tomlkit
 from tomlkit.items import InlineTable
 
 from scaffold.errors import RepoLayoutError
-from scaffold.model.layout import CONFIG_NAME, TagLayout
+from scaffold.model.layout import CONFIG_NAME
+from scaffold.model.taglayout import TagLayout
 from scaffold.naming import fragment_name
 from scaffold.text.python import split_lines
 from scaffold.text.yaml import newline_of
