@@ -27,7 +27,6 @@ from scaffold.model.permissions import (
     parse_permissions,
 )
 from scaffold.model.reader import TableReader
-# A layout holds its tags: TagLayout is exported from here too.
 from scaffold.model.taglayout import TagLayout as TagLayout
 from scaffold.model.taglayout import parse_tags
 from scaffold.naming import module_name, to_pascal
