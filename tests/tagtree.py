@@ -15,6 +15,17 @@ from pathlib import Path
 
 FIXTURE = Path(__file__).parent / "fixtures" / "docs-tree"
 SOURCE = "api/v4/source"
+#: every file of the reference an add of an existing tag, then of a new tag, edits
+EDITED = (
+    "api/v4/source/users.yaml",
+    "api/v4/source/introduction.yaml",
+    "server/api4/user.py",
+    "server/api4/user_test.py",
+    "server/app/user.py",
+    "server/api4/api.py",
+    "server/model/client4.py",
+    "scaffold.toml",
+)
 
 
 def read_exact(path: Path) -> str:

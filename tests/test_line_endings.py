@@ -8,19 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import tree_digest
-from tests.tagtree import SOURCE, docs_tree, read_exact, write_exact
-
-#: every file an add of an existing tag, then of a new tag, edits in the reference
-EDITED = (
-    "api/v4/source/users.yaml",
-    "api/v4/source/introduction.yaml",
-    "server/api4/user.py",
-    "server/api4/user_test.py",
-    "server/app/user.py",
-    "server/api4/api.py",
-    "server/model/client4.py",
-    "scaffold.toml",
-)
+from tests.tagtree import EDITED, SOURCE, docs_tree, read_exact, write_exact
 
 
 def to_crlf(repo: Path, paths: tuple[str, ...]) -> None:

@@ -16,7 +16,7 @@ from scaffold.model.fields import Field
 from scaffold.model.layout import Auth, RepoLayout
 from scaffold.naming import humanize, to_snake
 from scaffold.repo.workspace import Workspace
-from scaffold.scan.facts import Location
+from scaffold.scan.facts import Location, shared_prefix
 from scaffold.text.render import Renderer
 from scaffold.text.yaml import (
     Entry,
@@ -288,19 +288,10 @@ def _insert_path_item(text: str, fragment: str, full_path: str, item: str, style
     segments = full_path.strip("/").split("/")
     best = max(
         range(len(items)),
-        key=lambda i: (_shared_segments(segments, items[i].key.strip("/").split("/")), i),
+        key=lambda i: (shared_prefix(segments, items[i].key.strip("/").split("/")), i),
     )
     sibling = items[best]
     return insert_lines(text, sibling.end, separator + indent_text(item, sibling.indent))
-
-
-def _shared_segments(a: list[str], b: list[str]) -> int:
-    count = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        count += 1
-    return count
 
 
 def _path_key(full_path: str) -> str:

@@ -20,7 +20,7 @@ from scaffold.model.layout import RepoLayout
 from scaffold.model.taglayout import TagLayout
 from scaffold.naming import looks_mistyped, module_name, tag_words, to_pascal
 from scaffold.scan.docs import DocOperation
-from scaffold.scan.facts import shape
+from scaffold.scan.facts import shape, shared_prefix
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class TagIndex:
                 n = len(_segments(prefix))
                 if n > depth and _segments(prefix) == segments[:n]:
                     configured, depth = tag, n
-        shared = [(_shared(segments, _segments(p)), p, f) for p, f, _ in self._documented]
+        shared = [(shared_prefix(segments, _segments(p)), p, f) for p, f, _ in self._documented]
         nearest = max((n for n, _, _ in shared), default=0)
         params = self._param_hints(path)
         if configured is not None and depth >= nearest:
@@ -171,12 +171,3 @@ def _main_tag(fragment: str, counts: Counter[str]) -> str | None:
 
 def _segments(path: str) -> list[str]:
     return shape(path).strip("/").split("/")
-
-
-def _shared(a: list[str], b: list[str]) -> int:
-    count = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        count += 1
-    return count

@@ -15,20 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import tree_digest
-from tests.tagtree import SOURCE, docs_tree, read_exact, write_exact
+from tests.tagtree import EDITED, SOURCE, docs_tree, read_exact, write_exact
 
 Tally = Callable[[str, int], None]
 
-EDITED = (
-    "api/v4/source/users.yaml",
-    "api/v4/source/introduction.yaml",
-    "server/api4/user.py",
-    "server/api4/user_test.py",
-    "server/app/user.py",
-    "server/api4/api.py",
-    "server/model/client4.py",
-    "scaffold.toml",
-)
 ADDS = (
     ("GET", "/users/{user_id}/sessions", "--permission", "edit_other_users"),
     ("GET", "/widgets/{widget_id}", "--permission", "none"),
