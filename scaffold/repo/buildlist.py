@@ -76,9 +76,12 @@ def find_makefile(layout: RepoLayout, read: Reader) -> tuple[str, list[Mention]]
     """The nearest Makefile, from [docs] source up to the repo's top, that concatenates the
     fragments: its repo-relative path and its mentions of them."""
     directory = layout.docs_source
+    root = layout.root.resolve()
     while True:
         path = posixpath.join(directory, MAKEFILE) if directory else MAKEFILE
-        text = read(path)
+        # A directory linked out of the repo is not looked into (opening the repo refuses it).
+        inside = (root / path).resolve().is_relative_to(root)
+        text = read(path) if inside else None
         if text is not None:
             source = posixpath.relpath(layout.docs_source, directory or ".")
             mentions = fragment_mentions(text, "" if source == "." else source)
