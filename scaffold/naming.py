@@ -44,3 +44,57 @@ def humanize(snake: str) -> str:
 def dotted(path: str) -> str:
     """A module's dotted name from its repo-relative path: `server/api4/user.py` → `server.api4.user`."""
     return path.removesuffix(".py").replace("/", ".")
+
+
+def tag_words(tag: str) -> list[str]:
+    """The words of a tag's display name: `data retention` → data, retention; `OAuth` → oauth."""
+    return [word for word in re.split(r"[^a-z0-9]+", tag.lower()) if word]
+
+
+def fragment_name(tag: str) -> str:
+    """The doc fragment a new tag gets: `widgets` → `widgets.yaml`, `audit logs` → `audit_logs.yaml`."""
+    return "_".join(tag_words(tag)) + ".yaml"
+
+
+def module_name(tag: str) -> tuple[str | None, str | None]:
+    """The module stem of a tag's resource, and why it is not the plain singular when it is not.
+
+    `users` → `user`; `data retention` → `data_retention`; `imports` → `imports`, because
+    `import` is a Python keyword. None when no identifier can be made of the tag.
+    """
+    words = tag_words(tag)
+    if not words or not words[0][0].isalpha():
+        return None, None
+    plain = "_".join([*words[:-1], singular(words[-1])])
+    if is_snake_identifier(plain):
+        return plain, None
+    whole = "_".join(words)
+    if whole != plain and is_snake_identifier(whole):
+        return whole, f"{plain} is a Python keyword"
+    return None, None
+
+
+def edits_apart(a: str, b: str) -> int:
+    """How many single-character edits — insert, delete, replace, swap two neighbours — turn
+    `a` into `b` (the optimal string alignment distance): `usres` is 1 from `users`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def looks_mistyped(mine: str, theirs: str) -> bool:
+    """`mine` is most likely `theirs` mistyped: a character or two off (one for short names),
+    or the same letters but for `_` and case."""
+    if mine == theirs:
+        return False
+    if mine.replace("_", "").lower() == theirs.replace("_", "").lower():
+        return True
+    return edits_apart(mine, theirs) <= max(1, min(len(mine), len(theirs)) // 4)

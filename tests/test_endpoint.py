@@ -149,7 +149,7 @@ def test_tag_from_layout(layout: RepoLayout) -> None:
         pytest.param("GET", "/x", {"response": "not a schema"}, "not a schema name", id="response"),
         pytest.param("GET", "/x/{a_id}", {"query": "a_id:string"}, "already a path parameter", id="query-clash"),
         pytest.param("GET", "/x", {"summary": "  "}, "--summary is empty", id="empty-summary"),
-        pytest.param("GET", "/x", {"tag": "Bad Tag"}, "not a tag name", id="tag"),
+        pytest.param("GET", "/x", {"tag": "Bad\nTag"}, "must be one line of text", id="tag"),
         pytest.param("GET", "/x/{a_id}", {"statuses": "200,304,401"}, "leaves out 400,", id="statuses-drop-required"),
         pytest.param("GET", "/x", {"statuses": "200,401,404"}, "lists 404, which nothing", id="statuses-404-without-param"),
         pytest.param("GET", "/x", {"statuses": "200,401,409"}, "'409' is not a status", id="statuses-untestable"),

@@ -4,6 +4,7 @@ siblings, and its removal."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import yaml
 
@@ -16,9 +17,20 @@ from scaffold.model.fields import Field
 from scaffold.model.layout import Auth, RepoLayout
 from scaffold.naming import humanize, to_snake
 from scaffold.repo.workspace import Workspace
-from scaffold.scan.facts import Location
+from scaffold.scan.facts import Location, shared_prefix
 from scaffold.text.render import Renderer
-from scaffold.text.yaml import Entry, compose, entries, indent_text, insert_lines, scalar
+from scaffold.text.yaml import (
+    Entry,
+    compose,
+    entries,
+    indent_text,
+    insert_lines,
+    newline_of,
+    scalar,
+    with_newline,
+)
+from scaffold.text.yamlnode import edit_node
+from scaffold.text.yamlstyle import FragmentStyle, fragment_style
 
 # Operations of a path item are written in this order, as in Mattermost's fragments.
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
@@ -43,10 +55,6 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
-def fragment_of(layout: RepoLayout, tag: str) -> str:
-    return layout.fragment_path(f"{tag}.yaml")
-
-
 def find_path_item(
     layout: RepoLayout, workspace: Workspace, full_path: str
 ) -> tuple[str, Entry, list[Entry]] | None:
@@ -69,8 +77,14 @@ def find_path_item(
     return None
 
 
-def render_operation(endpoint: Endpoint, components: Components, renderer: Renderer, layout: RepoLayout) -> str:
-    """The operation's YAML at column 0 (`get:` first)."""
+def render_operation(
+    endpoint: Endpoint,
+    components: Components,
+    renderer: Renderer,
+    layout: RepoLayout,
+    style: FragmentStyle = FragmentStyle(),
+) -> str:
+    """The operation's YAML at column 0 (`get:` first), written as its fragment writes its own."""
     ids = layout.id_schema if layout.id_schema in components.schemas else None
     # A path parameter the components share (`UserId`, `TeamId`) is referred to, as its
     # siblings do; any other is written out.
@@ -113,7 +127,8 @@ def render_operation(endpoint: Endpoint, components: Components, renderer: Rende
         method=endpoint.method.value.lower(),
         tag=endpoint.tag,
         summary=endpoint.summary,
-        description=description_text(endpoint, layout),
+        description=description_text(endpoint, layout, spaced=style.spaced),
+        folded_description=style.folded,
         operation_id=endpoint.operation_id,
         public=endpoint.is_public,
         parameters=parameters,
@@ -150,9 +165,10 @@ def field_schema(field: Field, ids: str | None, formats: Mapping[str, str] | Non
     return lines
 
 
-def description_text(endpoint: Endpoint, layout: RepoLayout) -> str:
+def description_text(endpoint: Endpoint, layout: RepoLayout, *, spaced: bool = False) -> str:
     """The description, ending in the `##### Permissions` section that `check` reads."""
-    return f"{endpoint.description}\n##### Permissions\n{permission_sentence(endpoint, layout)}\n"
+    gap = "\n\n" if spaced else "\n"
+    return f"{endpoint.description}{gap}##### Permissions\n{permission_sentence(endpoint, layout)}\n"
 
 
 def permission_sentence(endpoint: Endpoint, layout: RepoLayout) -> str:
@@ -177,9 +193,12 @@ def plan_docs(ctx: PlanContext) -> None:
     endpoint, workspace = ctx.endpoint, ctx.workspace
     # An earlier plan of the same change may have added a tag: read the layout as planned.
     layout = workspace.layout()
-    operation = render_operation(endpoint, ctx.components, ctx.renderer, layout)
     method = endpoint.method.value.lower()
     found = find_path_item(layout, workspace, endpoint.full_path)
+    fragment = found[0] if found is not None else layout.fragment_path(endpoint.fragment)
+    existing = workspace.read_or_none(fragment)
+    style = fragment_style(existing, fragment)
+    operation = render_operation(endpoint, ctx.components, ctx.renderer, layout, style)
     if found is not None:
         fragment, item, operations = found
         if any(op.key == method for op in operations):
@@ -191,20 +210,62 @@ def plan_docs(ctx: PlanContext) -> None:
         text = workspace.read(fragment)
         workspace.write(fragment, _insert_operation(text, item, operations, method, operation))
         return
-    fragment = fragment_of(layout, endpoint.tag)
-    existing = workspace.read_or_none(fragment)
     path_item = _path_key(endpoint.full_path) + ":\n" + indent_text(operation, 2)
     if existing is None:
         add_tag(endpoint, layout, workspace)
         workspace.write(fragment, indent_text(path_item, 2))
         return
-    if f"{endpoint.tag}.yaml" not in layout.build:
+    if endpoint.fragment not in layout.build:
         raise RepoLayoutError(
             f"{fragment} exists but is not in the build list",
-            hint=f"add \"{endpoint.tag}.yaml\" to [docs] build in scaffold.toml",
+            hint=f"add \"{endpoint.fragment}\" to [docs] build in scaffold.toml"
+            + (f" and to {layout.makefile}" if layout.makefile else ""),
             path=layout.config_path,
         )
-    workspace.write(fragment, _insert_path_item(existing, fragment, endpoint.full_path, path_item))
+    workspace.write(fragment, _insert_path_item(existing, fragment, endpoint.full_path, path_item, style))
+
+
+def add_responses(ctx: PlanContext, location: Location, codes: list[int]) -> None:
+    """Add the error responses `codes` to the hand-written operation at `location`, inside its
+    `responses` node (edited in place: the rest of the fragment stays byte for byte)."""
+    fragment = location.path
+    text = ctx.workspace.read(fragment)
+    root = compose(text, fragment)
+    lines = text.splitlines()
+    operation = next(
+        (
+            op
+            for item in (entries(root, lines) if isinstance(root, yaml.MappingNode) else [])
+            if isinstance(item.node, yaml.MappingNode)
+            for op in entries(item.node, lines, item.end)
+            if op.start + 1 == location.line
+        ),
+        None,
+    )
+    keys = entries(operation.node, lines, operation.end) if operation and isinstance(operation.node, yaml.MappingNode) else []
+    responses = next((key for key in keys if key.key == "responses"), None)
+    if responses is None or not isinstance(responses.node, yaml.MappingNode):
+        raise RepoLayoutError(
+            "the operation has no responses to add to", hint="add them by hand", path=fragment, line=location.line
+        )
+
+    def change(data: Any) -> None:
+        present = data["responses"]
+        quoted = next((type(k) for k in present if isinstance(k, str)), str)
+        reference = next((type(v["$ref"]) for v in present.values() if isinstance(v, dict) and "$ref" in v), str)
+        for code in sorted(codes):
+            if str(code) in present or code in present:
+                continue
+            shared = ERROR_RESPONSES.get(code)
+            value = (
+                {"$ref": reference(f"#/components/responses/{shared}")}
+                if shared in ctx.components.responses
+                else {"description": _ERROR_DESCRIPTIONS.get(code, "Error")}
+            )
+            after = [i for i, k in enumerate(present) if str(k).isdigit() and int(k) < code]
+            present.insert(after[-1] + 1 if after else 0, quoted(str(code)), value)
+
+    ctx.workspace.write(fragment, edit_node(text, responses.start, responses.end, change, fragment))
 
 
 def _insert_operation(text: str, item: Entry, operations: list[Entry], method: str, operation: str) -> str:
@@ -219,30 +280,23 @@ def _insert_operation(text: str, item: Entry, operations: list[Entry], method: s
     return insert_lines(text, at, indent_text(operation, indent))
 
 
-def _insert_path_item(text: str, fragment: str, full_path: str, item: str) -> str:
+def _insert_path_item(text: str, fragment: str, full_path: str, item: str, style: FragmentStyle) -> str:
     root = compose(text, fragment)
     lines = text.splitlines()
     items = entries(root, lines) if isinstance(root, yaml.MappingNode) else []
+    separator = "\n" if style.blank_between else ""
     if not items:
-        separator = "\n" if text.strip() else ""
-        return text + ("" if text.endswith("\n") or not text else "\n") + separator + indent_text(item, 2)
+        newline = newline_of(text)
+        ended = "" if text.endswith("\n") or not text else newline
+        return text + ended + (separator if text.strip() else "") + with_newline(indent_text(item, 2), newline)
     # Beside its closest sibling: the last path item sharing the most leading segments.
     segments = full_path.strip("/").split("/")
     best = max(
         range(len(items)),
-        key=lambda i: (_shared_segments(segments, items[i].key.strip("/").split("/")), i),
+        key=lambda i: (shared_prefix(segments, items[i].key.strip("/").split("/")), i),
     )
     sibling = items[best]
-    return insert_lines(text, sibling.end, "\n" + indent_text(item, sibling.indent))
-
-
-def _shared_segments(a: list[str], b: list[str]) -> int:
-    count = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        count += 1
-    return count
+    return insert_lines(text, sibling.end, separator + indent_text(item, sibling.indent))
 
 
 def _path_key(full_path: str) -> str:
@@ -303,8 +357,11 @@ def remove_docs(removal: Removal, location: Location) -> None:
         for operation in operations:
             if operation.start + 1 != location.line:
                 continue
-            actual = "".join(line[operation.indent :] if line.strip() else line for line in lines[operation.start : operation.end])
-            expected = render_operation(ctx.endpoint, ctx.components, ctx.renderer, ctx.layout)
+            actual = "".join(
+                line[operation.indent :] if line.strip() else line for line in lines[operation.start : operation.end]
+            ).replace("\r\n", "\n")
+            style = fragment_style(text, fragment, skip=operation.start)
+            expected = render_operation(ctx.endpoint, ctx.components, ctx.renderer, ctx.layout, style)
             if not removal.accept("docs", location, expected, actual):
                 return
             if len(operations) > 1:

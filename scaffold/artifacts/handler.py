@@ -15,7 +15,7 @@ from scaffold.repo.files import matching_files
 from scaffold.scan.handler import Handler, is_stub
 from scaffold.text.cst import add_imports
 from scaffold.text.imports import import_source, module_alias
-from scaffold.text.python import FUNCTIONS, Source, indented
+from scaffold.text.python import FUNCTIONS, Source, append_code, indented
 from scaffold.text.render import py_str
 
 
@@ -178,7 +178,7 @@ def plan_app_function(ctx: PlanContext) -> bool:
         }
         text = ctx.renderer.render("app_module.py.jinja", resource=endpoint.resource, imports=imports)
     stub = render_app_function(ctx)
-    text = text.rstrip("\n") + "\n\n\n" + stub.rstrip("\n") + "\n"
+    text = append_code(text, stub.rstrip("\n") + "\n")
     text = add_imports(text, path, [("typing", "Any", None)], local=layout.local_packages, line_length=layout.line_length)
     ctx.workspace.write(path, text)
     return True

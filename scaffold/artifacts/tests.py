@@ -20,7 +20,7 @@ from scaffold.repo.files import matching_files
 from scaffold.repo.workspace import Workspace
 from scaffold.text.cst import add_imports, drop_unused_imports
 from scaffold.text.imports import import_source
-from scaffold.text.python import FUNCTIONS, Source, attr_chain
+from scaffold.text.python import FUNCTIONS, Source, append_code, attr_chain
 
 
 def render_cases(ctx: PlanContext, stub: bool) -> tuple[Matrix, str]:
@@ -44,7 +44,7 @@ def plan_tests(ctx: PlanContext, stub: bool) -> list[str]:
     text = ctx.workspace.read_or_none(path)
     if text is None:
         text = ctx.renderer.render("tests_module.py.jinja", helpers=helpers)
-    text = text.rstrip("\n") + "\n\n\n" + formatted.lstrip("\n")
+    text = append_code(text, formatted)
     text = add_imports(text, path, _imports(ctx, matrix, siblings, helpers), local=layout.local_packages, line_length=layout.line_length)
     ctx.workspace.write(path, text)
     return matrix.notes

@@ -38,7 +38,7 @@ def endpoint_add(
     description: Annotated[str | None, typer.Option(help="A sentence or two for the docs.")] = None,
     permission: Annotated[str | None, typer.Option(help="The permission the handler checks (403), or none. Required off a terminal unless --auth public.")] = None,
     auth: Annotated[str | None, typer.Option(help="session (the default), public or trust-requester.")] = None,
-    tag: Annotated[str | None, typer.Option(help="The doc tag (default: from the path).")] = None,
+    tag: Annotated[str | None, typer.Option(help="The doc tag, as the docs name it (default: the tag of the path's nearest documented siblings, else its first segment). Says that a new tag is meant where the path looks mistyped.")] = None,
     query: Annotated[str | None, typer.Option(help="Query parameters: name:type,...")] = None,
     body: Annotated[str | None, typer.Option(help="Body fields name:type,... (types: string, integer, number, boolean, id, email, enum(A|B); bounds name:string{1,64}; ? optional) or a schema name.")] = None,
     response: Annotated[str | None, typer.Option(help="The response schema: Name, or Name[] for a list.")] = None,
@@ -54,8 +54,8 @@ def endpoint_add(
     format: FormatOption = "text",
 ) -> None:
     """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
-    from scaffold.cli.prompts import ask_missing, describe, known_permissions
-    from scaffold.commands.add import add_endpoint
+    from scaffold.cli.prompts import ask_missing, ask_params, describe, known_permissions
+    from scaffold.commands.add import add_endpoint, place, refuse_guesses
     from scaffold.commands.language import require_generated
     from scaffold.model.endpoint import ARTIFACTS
     from scaffold.model.options import EndpointOptions, parse_endpoint
@@ -73,9 +73,15 @@ def endpoint_add(
         # Ask only on a terminal, and only for what was not given; never in JSON mode.
         interactive = format == "text" and sys.stdin.isatty() and not yes
         inventory = cached_inventory(layout)
+        layout, placement = place(layout, inventory, path, tag)
+        if tag is None:
+            options.tag = placement.tag.key
         if interactive:
+            path = ask_params(out, path, placement, layout.docs_prefix)
             given = {key for key, value in (("summary", summary), ("auth", auth), ("permission", permission), ("tag", tag)) if value is not None}
-            options = ask_missing(out, method, path, options, given, layout, inventory)
+            options = ask_missing(out, method, path, options, given, layout, inventory, placement)
+        else:
+            refuse_guesses(placement, path, layout.docs_prefix)
         endpoint = parse_endpoint(method, path, options, layout, known_permissions=known_permissions(layout, inventory))
         if options.permission is None and not endpoint.is_public:
             raise UsageError(

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rich.console import Console
-from rich.prompt import Prompt
+from rich.prompt import Confirm, Prompt
 
 from scaffold.errors import UsageError
 from scaffold.model.endpoint import Endpoint
 from scaffold.model.layout import Auth, RepoLayout
-from scaffold.model.options import EndpointOptions, parse_endpoint
+from scaffold.model.options import EndpointOptions, parse_endpoint, parse_path
 from scaffold.scan.scanner import Inventory
+from scaffold.scan.tags import Placement
 
 
 def ask_missing(
@@ -26,6 +27,7 @@ def ask_missing(
     given: set[str],
     layout: RepoLayout,
     inventory: Inventory,
+    placement: Placement | None = None,
 ) -> EndpointOptions:
     """Ask for each option the user did not give, offering what the repo already has."""
     draft = parse_endpoint(method, path, options, layout)
@@ -42,10 +44,24 @@ def ask_missing(
         answers.permission = _ask_valid(
             console, f"Permission{hint}", "none", method, path, answers, layout, "permission", known_permissions(layout, inventory)
         )
-    if "tag" not in given and draft.tag not in layout.tags:
+    if "tag" not in given and placement is not None and placement.new:
+        # Ask before a new tag is made: its fragment, module and driver section.
+        if placement.near:
+            near = " or ".join(f"/{name}" for name in placement.near)
+            console.print(f"{draft.full_path} starts a new tag {draft.tag!r}; did you mean {near}?", markup=False)
         known = ", ".join(sorted(layout.tags))
         answers.tag = _ask_valid(console, f"Tag (new, or one of {known})", draft.tag, method, path, answers, layout, "tag", known_permissions(layout, inventory))
     return answers
+
+
+def ask_params(console: Console, path: str, placement: Placement, prefix: str) -> str:
+    """Offer the name the documented paths beside it give each parameter named almost alike."""
+    clean = parse_path(path, prefix)
+    for mine, theirs in placement.params:
+        question = f"The documented paths beside it call {{{mine}}} {{{theirs}}}: write {{{theirs}}}?"
+        if Confirm.ask(question, default=True, console=console):
+            clean = clean.replace("{" + mine + "}", "{" + theirs + "}")
+    return prefix + clean
 
 
 def _ask_valid(

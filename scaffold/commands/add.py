@@ -16,11 +16,14 @@ from scaffold.errors import ConflictError, UsageError
 from scaffold.model.changes import ChangeSet
 from scaffold.model.endpoint import ARTIFACTS, Endpoint
 from scaffold.model.layout import RepoLayout
+from scaffold.model.options import parse_path
+from scaffold.naming import module_name
 from scaffold.repo.runner import format_changes
 from scaffold.repo.workspace import Workspace
 from scaffold.scan.catalog import catalog, parts_of
 from scaffold.scan.facts import Location
 from scaffold.scan.scanner import Inventory, scan
+from scaffold.scan.tags import Placement, TagIndex
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,36 @@ def add_endpoint(
     """`endpoint add`: the plan, its Python passed through the repo's own formatter if it has one."""
     plan = plan_add(layout, endpoint, only=only, fill=fill, inventory=inventory)
     return replace(plan, changes=format_changes(layout, plan.changes))
+
+
+def place(layout: RepoLayout, inventory: Inventory, path: str, tag: str | None) -> tuple[RepoLayout, Placement]:
+    """The layout with every tag the docs use, and where PATH belongs (`--tag`, when given,
+    decides its tag; the placement still tells how its parameters compare with its siblings')."""
+    index = TagIndex(layout, inventory.docs)
+    placement = index.place(parse_path(path, layout.docs_prefix))
+    if tag is not None:
+        placement = replace(placement, tag=index.layout.tag(tag), new=False, near=())
+    return index.layout, placement
+
+
+def refuse_guesses(placement: Placement, path: str, prefix: str) -> None:
+    """Off a terminal, refuse what is most likely a typo rather than create structure from it:
+    a parameter named almost as its siblings name it, a first segment close to an existing
+    one that would start a new tag (say `--tag NAME` to create it)."""
+    clean = parse_path(path, prefix)
+    for mine, theirs in placement.params:
+        fixed = clean.replace("{" + mine + "}", "{" + theirs + "}")
+        raise UsageError(
+            f"path parameter {{{mine}}}: the documented paths beside it call it {{{theirs}}}",
+            hint=f"write {prefix}{fixed}",
+        )
+    if placement.new and placement.near:
+        first = clean.strip("/").split("/")[0]
+        near = " or ".join(f"/{name}" for name in placement.near)
+        raise UsageError(
+            f"{prefix}{clean} would start a new tag {placement.tag.name!r}: no documented path starts with /{first}; did you mean {near}?",
+            hint=f"fix the path, or pass --tag {placement.tag.name} to create the tag",
+        )
 
 
 def existing_artifacts(endpoint: Endpoint, layout: RepoLayout, inventory: Inventory) -> dict[str, Location | None]:
@@ -95,6 +128,9 @@ def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> list[str]
         notes.append(
             f"{endpoint.path} ends in a plural noun: documented as a list (say --response Name or Name[])"
         )
+    module, why = module_name(endpoint.tag)
+    if why and module == endpoint.resource and ctx.workspace.original(ctx.layout.handlers_module(module)) is None:
+        notes.append(f"tag {endpoint.tag!r}: its code goes in module {module} ({why})")
     if "docs" in todo:
         plan_docs(ctx)
     after = None

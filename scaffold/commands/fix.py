@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from scaffold.artifacts.context import plan_context
+from scaffold.artifacts.docs import add_responses
 from scaffold.commands.add import plan_add
 from scaffold.commands.audit import audit
 from scaffold.commands.derive import endpoint_of
@@ -80,6 +82,15 @@ def _plan_record(
     # An earlier plan may have changed scaffold.toml (a new tag): plan against the layout as planned.
     current = trial.layout()
     inventory = scan(current, trial.read_or_none, memo)
+    responses = sorted({code for f in fixes for code in _unlisted(f)})
+    if responses and record.doc is not None:
+        ctx = plan_context(current, trial, inventory, endpoint)
+        add_responses(ctx, record.doc.location, responses)
+        fixes = [f for f in fixes if not _unlisted(f)]
+        if not fixes:
+            _keep(trial, workspace)
+            return endpoint
+        inventory = scan(current, trial.read_or_none, memo)
     only = list(ARTIFACTS)
     if any(f.rule in TEST_RULES for f in fixes):
         # Other tests may call the driver method, even assert a status in passing: the
@@ -88,9 +99,23 @@ def _plan_record(
     elif record.route is not None and not any(f.rule == "missing-security-case" for f in fixes):
         only.remove("tests")  # covered, or written by hand under the generated names
     plan_add(current, endpoint, only=only, fill=True, inventory=inventory, workspace=trial)
+    _keep(trial, workspace)
+    return endpoint
+
+
+def _keep(trial: Workspace, workspace: Workspace) -> None:
     for change in trial.change_set().changes:
         workspace.write(change.path, change.after)
-    return endpoint
+
+
+def _unlisted(finding: Finding) -> list[int]:
+    """The error responses a doc-status finding asks to add to the doc (none for others)."""
+    if finding.rule != "doc-status-mismatch" or not finding.fixable:
+        return []
+    _, _, codes = finding.key.partition("#undocumented:")
+    if not codes:
+        _, _, codes = finding.key.partition("#unlisted:")
+    return [int(code) for code in codes.split(",") if code.strip().isdigit()]
 
 
 def _without_tests_of(inventory: Inventory, driver_method: str) -> Inventory:

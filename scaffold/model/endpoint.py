@@ -61,6 +61,8 @@ class Endpoint:
     prefix: str = "/api/v4"
     #: the documented codes, when they are not the derived matrix (`--statuses`)
     documented: tuple[int, ...] | None = None
+    #: the doc fragment (a file name in [docs] source) the tag's path items live in
+    fragment: str = ""
 
     @property
     def name(self) -> str:

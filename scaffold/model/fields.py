@@ -86,6 +86,8 @@ class Field:
         else:
             kind = self.type
         low, high = (self.min_length, self.max_length) if self.type == "string" else (self.minimum, self.maximum)
+        if self.type == "string" and self.required and low == 1 and high is None:
+            low = None  # a required string is at least 1 long without saying (non_empty_when_required)
         if (low is not None or high is not None) and not self.enum:
             kind += "{" + _number(low) + "," + _number(high) + "}"
         return f"{self.name}:{kind}{'' if self.required else '?'}"

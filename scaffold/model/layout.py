@@ -28,7 +28,9 @@ from scaffold.model.permissions import (
 )
 from scaffold.model.reader import TableReader
 from scaffold.model.security import SecurityLayout, parse_security
-from scaffold.naming import is_snake_identifier, singular, to_pascal
+from scaffold.model.taglayout import TagLayout as TagLayout
+from scaffold.model.taglayout import parse_tags
+from scaffold.naming import module_name, to_pascal
 
 CONFIG_NAME = "scaffold.toml"
 
@@ -52,21 +54,6 @@ DEFAULT_WRAPPERS = {
 }
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
-
-
-@dataclass(frozen=True)
-class TagLayout:
-    """One documentation tag and the Python resource that implements it."""
-
-    name: str
-    #: the module stem of the resource: `user` for the tag `users`
-    resource: str
-    #: the driver section title: `User` for `# User Section`
-    section: str
-    #: path prefixes (without the API prefix) that belong to this tag
-    paths: tuple[str, ...] = ()
-    #: False for a tag derived from a path rather than read from scaffold.toml
-    configured: bool = True
 
 
 @dataclass(frozen=True)
@@ -113,6 +100,8 @@ class RepoLayout:
     #: the language of the server's code (`[server] language`), and how Go code is read (`[go]`)
     language: str = "python"
     go: GoLayout | None = None
+    #: the Makefile that concatenates the fragments too, where the docs have one (`api/Makefile`)
+    makefile: str = ""
 
     @property
     def generates(self) -> bool:
@@ -154,11 +143,16 @@ class RepoLayout:
         return self.app.format(resource=resource)
 
     def tag(self, name: str) -> TagLayout:
-        """The layout of a tag: as configured, or derived from its name for a new one."""
+        """The layout of a tag: as configured (by its table's key or its name), or derived from
+        its name for a new one."""
         if name in self.tags:
             return self.tags[name]
-        resource = singular(name).replace("-", "_")
-        return TagLayout(name, resource, to_pascal(resource), (f"/{name}",), configured=False)
+        named = next((t for t in self.tags.values() if t.name == name), None)
+        if named is not None:
+            return named
+        resource = module_name(name)[0] or ""
+        segment = "_".join(name.lower().split())
+        return TagLayout(name, resource, to_pascal(resource), (f"/{segment}",), configured=False)
 
     def tag_for_path(self, path: str) -> str:
         """The tag a path (without the API prefix) belongs to: the longest configured prefix,
@@ -230,29 +224,14 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
     reader = TableReader(root, path, text)
     docs = reader.table(data, "docs")
     server = reader.table(data, "server")
-    build = reader.string_list(docs, "docs", "build")
-    if not build:
+    # Without it, the build list is the Makefile's that concatenates the fragments (repo.buildlist).
+    build = reader.string_list(docs, "docs", "build", default=[])
+    if not build and "build" in docs:
         raise reader.error("docs", "build", "[docs] build must list at least one fragment")
     for name in build:
         if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
             raise reader.error("docs", "build", f"[docs] build names {name!r}, outside [docs] source")
-    tags: dict[str, TagLayout] = {}
-    for name, table in reader.table(data, "tags", required=False).items():
-        if not isinstance(table, dict):
-            raise reader.error("tags", name, f"[tags.{name}] must be a table")
-        resource = reader.string(
-            table, f"tags.{name}", "resource", default=singular(name).replace("-", "_")
-        )
-        if not is_snake_identifier(resource):
-            raise reader.error(
-                f"tags.{name}", "resource", f"resource {resource!r} is not a snake_case identifier"
-            )
-        tags[name] = TagLayout(
-            name=name,
-            resource=resource,
-            section=reader.string(table, f"tags.{name}", "section", default=to_pascal(resource)),
-            paths=tuple(reader.string_list(table, f"tags.{name}", "paths", default=[])),
-        )
+    tags = parse_tags(reader, reader.table(data, "tags", required=False))
     prefix = reader.string(docs, "docs", "prefix", default="/api/v4").rstrip("/")
     tests = reader.table(data, "tests", required=False)
     fixtures = _expressions(reader, tests, "fixtures")

@@ -19,6 +19,7 @@ from scaffold.model.endpoint import (
 from scaffold.model.fields import Field, non_empty_when_required, parse_fields
 from scaffold.model.layout import Auth, RepoLayout
 from scaffold.model.statuses import SUCCESS_STATUSES, TESTABLE_STATUSES, default_success
+from scaffold.model.tags import usable_tag
 from scaffold.naming import humanize, is_snake_identifier, to_pascal, to_snake
 
 # Names the generated code binds itself, so a path or query parameter cannot take them: the
@@ -157,15 +158,8 @@ def parse_endpoint(
             hint="drop --permission, or use --auth session",
         )
     operation_id = _operation_id(options.name, http_method, clean_path)
-    tag = options.tag or layout.tag_for_path(clean_path)
-    if not re.match(r"^[a-z][a-z0-9_-]*$", tag):
-        raise UsageError(f"--tag {tag!r} is not a tag name", hint="use lower-case letters, such as users")
-    tag_layout = layout.tag(tag)
-    if not is_snake_identifier(tag_layout.resource):
-        raise UsageError(
-            f"tag {tag!r} gives no usable module name",
-            hint=f"add a [tags.{tag}] table with resource = \"...\" to scaffold.toml",
-        )
+    tag_layout = usable_tag(layout, options.tag if options.tag is not None else layout.tag_for_path(clean_path))
+    tag = tag_layout.name
     body_schema = None
     body_fields: tuple[Field, ...] = ()
     if options.body:
@@ -212,6 +206,7 @@ def parse_endpoint(
         etag=etag,
         section=tag_layout.section,
         prefix=prefix,
+        fragment=tag_layout.fragment,
     )
     if options.statuses is not None:
         return _with_statuses(endpoint, options.statuses)

@@ -67,6 +67,7 @@ def source_files(layout: RepoLayout) -> list[str]:
         layout.driver,
         *(path for path, _ in matching_files(layout, layout.tests)),
         *([layout.security.table] if layout.security is not None else []),
+        *([layout.makefile] if layout.makefile else []),
     ]
     if layout.language != "python":
         return files  # the app layer and the Context are read only to write Python

@@ -13,6 +13,8 @@ from pathlib import Path
 from scaffold.errors import RepoLayoutError
 from scaffold.model.layout import CONFIG_NAME, RepoLayout, parse_layout
 from scaffold.model.reader import line_of
+from scaffold.repo.buildlist import with_build_list
+from scaffold.repo.files import disk_reader
 from scaffold.repo.transaction import recover
 
 
@@ -47,7 +49,7 @@ def open_repo(root: Path) -> RepoLayout:
     # anything reads the repo (the transaction itself would only do so once it writes).
     restored = recover(root)
     text = path.read_text(encoding="utf-8")
-    layout = parse_layout(root, text)
+    layout = with_build_list(parse_layout(root, text), disk_reader(root))
     _check_configured_paths(layout, text)
     _check_links(layout)
     return replace(layout, recovered=tuple(restored)) if restored else layout

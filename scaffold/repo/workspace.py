@@ -7,6 +7,7 @@ from pathlib import Path
 from scaffold.errors import RepoLayoutError
 from scaffold.model.changes import Change, ChangeSet
 from scaffold.model.layout import CONFIG_NAME, RepoLayout, parse_layout
+from scaffold.repo.buildlist import with_build_list
 from scaffold.repo.files import disk_reader
 
 
@@ -74,7 +75,7 @@ class Workspace:
 
     def layout(self) -> RepoLayout:
         """The layout as planned: an earlier plan of the same change may have added a tag."""
-        return parse_layout(self.root, self.read(CONFIG_NAME))
+        return with_build_list(parse_layout(self.root, self.read(CONFIG_NAME)), self.read_or_none)
 
     def changed(self, path: str) -> bool:
         return path in self._current and self._current[path] != self._original[path]

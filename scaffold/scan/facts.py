@@ -22,3 +22,13 @@ def shape(path: str) -> str:
 
 def params_of(path: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\{([^}]*)\}", path))
+
+
+def shared_prefix(a: list[str], b: list[str]) -> int:
+    """How many leading segments two paths, split at `/`, have in common."""
+    count = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        count += 1
+    return count

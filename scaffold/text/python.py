@@ -194,6 +194,15 @@ class Source:
         return "".join(lines)
 
 
+def append_code(text: str, code: str) -> str:
+    """A module's text with `code` (whole lines) at its end, after two blank lines, its lines
+    ended as the module ends its own."""
+    newline = next((end for end in map(_line_end, split_lines(text)) if end), "\n")
+    code = code.lstrip("\n")
+    code = code.replace("\n", newline) if newline != "\n" else code
+    return text.rstrip("\r\n") + newline * 3 + code
+
+
 #: what libcst's FunctionDef covers: a definition, async or not
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 

@@ -33,8 +33,8 @@ def yaml_value(value: str, indent: int = 0) -> str:
     return scalar(value, indent)
 
 
-def yaml_block(value: str, indent: int = 0) -> str:
-    return scalar(value, indent, block=True)
+def yaml_block(value: str, indent: int = 0, folded: bool = False) -> str:
+    return scalar(value, indent, block=True, folded=folded)
 
 
 class _RepoLoader(jinja2.FileSystemLoader):

@@ -30,13 +30,14 @@ _CORE_NOT_STR = re.compile(
 )
 
 
-def scalar(value: str, indent: int = 0, *, block: bool = False) -> str:
+def scalar(value: str, indent: int = 0, *, block: bool = False, folded: bool = False) -> str:
     """`value` as it may follow `key: ` at column `indent`, continuation lines indented.
 
-    With `block`, a literal block scalar (`|`) where the text allows one. The result always
-    reads back as exactly `value`; where a style would not, a double-quoted one is used.
+    With `block`, a literal block scalar (`|`) where the text allows one; with `folded`, a
+    folded one (`>`, each line a paragraph of its own). The result always reads back as
+    exactly `value`; where a style would not, a double-quoted one is used.
     """
-    for style in (("|" if block else None), '"'):
+    for style in ((">" if folded else "|" if block else None), '"'):
         text = _emit(value, style)
         if _read_back(text) == value:
             break
@@ -140,8 +141,22 @@ def indent_text(text: str, indent: int) -> str:
 
 
 def insert_lines(text: str, at: int, block: str) -> str:
-    """Insert `block` (whole lines) before 0-based line `at` of `text`."""
+    """Insert `block` (whole lines) before 0-based line `at` of `text`, its lines ended as
+    the file ends its own."""
     lines = text.splitlines(keepends=True)
+    newline = newline_of(text)
     if at >= len(lines) and lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    return "".join(lines[:at]) + block + "".join(lines[at:])
+        lines[-1] += newline
+    return "".join(lines[:at]) + with_newline(block, newline) + "".join(lines[at:])
+
+
+def newline_of(text: str) -> str:
+    """How the file ends its lines: as its first line does (`\n` for a file of one line)."""
+    end = text.find("\n")
+    return "\r\n" if end > 0 and text[end - 1] == "\r" else "\n"
+
+
+def with_newline(text: str, newline: str) -> str:
+    """`text` with every line ended by `newline`."""
+    plain = text.replace("\r\n", "\n")
+    return plain if newline == "\n" else plain.replace("\n", newline)

@@ -136,6 +136,8 @@ class CoverageRules(RuleBase):
                 f"the doc of {self.label(record)} does not list {codes} ({reasons})",
                 f"add the responses {codes} to the operation at {doc.location}",
                 f"{record.key}#unlisted:{codes}",
+                # An error response is written in place (`check --fix`); a success one has a body.
+                fixable=self.layout.generates and all(code >= 300 for code in missing),
             )
         expected = self._expected(record)
         for code in doc.statuses:
@@ -166,6 +168,7 @@ class CoverageRules(RuleBase):
                     "which the doc does not list",
                     f"add the response {code} to the operation at {doc.location}",
                     f"{record.key}#undocumented:{code}",
+                    fixable=self.layout.generates and code >= 300,
                 )
 
     # -- the driver -----------------------------------------------------------------------
