@@ -148,6 +148,7 @@ def _finish(
     from scaffold.reporters.json import changes_json, endpoint_json
 
     applied = False
+    notes: list[str] = []
     if changes and not dry_run:
         if format == "text" and sys.stdin.isatty() and not yes:
             if intro:
@@ -156,16 +157,19 @@ def _finish(
             if not Confirm.ask(question, default=True, console=out):
                 out.print("nothing was changed")
                 raise typer.Exit(1)
-        apply_checked(layout, changes)
+        notes = apply_checked(layout, changes)
         applied = True
     if format == "json":
         report = {"endpoint": endpoint_json(endpoint), "changes": changes_json(changes), "applied": applied}
-        print_json(report if kept is None else {**report, "kept": kept})
+        report = report if kept is None else {**report, "kept": kept}
+        print_json({**report, "notes": notes} if notes else report)
     elif dry_run:
         print_diff(out, changes)
     else:
         out.print(f"{done} {endpoint.method.value} {endpoint.full_path} ({endpoint.operation_id}):")
         print_summary(out, changes, applied=True)
+        for note in notes:
+            out.print(f"[yellow]note:[/yellow] {escape(note)}")
 
 
 @endpoint_app.command("list")

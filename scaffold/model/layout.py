@@ -33,6 +33,8 @@ CONFIG_NAME = "scaffold.toml"
 
 #: The languages a server may be written in (`[server] language`); scaffold writes Python only.
 LANGUAGES = ("python", "go")
+#: The `language` of a repo whose scaffold.toml has no `[server]`: docs and nothing else.
+DOCS_ONLY = "none"
 
 
 class Auth(str, Enum):
@@ -115,6 +117,11 @@ class RepoLayout:
     def generates(self) -> bool:
         """True when scaffold can write endpoints into this repo (add, remove, check --fix)."""
         return self.language == "python"
+
+    @property
+    def docs_only(self) -> bool:
+        """True for a repo of docs alone (no `[server]`): every command reads and writes docs only."""
+        return self.language == DOCS_ONLY
 
     @property
     def dialect(self) -> Dialect:
@@ -226,13 +233,8 @@ def parse_layout(root: Path, text: str) -> RepoLayout:
 def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> RepoLayout:
     reader = TableReader(root, path, text)
     docs = reader.table(data, "docs")
-    server = reader.table(data, "server")
-    build = reader.string_list(docs, "docs", "build")
-    if not build:
-        raise reader.error("docs", "build", "[docs] build must list at least one fragment")
-    for name in build:
-        if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
-            raise reader.error("docs", "build", f"[docs] build names {name!r}, outside [docs] source")
+    # No [server]: a repo of docs alone.
+    server = reader.table(data, "server", required="server" in data)
     tags: dict[str, TagLayout] = {}
     for name, table in reader.table(data, "tags", required=False).items():
         if not isinstance(table, dict):
@@ -250,7 +252,8 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
             section=reader.string(table, f"tags.{name}", "section", default=to_pascal(resource)),
             paths=tuple(reader.string_list(table, f"tags.{name}", "paths", default=[])),
         )
-    prefix = reader.string(docs, "docs", "prefix", default="/api/v4").rstrip("/")
+    if "server" not in data:
+        return _docs_layout(reader, docs, tags)
     tests = reader.table(data, "tests", required=False)
     fixtures = _expressions(reader, tests, "fixtures")
     values = _expressions(reader, tests, "values")
@@ -276,11 +279,7 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         for auth in Auth
     }
     return RepoLayout(
-        root=root,
-        docs_prefix=prefix,
-        docs_source=reader.repo_path(docs, "docs", "source"),
-        build=tuple(build),
-        docs_output=reader.repo_path(docs, "docs", "output"),
+        **_docs_fields(reader, docs),
         routes=reader.repo_path(server, "server", "routes"),
         handlers=reader.repo_path(server, "server", "handlers", pattern=True),
         tests=reader.repo_path(server, "server", "tests", pattern=True),
@@ -301,10 +300,39 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         body_limit=reader.string(tests, "tests", "body_limit", default="server.web.handlers.MAX_BODY_SIZE")
         if language == "python" or "body_limit" in tests
         else "",
-        id_schema=reader.string(docs, "docs", "id_schema", default="Id"),
         language=language,
         go=go,
     )
+
+
+def _docs_layout(reader: TableReader, docs: dict[str, Any], tags: dict[str, TagLayout]) -> RepoLayout:
+    """A repo of docs alone: `[docs]` (and `[tags.*]`) with no `[server]`; the tables that
+    describe code are not read, since there is none."""
+    fields = _docs_fields(reader, docs)
+    no_code: dict[str, Any] = dict.fromkeys(("routes", "handlers", "tests", "app", "context", "driver", "driver_class"), "")
+    return RepoLayout(**fields, **no_code, tags=tags, body_limit="", language=DOCS_ONLY)
+
+
+def _docs_fields(reader: TableReader, docs: dict[str, Any]) -> dict[str, Any]:
+    """The fields of RepoLayout that `[docs]` gives."""
+    return dict(
+        root=reader.root,
+        docs_prefix=reader.string(docs, "docs", "prefix", default="/api/v4").rstrip("/"),
+        docs_source=reader.repo_path(docs, "docs", "source"),
+        build=tuple(_build_list(reader, docs)),
+        docs_output=reader.repo_path(docs, "docs", "output"),
+        id_schema=reader.string(docs, "docs", "id_schema", default="Id"),
+    )
+
+
+def _build_list(reader: TableReader, docs: dict[str, Any]) -> list[str]:
+    build = reader.string_list(docs, "docs", "build")
+    if not build:
+        raise reader.error("docs", "build", "[docs] build must list at least one fragment")
+    for name in build:
+        if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
+            raise reader.error("docs", "build", f"[docs] build names {name!r}, outside [docs] source")
+    return build
 
 
 def _expressions(reader: TableReader, tests: dict[str, Any], key: str) -> dict[str, str]:
