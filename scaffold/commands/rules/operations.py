@@ -83,7 +83,8 @@ class OperationRules(RuleBase):
                 "unauthorized-response",
                 at,
                 f"{self.label(record)} lists 401, but {why_public(doc)}",
-                f"remove the response 401 at {at} (or, if it needs a session, drop `security: []`)",
+                f"remove the response 401 at {at} (or, if it needs a session, "
+                + ("drop `security: []`)" if doc.public else "say so in its Permissions section)"),
                 f"{record.key}#401:listed",
                 fixable=True,
             )
