@@ -1,5 +1,5 @@
-"""The mechanical fixes of a hand-written doc operation: a shared response added to or taken
-out of its `responses`, its operationId renamed.
+"""The mechanical fixes of a hand-written doc operation: a shared response added to its
+`responses`, its operationId renamed.
 
 Each fix is a splice of whole lines (or of one scalar) at positions read from the composed
 fragment, written like its neighbours — the key quoted as the sibling keys are, indented as
@@ -65,19 +65,6 @@ class FragmentFixes:
         block = (key + ending, " " * child + f'$ref: "#/components/responses/{component}"' + ending)
         at = after[0].start if after else spans[-1].end
         self.splices.append(Splice(at, at, block))
-        return True
-
-    def remove_response(self, operation_line: int, status: int) -> bool:
-        responses = self._responses(operation_line)
-        if responses is None:
-            return False
-        spans = self._entries(responses)
-        if len(spans) < 2:
-            return False  # an operation needs a response
-        entry = next((e for e in spans if e.key == str(status)), None)
-        if entry is None:
-            return False
-        self.splices.append(Splice(entry.start, entry.end, ()))
         return True
 
     def rename_operation_id(self, line: int, old: str, new: str) -> bool:

@@ -1,7 +1,7 @@
 """`check --fix` for the docs rules: the fixes that are mechanical, made in the fragments.
 
-A 401 or 403 a doc operation should list is added as the shared response the spec defines; a
-401 a public operation lists is taken out; an operationId that is not PascalCase is renamed
+A 401 or 403 a doc operation should list is added as the shared response the spec defines; an
+operationId that is not PascalCase is renamed
 (only in a repo of docs alone: elsewhere the name ties the doc to the code). Nothing else of
 the fragment changes.
 """
@@ -38,12 +38,9 @@ def plan_doc_fixes(
             fragments[path] = FragmentFixes(workspace.read(path), path)
         fixes = fragments[path]
         line = doc.location.line
-        kind = finding.key.rpartition("#")[2]
         if finding.rule == "operation-id":
             old = doc.operation_id or ""
             done = fixes.rename_operation_id(doc.operation_id_line, old, to_pascal(to_snake(old)))
-        elif kind == "401:listed":
-            done = fixes.remove_response(line, 401)
         else:
             status = 401 if finding.rule == "unauthorized-response" else 403
             done = fixes.add_response(line, status, AUTH_RESPONSES[status])

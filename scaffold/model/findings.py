@@ -53,10 +53,11 @@ RULES = {
             "warning",
             "A doc operation's description has no `##### Permissions` section.",
         ),
+        Rule("unauthorized-response", "error", "A doc operation that needs a session does not list 401."),
         Rule(
-            "unauthorized-response",
-            "error",
-            "A doc operation that needs a session does not list 401, or a public one does.",
+            "public-unauthorized",
+            "warning",
+            "A public doc operation lists 401 (right only if it checks credentials of its own).",
         ),
         Rule(
             "forbidden-response",

@@ -70,8 +70,8 @@ class OperationRules(RuleBase):
             )
 
     def _auth_responses(self, record: EndpointRecord) -> Iterator[Finding]:
-        """401 on every operation that needs a session and on no public one; 403 where the
-        Permissions section names a permission."""
+        """401 on every operation that needs a session, and (a warning: a login answers 401 for
+        bad credentials) on no public one; 403 where the Permissions section names a permission."""
         doc = record.doc
         assert doc is not None
         lines = dict(doc.status_lines)
@@ -80,13 +80,13 @@ class OperationRules(RuleBase):
         if public and 401 in lines:
             at = doc.at(lines[401])
             yield self.finding(
-                "unauthorized-response",
+                "public-unauthorized",
                 at,
                 f"{self.label(record)} lists 401, but {why_public(doc)}",
-                f"remove the response 401 at {at} (or, if it needs a session, "
-                + ("drop `security: []`)" if doc.public else "say so in its Permissions section)"),
+                f"remove the response 401 at {at}, unless the operation checks credentials of its own "
+                "(as a login does); if it needs a session, "
+                + ("drop `security: []`" if doc.public else "say so in its Permissions section"),
                 f"{record.key}#401:listed",
-                fixable=True,
             )
         elif not public and 401 not in lines:
             yield self.finding(
