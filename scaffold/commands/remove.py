@@ -68,9 +68,6 @@ def plan_remove(
     removal = Removal(plan_context(layout, Workspace(layout.root), inventory, endpoint), force)
     if parts.doc is not None:
         remove_docs(removal, parts.doc.location)
-    if layout.docs_only:  # nothing but the doc, and its fragment once it is empty
-        remove_empty_fragment(removal)
-        return RemovePlan(endpoint, removal.ctx.workspace.change_set(), removal.removed, removal.edited)
     if parts.route is not None:
         remove_route(removal, parts.route)
         if parts.handler is not None:
