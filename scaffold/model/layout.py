@@ -253,6 +253,7 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
             paths=tuple(reader.string_list(table, f"tags.{name}", "paths", default=[])),
         )
     if "server" not in data:
+        _only_docs_tables(reader, data)
         return _docs_layout(reader, docs, tags)
     tests = reader.table(data, "tests", required=False)
     fixtures = _expressions(reader, tests, "fixtures")
@@ -311,6 +312,19 @@ def _docs_layout(reader: TableReader, docs: dict[str, Any], tags: dict[str, TagL
     fields = _docs_fields(reader, docs)
     no_code: dict[str, Any] = dict.fromkeys(("routes", "handlers", "tests", "app", "context", "driver", "driver_class"), "")
     return RepoLayout(**fields, **no_code, tags=tags, body_limit="", language=DOCS_ONLY)
+
+
+def _only_docs_tables(reader: TableReader, data: dict[str, Any]) -> None:
+    """A repo of docs alone has [docs] and [tags.*] only: any other table is about code, or
+    a misspelt [server], and is refused rather than ignored."""
+    extra = next((name for name in data if name not in ("docs", "tags")), None)
+    if extra is not None:
+        raise RepoLayoutError(
+            f"missing table [server] (a repo of docs alone has [docs] and [tags.*] only, and this one has [{extra}])",
+            hint="add [server] (see the reference repo's scaffold.toml), or remove the tables about code",
+            path=reader.path,
+            line=reader.line_of(extra, ""),
+        )
 
 
 def _docs_fields(reader: TableReader, docs: dict[str, Any]) -> dict[str, Any]:

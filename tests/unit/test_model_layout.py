@@ -354,6 +354,15 @@ def test_docs_alone_is_a_layout_of_docs_only() -> None:
     assert list(layout.tags) == ["OAuth"]
 
 
+def test_docs_alone_refuses_a_table_about_code() -> None:
+    """A misspelt [server] would otherwise turn a server repo into docs alone, silently."""
+    text = BASE.split("[server]")[0] + "[servers]\nroutes = \"x.py\"\n"
+    with pytest.raises(RepoLayoutError) as raised:
+        parse_layout(ROOT, text)
+    assert raised.value.line == 6
+    assert raised.value.message.startswith("missing table [server] (a repo of docs alone has [docs] and [tags.*] only")
+
+
 def test_a_server_repo_is_not_docs_only() -> None:
     assert not parse_layout(ROOT, BASE).docs_only
 
