@@ -118,37 +118,37 @@ def test_docs_build_allow_invalid_writes_the_spec_and_still_fails(cli: Cli, docs
 # -- endpoint add and remove: the doc operation only ------------------------------------------
 
 
-def test_add_then_remove_into_an_existing_tag_is_byte_identical(cli: Cli, docs_repo: Path) -> None:
-    before = tree_digest(docs_repo)
-    added = cli(
-        "endpoint", "add", "GET", "/users/{user_id}/sessions", "--summary", "Get a user's sessions",
-        "--permission", "edit_other_users", "--repo", str(docs_repo),
-    )
+def add_then_remove(cli: Cli, repo: Path, method: str, path: str, *options: str) -> tuple[str, set[str]]:
+    """Add METHOD PATH, then remove it: what the add printed and the files it changed; the
+    repo is byte-identical afterwards."""
+    before = tree_digest(repo)
+    added = cli("endpoint", "add", method, path, *options, "--repo", str(repo))
     assert added.exit_code == 0, added.output
-    assert "only the docs are changed" in added.stdout
-    after = tree_digest(docs_repo)
-    assert {p for p in after if after[p] != before.get(p)} == {f"{SOURCE}/users.yaml"}
-    removed = cli("endpoint", "remove", "GET", "/users/{user_id}/sessions", "--repo", str(docs_repo))
+    after = tree_digest(repo)
+    removed = cli("endpoint", "remove", method, path, "--repo", str(repo))
     assert removed.exit_code == 0, removed.output
-    assert tree_digest(docs_repo) == before
+    assert tree_digest(repo) == before
+    return added.stdout, {p for p in after if after[p] != before.get(p)}
+
+
+def test_add_then_remove_into_an_existing_tag_is_byte_identical(cli: Cli, docs_repo: Path) -> None:
+    said, changed = add_then_remove(
+        cli, docs_repo, "GET", "/users/{user_id}/sessions", "--summary", "Get a user's sessions",
+        "--permission", "edit_other_users",
+    )
+    assert "only the docs are changed" in said
+    assert changed == {f"{SOURCE}/users.yaml"}
 
 
 def test_add_into_an_invalid_fragment_gates_only_on_what_it_changes(cli: Cli, docs_repo: Path) -> None:
     """bookmarks.yaml is invalid already: an operation added beside the broken one is accepted,
     and the output says the spec's problems were left as they were."""
-    before = tree_digest(docs_repo)
-    added = cli(
-        "endpoint", "add", "GET", "/channels/{channel_id}/bookmarks/{bookmark_id}", "--summary", "Get a bookmark",
-        "--permission", "read_channel", "--repo", str(docs_repo),
+    said, changed = add_then_remove(
+        cli, docs_repo, "GET", "/channels/{channel_id}/bookmarks/{bookmark_id}", "--summary", "Get a bookmark",
+        "--permission", "read_channel",
     )
-    assert added.exit_code == 0, added.output
-    assert "the spec was already invalid: this change brings no new problem and leaves 3" in added.stdout
-    assert "get:" in (docs_repo / SOURCE / "bookmarks.yaml").read_text(encoding="utf-8")
-    removed = cli(
-        "endpoint", "remove", "GET", "/channels/{channel_id}/bookmarks/{bookmark_id}", "--repo", str(docs_repo)
-    )
-    assert removed.exit_code == 0, removed.output
-    assert tree_digest(docs_repo) == before
+    assert "the spec was already invalid: this change brings no new problem and leaves 3" in said
+    assert changed == {f"{SOURCE}/bookmarks.yaml"}
 
 
 def test_a_change_that_brings_a_problem_into_an_invalid_spec_is_refused(docs_repo: Path) -> None:
