@@ -223,6 +223,17 @@ def test_each_docs_rule_finds_its_gap_at_the_offending_key(cli: Cli, docs_repo: 
     assert [f for f in found if f[0] != "invalid-spec"] == expected
 
 
+def test_checklist_shows_the_docs_findings_of_an_endpoint(cli: Cli, docs_repo: Path) -> None:
+    plant_gaps(docs_repo)
+    login = cli("checklist", "POST", "/users/login", "--repo", str(docs_repo)).stdout
+    assert "1. … pending Document it" in login and "lists 401, but it is public" in login
+    app = cli("checklist", "GET", "/oauth/apps/{app_id}", "--repo", str(docs_repo)).stdout
+    assert "1. ✗ missing Document it" in app
+    assert "does not list 403" in app and "operationId getOAuthApp is not PascalCase" in app
+    files = cli("checklist", "GET", "/files/{file_id}", "--repo", str(docs_repo)).stdout
+    assert "has no summary" in files and "has no `##### Permissions` section" in files
+
+
 def test_check_fix_makes_the_mechanical_docs_fixes_and_keeps_every_other_byte(cli: Cli, docs_repo: Path) -> None:
     plant_gaps(docs_repo)
     result = cli("check", "--fix", "--repo", str(docs_repo), "--format", "json")

@@ -32,6 +32,7 @@ _ITEM_RULES = {
         "missing-tag",
         "missing-permissions",
         "unauthorized-response",
+        "public-unauthorized",
         "forbidden-response",
     ),
     2: ("stale-doc",),
