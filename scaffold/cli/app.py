@@ -64,6 +64,13 @@ def _shown_path(path: Path) -> Path:
         return absolute
 
 
+def error_line(exc: ScaffoldError) -> str:
+    """`error: file:line: what — remedy`, the file as the user can open it."""
+    if exc.path is not None:
+        exc.path = _shown_path(exc.path)
+    return f"[red]error:[/red] {escape(str(exc))}"
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn a ScaffoldError into `error: …` on stderr and its exit code; Ctrl-C into 130."""
@@ -72,9 +79,7 @@ def user_errors() -> Iterator[None]:
     except ScaffoldError as exc:
         if os.environ.get("SCAFFOLD_DEBUG") == "1":
             raise
-        if exc.path is not None:
-            exc.path = _shown_path(exc.path)
-        err.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False)
+        err.print(error_line(exc), markup=True, highlight=False)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err.print(INTERRUPTED)

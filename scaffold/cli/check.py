@@ -63,6 +63,14 @@ def check(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Parse and validate everything again.")
     ] = False,
+    only: Annotated[
+        str | None,
+        typer.Option(
+            "--only",
+            help="docs: only the rules that read the docs alone (no code is read); "
+            "always so in a repo whose scaffold.toml has no [server].",
+        ),
+    ] = None,
 ) -> None:
     """Prove that every endpoint has its five artifacts; exit 1 on any error finding."""
     from scaffold.commands.baseline import baseline_text, load_baseline
@@ -74,14 +82,16 @@ def check(
             raise UsageError(
                 "--dry-run only works with --fix", hint="use `scaffold check --fix --dry-run`"
             )
+        if only not in (None, "docs"):
+            raise UsageError(f"--only: unknown scope {only!r}", hint="the one scope is `--only docs`")
         layout = open_layout(repo)
+        only_docs = only == "docs" or layout.docs_only
         if fix:
-            from scaffold.commands.language import require_generated
-
-            require_generated(layout, "check --fix")
-            _fix(layout, dry_run=dry_run, quiet=format != "text" and output is None)
+            _fix(layout, dry_run=dry_run, quiet=format != "text" and output is None, only_docs=only_docs)
         accepted = load_baseline(baseline) if baseline is not None else None
-        report = run_check(layout, strict=strict, baseline=accepted, use_cache=not no_cache)
+        report = run_check(
+            layout, strict=strict, baseline=accepted, use_cache=not no_cache, only_docs=only_docs
+        )
         if write_baseline is not None:
             everything = report.findings + report.baselined
             write_baseline.write_text(baseline_text(everything), encoding="utf-8")
@@ -93,14 +103,18 @@ def check(
         raise typer.Exit(report.exit_code)
 
 
-def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
+def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool, only_docs: bool) -> None:
     """Plan and apply the fixes; a dry run only shows them, and the command ends there."""
     from rich.markup import escape
 
     from scaffold.commands.fix import plan_fix
     from scaffold.commands.guards import apply_checked
 
-    plan = plan_fix(layout)
+    if not only_docs:
+        from scaffold.commands.language import require_generated
+
+        require_generated(layout, "check --fix")
+    plan = plan_fix(layout, only_docs=only_docs)
     console = err if quiet else out
     for finding, reason in plan.skipped:
         err.print(
@@ -109,11 +123,16 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
         )
     if dry_run:
         print_diff(out, plan.changes)
-        fixed = sum(len(findings) for _, findings in plan.planned)
+        fixed = sum(len(findings) for _, findings in plan.planned) + len(plan.docs_fixed)
         err.print(f"--dry-run: {fixed} findings would be fixed; nothing was written")
-        raise typer.Exit(EXIT_FINDINGS if plan.planned or plan.manual or plan.skipped else EXIT_OK)
+        busy = plan.planned or plan.docs_fixed or plan.manual or plan.skipped
+        raise typer.Exit(EXIT_FINDINGS if busy else EXIT_OK)
     if plan.changes:
-        apply_checked(layout, plan.changes)
+        notes = apply_checked(layout, plan.changes)
+        for note in notes:
+            console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
+        for finding in plan.docs_fixed:
+            console.print(f"fixed {finding.location}: {finding.rule}", highlight=False)
         for endpoint, findings in plan.planned:
             console.print(
                 f"fixed {endpoint.method.value} {endpoint.full_path}: "
@@ -121,7 +140,8 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
                 highlight=False,
             )
         print_summary(console, plan.changes, applied=True)
-    _finish(layout, console)
+    if not only_docs:
+        _finish(layout, console)
 
 
 def _finish(layout: RepoLayout, console: Console) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,12 +14,18 @@ from scaffold.cli.app import (
     app,
     check_format,
     docs_app,
+    err,
+    error_line,
     open_layout,
     out,
     print_json,
     templates_app,
     user_errors,
 )
+from scaffold.errors import EXIT_FINDINGS
+
+if TYPE_CHECKING:
+    from scaffold.spec.problems import SpecInvalid
 
 
 @app.command()
@@ -37,16 +43,28 @@ def docs_build(
     repo: RepoOption = None,
     format: FormatOption = "text",
     html: Annotated[bool, typer.Option("--html", help="Also write a browsable API reference page.")] = False,
+    allow_invalid: Annotated[
+        bool,
+        typer.Option("--allow-invalid", help="Write the merged spec even if it does not validate (still exit 1)."),
+    ] = False,
 ) -> None:
     """Merge the doc fragments in build order, validate the result and write the spec."""
     from scaffold.commands.docs import build_docs
     from scaffold.repo.transaction import apply_changes
+    from scaffold.spec.problems import SpecInvalid
 
     check_format(format, ("text", "json"))
     with user_errors():
         layout = open_layout(repo)
-        result = build_docs(layout, html=html)
+        try:
+            result = build_docs(layout, html=html, allow_invalid=allow_invalid)
+        except SpecInvalid as invalid:
+            _print_problems(invalid, format, written=None)
+            raise typer.Exit(EXIT_FINDINGS) from None
         apply_changes(layout.root, result.changes)
+        if result.problems:
+            _print_problems(SpecInvalid(list(result.problems)), format, written=result.output)
+            raise typer.Exit(EXIT_FINDINGS)
         if format == "json":
             report: dict[str, Any] = {"output": result.output, "paths": result.paths, "operations": result.operations}
             if result.html:
@@ -56,6 +74,29 @@ def docs_build(
             out.print(f"wrote {result.output}: {result.paths} paths, {result.operations} operations, valid")
             if result.html:
                 out.print(f"wrote {result.html}: open it, or run `scaffold docs serve`")
+
+
+def _print_problems(invalid: SpecInvalid, format: str, written: str | None) -> None:
+    """Every problem of an invalid spec, one `error:` line each at its key, and what was written."""
+    problems = invalid.problems
+    if format == "json":
+        print_json(
+            {
+                "output": written,
+                "valid": False,
+                "problems": [
+                    {"path": p.path, "line": p.line, "message": p.message, "hint": p.hint} for p in problems
+                ],
+            }
+        )
+    for problem in problems:
+        err.print(error_line(problem.error()), highlight=False)
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    if written is None:
+        err.print(f"the merged spec does not validate ({count}); nothing was written — "
+                  "fix them, or pass --allow-invalid to write it anyway", highlight=False)
+    else:
+        err.print(f"wrote {written}, which does not validate ({count})", highlight=False)
 
 
 @docs_app.command("serve")

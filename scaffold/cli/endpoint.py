@@ -94,7 +94,7 @@ def endpoint_add(
             out.print(f"{endpoint.method.value} {endpoint.full_path}: nothing to add")
             return
         _finish(layout, endpoint, plan.changes, "added", dry_run=dry_run, yes=yes, format=format,
-                question="Apply these changes?", intro=describe(endpoint))
+                question="Apply these changes?", intro=describe(endpoint), notes=_docs_alone(layout))
 
 
 @endpoint_app.command("remove")
@@ -129,7 +129,7 @@ def endpoint_remove(
                 hint="nothing was removed; re-run with --force to remove these parts too",
             )
         _finish(layout, endpoint, plan.changes, "removed", dry_run=dry_run, yes=yes, format=format,
-                question="Remove these?", kept=plan.kept)
+                question="Remove these?", kept=plan.kept, notes=_docs_alone(layout))
         if format == "text":
             for note in plan.kept:
                 out.print(f"[yellow]kept:[/yellow] {escape(note)}")
@@ -147,6 +147,7 @@ def _finish(
     question: str,
     intro: str | None = None,
     kept: list[str] | None = None,
+    notes: list[str] | None = None,
 ) -> None:
     """The tail of `add` and `remove`: confirm on a terminal, apply (guarded), and say what
     was done — or, for a dry run, show the diffs."""
@@ -154,6 +155,10 @@ def _finish(
     from scaffold.reporters.json import changes_json, endpoint_json
 
     applied = False
+    notes = list(notes or [])
+    if format == "text" and dry_run:
+        for note in notes:
+            err.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     if changes and not dry_run:
         if format == "text" and sys.stdin.isatty() and not yes:
             if intro:
@@ -162,16 +167,25 @@ def _finish(
             if not Confirm.ask(question, default=True, console=out):
                 out.print("nothing was changed")
                 raise typer.Exit(1)
-        apply_checked(layout, changes)
+        notes += apply_checked(layout, changes)
         applied = True
     if format == "json":
         report = {"endpoint": endpoint_json(endpoint), "changes": changes_json(changes), "applied": applied}
-        print_json(report if kept is None else {**report, "kept": kept})
+        report = report if kept is None else {**report, "kept": kept}
+        print_json({**report, "notes": notes} if notes else report)
     elif dry_run:
         print_diff(out, changes)
     else:
         out.print(f"{done} {endpoint.method.value} {endpoint.full_path} ({endpoint.operation_id}):")
         print_summary(out, changes, applied=True)
+        for note in notes:
+            out.print(f"[yellow]note:[/yellow] {escape(note)}")
+
+
+def _docs_alone(layout: RepoLayout) -> list[str]:
+    if not layout.docs_only:
+        return []
+    return ["this repo has docs alone (its scaffold.toml has no [server]): only the docs are changed"]
 
 
 @endpoint_app.command("list")
@@ -184,6 +198,7 @@ def endpoint_list(
 ) -> None:
     """List every endpoint with where each of its five artifacts is (file:line)."""
     from scaffold.commands.listing import list_endpoints
+    from scaffold.model.endpoint import ARTIFACTS
     from scaffold.reporters.json import list_entry
 
     check_format(format, ("text", "json"))
@@ -197,6 +212,7 @@ def endpoint_list(
             from scaffold.reporters.text import Painter, listing_lines
 
             color = out.is_terminal and out.color_system is not None
-            printed = emit_text("\n".join(listing_lines(entries, Painter(color))) + "\n", None)
+            shown = ("docs",) if layout.docs_only else ARTIFACTS
+            printed = emit_text("\n".join(listing_lines(entries, Painter(color), shown)) + "\n", None)
         if printed is not None:
             record(layout.root, listing.content, printed, EXIT_OK)

@@ -31,7 +31,7 @@ from scaffold.repo.cache import CACHE_DIR, Store, code_fingerprint
 #: command → (options that take a value, flags): what a replayed command line may hold
 _REPLAYABLE: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {
     ("check",): (
-        frozenset({"--repo", "--format", "--baseline"}),
+        frozenset({"--repo", "--format", "--baseline", "--only"}),
         frozenset({"--strict", "--matrix", "--no-matrix"}),
     ),
     ("endpoint", "list"): (frozenset({"--repo", "--format"}), frozenset({"--missing"})),

@@ -102,6 +102,8 @@ def plan_add(
             f"--only: unknown artifact {sorted(unknown)[0]!r}",
             hint=f"choose from {', '.join(ARTIFACTS)}",
         )
+    if layout.docs_only:
+        selected = _docs_alone(selected, set(only) != set(ARTIFACTS))
     inventory = inventory or scan(layout)
     existing = existing_artifacts(endpoint, layout, inventory)
     present = {name: where for name, where in existing.items() if where is not None}
@@ -118,6 +120,17 @@ def plan_add(
         # Part of the tests, though tests written by hand may stand without it.
         notes += plan_security(ctx, app_is_stub(ctx))
     return AddPlan(endpoint, ctx.workspace.change_set(notes), existing)
+
+
+def _docs_alone(selected: set[str], explicit: bool) -> set[str]:
+    """A repo of docs alone gets its doc operation and nothing else."""
+    if explicit and selected != {"docs"}:
+        code = ", ".join(sorted(selected - {"docs"}))
+        raise UsageError(
+            f"--only {code}: this repo has docs alone (its scaffold.toml has no [server])",
+            hint="leave out --only, or say --only docs",
+        )
+    return {"docs"}
 
 
 def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> list[str]:

@@ -11,7 +11,9 @@ from collections.abc import Iterator, Sequence
 
 from scaffold.commands.rules.coverage import CoverageRules
 from scaffold.commands.rules.docs import DocRules
+from scaffold.commands.rules.operations import OperationRules
 from scaffold.commands.rules.security import SecurityRules
+from scaffold.commands.rules.tags import TagRules
 from scaffold.commands.rules.validation import ValidationRules
 from scaffold.model.findings import Finding
 from scaffold.model.layout import RepoLayout
@@ -25,9 +27,11 @@ def audit(
     *,
     spec_problems: Sequence[SpecProblem] = (),
     strict: bool = False,
+    only_docs: bool = False,
 ) -> list[Finding]:
-    """Every finding of the repo, ordered by file and line."""
-    findings = list(_Audit(catalog, layout, strict).run())
+    """Every finding of the repo, ordered by file and line (with `only_docs`, or in a repo of
+    docs alone, those of the rules that read the docs alone)."""
+    findings = list(_Audit(catalog, layout, strict, only_docs).run())
     return ordered(findings + spec_findings(spec_problems, layout))
 
 
@@ -55,12 +59,17 @@ def _invalid_spec(problem: SpecProblem, layout: RepoLayout) -> Finding:
     )
 
 
-class _Audit(DocRules, CoverageRules, SecurityRules, ValidationRules):
+class _Audit(DocRules, OperationRules, TagRules, CoverageRules, SecurityRules, ValidationRules):
     """Every rule, run over the catalog in the order findings read best."""
 
     def run(self) -> Iterator[Finding]:
+        if self.docs_alone:
+            yield from self._docs_alone()
+            return
         yield from self._pairing()
         for record in self.catalog.endpoints:
+            if record.doc is not None:
+                yield from self._operation_fields(record)
             if record.route is not None:
                 yield from self._driver_and_tests(record)
             if record.route is not None and record.doc is not None:
@@ -70,4 +79,16 @@ class _Audit(DocRules, CoverageRules, SecurityRules, ValidationRules):
                 yield from self._doc_statuses(record)
                 yield from self._value_checks(record)
         yield from self._operation_ids()
+        yield from self._tags()
+        yield from self._unbuilt()
         yield from self._orphans()
+
+    def _docs_alone(self) -> Iterator[Finding]:
+        """The rules that need no code: where code exists, it is not read (`--only docs`)."""
+        for record in self.catalog.endpoints:
+            if record.doc is not None:
+                yield from self._operation_fields(record)
+                yield from self._auth_responses(record)
+        yield from self._operation_ids()
+        yield from self._tags()
+        yield from self._unbuilt()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from scaffold.commands.baseline import Baseline
 from scaffold.errors import RepoLayoutError, ValidationError
+from scaffold.model.endpoint import ARTIFACTS
 from scaffold.model.findings import Finding
 from scaffold.model.layout import RepoLayout
 from scaffold.model.report import Report
@@ -93,16 +94,22 @@ def run_check(
     strict: bool = False,
     baseline: Baseline | None = None,
     use_cache: bool = True,
+    only_docs: bool = False,
 ) -> Report:
-    """The report of `check`: from the cache when nothing the report depends on changed."""
+    """The report of `check`: from the cache when nothing the report depends on changed.
+
+    With `only_docs` (always, in a repo of docs alone) only the rules that read the docs
+    alone run, and endpoints are reported by their docs alone.
+    """
+    only_docs = only_docs or layout.docs_only
     cache = CheckCache(layout.root, enabled=use_cache)
     texts = read_sources(layout)
     content = content_key(layout, texts)
-    key = cache.fingerprint + content
+    key = cache.fingerprint + content + (b"docs" if only_docs else b"")
     stored = cache.report(key)
     cached = stored is not None
     if stored is None:
-        endpoints, findings = _audit(layout, cache, texts)
+        endpoints, findings = _audit(layout, cache, texts, only_docs)
         # Kept as JSON: loading it back is many times faster than unpickling the objects.
         stored = json.dumps({"endpoints": endpoints, "findings": [f.as_json() for f in findings]})
         cache.remember_report(key, stored)
@@ -117,11 +124,12 @@ def run_check(
     stale = 0
     if baseline is not None:
         findings, accepted, stale = baseline.split(findings)
-    return Report(endpoints, findings, accepted, stale, strict, cached, content)
+    artifacts = ("docs",) if only_docs else ARTIFACTS
+    return Report(endpoints, findings, accepted, stale, strict, cached, content, artifacts)
 
 
 def _audit(
-    layout: RepoLayout, cache: CheckCache, texts: dict[str, str]
+    layout: RepoLayout, cache: CheckCache, texts: dict[str, str], only_docs: bool
 ) -> tuple[list[dict[str, Any]], list[Finding]]:
     from scaffold.commands.audit import audit, ordered, spec_findings
     from scaffold.reporters.json import check_entry
@@ -134,10 +142,10 @@ def _audit(
     except ValidationError as err:
         # A fragment that is not YAML: nothing else about the docs can be said until it is.
         problem = SpecProblem(err.message, str(err.path) if err.path else None, err.line, err.hint)
-        return [], audit(Catalog([], [], Inventory()), layout, spec_problems=[problem])
+        return [], audit(Catalog([], [], Inventory()), layout, spec_problems=[problem], only_docs=only_docs)
     assert scanned.spec is not None
     # Everything that does not need the spec first, while it is validated alongside.
-    findings = audit(scanned.catalog, layout)
+    findings = audit(scanned.catalog, layout, only_docs=only_docs)
     endpoints = [check_entry(record) for record in scanned.catalog.endpoints]
     cache.save()
     problems = scanned.spec.problems()

@@ -29,6 +29,12 @@ _ITEM_RULES = {
         "path-params-mismatch",
         "doc-status-mismatch",
         "operation-id",
+        "missing-summary",
+        "missing-tag",
+        "missing-permissions",
+        "unauthorized-response",
+        "public-unauthorized",
+        "forbidden-response",
     ),
     2: ("stale-doc",),
     3: ("missing-driver",),
@@ -77,8 +83,9 @@ def build_checklist(
 
 def _new_endpoint(layout: RepoLayout, method: str, path: str) -> Checklist:
     endpoint = parse_endpoint(method, path, EndpointOptions(), layout)
-    command = add_command(endpoint, layout, fill=False) if layout.generates else None
-    titles = _TITLES
+    writes = layout.generates or layout.docs_only
+    command = add_command(endpoint, layout, fill=False) if writes else None
+    titles = {1: _TITLES[1]} if layout.docs_only else _TITLES
     items = [Item(number, title, "missing", None, command) for number, title in titles.items()]
     return Checklist(method, endpoint.full_path, endpoint.operation_id, items)
 
@@ -100,14 +107,13 @@ def _items(
     except ScaffoldError:
         fill = None
     attached = {n: [f for f in findings if f.rule in rules] for n, rules in _ITEM_RULES.items()}
+    documented = _item(
+        1, "done" if record.doc else "missing", record.doc.location if record.doc else None, fill, attached[1]
+    )
+    if layout.docs_only:  # a repo of docs alone: its one item
+        return Checklist(record.method, record.full_path, record.operation_id, [documented])
     items = [
-        _item(
-            1,
-            "done" if record.doc else "missing",
-            record.doc.location if record.doc else None,
-            fill,
-            attached[1],
-        ),
+        documented,
         _route_item(record, fill, attached[2]),
         _item(
             3,

@@ -9,7 +9,7 @@ from scaffold.model.layout import RepoLayout
 from scaffold.repo.workspace import Workspace
 from scaffold.spec.html import plan_html
 from scaffold.spec.merge import MergedSpec, merge, read_fragments
-from scaffold.spec.problems import validate
+from scaffold.spec.problems import SpecInvalid, SpecProblem, validate
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class DocsBuild:
     changes: ChangeSet
     #: the browsable page, with --html
     html: str | None = None
+    #: every problem of the spec, when it was written anyway (`--allow-invalid`)
+    problems: tuple[SpecProblem, ...] = ()
 
 
 def merged_spec(layout: RepoLayout, workspace: Workspace) -> MergedSpec:
@@ -31,9 +33,18 @@ def merged_spec(layout: RepoLayout, workspace: Workspace) -> MergedSpec:
     return merged
 
 
-def build_docs(layout: RepoLayout, *, html: bool = False) -> DocsBuild:
+def build_docs(layout: RepoLayout, *, html: bool = False, allow_invalid: bool = False) -> DocsBuild:
+    """The merged spec, validated; an invalid one raises `SpecInvalid` with every problem,
+    unless `allow_invalid` (then it is written, and its problems come back with it)."""
     workspace = Workspace(layout.root)
-    merged = merged_spec(layout, workspace)
+    merged = merge(read_fragments(layout, workspace.read_or_none))
+    problems: list[SpecProblem] = []
+    try:
+        validate(merged)
+    except SpecInvalid as invalid:
+        if not allow_invalid:
+            raise
+        problems = invalid.problems
     workspace.write(layout.docs_output, merged.text)
     page = None
     if html:
@@ -47,4 +58,5 @@ def build_docs(layout: RepoLayout, *, html: bool = False) -> DocsBuild:
         operations=sum(1 for _ in merged.operations()),
         changes=workspace.change_set(),
         html=page,
+        problems=tuple(problems),
     )

@@ -16,6 +16,7 @@ from scaffold.artifacts.docs import add_responses
 from scaffold.commands.add import plan_add
 from scaffold.commands.audit import audit
 from scaffold.commands.derive import endpoint_of
+from scaffold.commands.docfix import DOC_FIX_RULES, plan_doc_fixes
 from scaffold.errors import ScaffoldError
 from scaffold.model.changes import ChangeSet
 from scaffold.model.endpoint import ARTIFACTS, Endpoint
@@ -38,23 +39,32 @@ class FixPlan:
     skipped: list[tuple[Finding, str]] = field(default_factory=list)
     #: findings no command fixes (they need an edit by hand)
     manual: list[Finding] = field(default_factory=list)
+    #: the findings fixed in the docs alone (see `scaffold.commands.docfix`)
+    docs_fixed: list[Finding] = field(default_factory=list)
 
 
-def plan_fix(layout: RepoLayout) -> FixPlan:
+def plan_fix(layout: RepoLayout, *, only_docs: bool = False) -> FixPlan:
+    """Every fixable finding, fixed as one change set: in the docs alone with `only_docs` (and
+    in a repo of docs alone), else also through the add engine."""
     memo = TextMemo()  # the re-scans between plans parse only the files the plans edited
     inventory = scan(layout, memo=memo)
     joined = catalog(inventory, layout)
-    findings = audit(joined, layout)
+    findings = audit(joined, layout, only_docs=only_docs)
     by_key: dict[str, list[Finding]] = {}
+    in_docs: list[Finding] = []
     plan = FixPlan(ChangeSet())
     for finding in findings:
         if finding.rule in ("pending-status-case", "pending-security-case"):
             continue  # finished by running its tests once the app function is written
-        if finding.fixable and finding.endpoint is not None:
+        if finding.fixable and finding.rule in DOC_FIX_RULES:
+            in_docs.append(finding)
+        elif finding.fixable and finding.endpoint is not None:
             by_key.setdefault(finding.endpoint, []).append(finding)
         elif finding.severity == "error":
             plan.manual.append(finding)
     workspace = Workspace(layout.root)
+    plan.docs_fixed, skipped = plan_doc_fixes(in_docs, joined, workspace)
+    plan.skipped += skipped
     for record in joined.endpoints:
         fixes = by_key.get(record.key)
         if not fixes:

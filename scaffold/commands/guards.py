@@ -18,19 +18,22 @@ from scaffold.repo.runner import import_modules
 from scaffold.repo.transaction import apply_changes
 from scaffold.repo.workspace import Workspace
 from scaffold.spec.merge import merge, read_fragments
-from scaffold.spec.problems import validate
+from scaffold.spec.problems import SpecInvalid, validate, validate_change
 from scaffold.text.yaml import Loader
 
 
-def apply_checked(layout: RepoLayout, changes: ChangeSet) -> None:
-    """Apply `changes` to the repo, all or nothing: they must parse, the spec validate, and
-    the edited server import."""
+def apply_checked(layout: RepoLayout, changes: ChangeSet) -> list[str]:
+    """Apply `changes` to the repo, all or nothing: they must parse, the spec validate (or,
+    where it was already invalid, gain no problem), and the edited server import. Returns
+    what the caller should tell the user."""
+    notes: list[str] = []
     apply_changes(
         layout.root,
         changes,
-        validators=[check_syntax, spec_check(layout)],
-        post_checks=[import_check(layout)],
+        validators=[check_syntax, spec_check(layout, notes)],
+        post_checks=[] if layout.docs_only else [import_check(layout)],
     )
+    return notes
 
 
 def check_syntax(changes: ChangeSet) -> None:
@@ -60,8 +63,9 @@ def _invalid(path: str, line: int | None, message: str) -> ValidationError:
     )
 
 
-def spec_check(layout: RepoLayout) -> Callable[[ChangeSet], None]:
-    """The merged spec, as the change set leaves it, validates."""
+def spec_check(layout: RepoLayout, notes: list[str] | None = None) -> Callable[[ChangeSet], None]:
+    """The merged spec, as the change set leaves it, validates — or, if it did not validate
+    before the change, has no problem the change brought (said in `notes`)."""
 
     def check(changes: ChangeSet) -> None:
         workspace = Workspace.overlay(layout.root, changes)
@@ -75,7 +79,18 @@ def spec_check(layout: RepoLayout) -> Callable[[ChangeSet], None]:
         definitions = planned.fragment_path(planned.build[-1])
         introduction = planned.fragment_path(planned.build[0])
         whole = CONFIG_NAME in changes.paths or definitions in touched or introduction in touched
-        validate(merged, only=None if whole else touched)
+        only = None if whole else touched
+        try:
+            validate(merged, only=only)
+        except SpecInvalid:
+            before = Workspace(layout.root)
+            old = merge(read_fragments(before.layout(), before.read_or_none))
+            left = validate_change(merged, old, only=only)
+            if notes is not None:
+                notes.append(
+                    f"the spec was already invalid: this change brings no new problem and leaves "
+                    f"{left} as they were (`scaffold docs build` lists them)"
+                )
 
     return check
 

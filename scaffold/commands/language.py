@@ -12,8 +12,9 @@ from scaffold.model.reader import line_of
 
 
 def require_generated(layout: RepoLayout, command: str) -> None:
-    """Raise a one-line UsageError when `command` cannot write into this repo's language."""
-    if layout.generates:
+    """Raise a one-line UsageError when `command` cannot write into this repo's language
+    (a repo of docs alone has no code to write: its commands write the docs only)."""
+    if layout.generates or layout.docs_only:
         return
     text = layout.config_path.read_text(encoding="utf-8")
     raise UsageError(

@@ -53,8 +53,32 @@ RULES = {
             "The handler checks a field's value otherwise than the doc's schema states.",
         ),
         Rule("invalid-spec", "error", "The merged OpenAPI spec does not validate."),
+        Rule("missing-summary", "error", "A doc operation has no summary."),
+        Rule("missing-tag", "error", "A doc operation has no tag."),
+        Rule(
+            "missing-permissions",
+            "warning",
+            "A doc operation's description has no `##### Permissions` section.",
+        ),
+        Rule("unauthorized-response", "error", "A doc operation that needs a session does not list 401."),
+        Rule(
+            "public-unauthorized",
+            "warning",
+            "A public doc operation lists 401 (right only if it checks credentials of its own).",
+        ),
+        Rule(
+            "forbidden-response",
+            "error",
+            "A doc operation names a permission but does not list 403.",
+        ),
+        Rule("undeclared-tag", "warning", "A tag operations use is not declared in `tags:`."),
+        Rule("ungrouped-tag", "error", "A tag is in no group of `x-tagGroups` (Redoc hides it)."),
+        Rule("unbuilt-fragment", "error", "A fragment of the docs source is not in the build list."),
     )
 }
+
+#: The rules whose findings are about the docs as a whole, not one endpoint.
+WHOLE_DOCS_RULES = frozenset({"invalid-spec", "undeclared-tag", "ungrouped-tag", "unbuilt-fragment"})
 
 
 @dataclass(frozen=True)
@@ -94,6 +118,6 @@ class Finding:
     @property
     def endpoint(self) -> str | None:
         """The key of the endpoint the finding is about (`GET /api/v4/users/{}`), if one is."""
-        if self.rule in ("invalid-spec", "orphan-driver"):
+        if self.rule in WHOLE_DOCS_RULES or self.rule == "orphan-driver":
             return None
         return re.split(r"[#|]", self.key, maxsplit=1)[0]

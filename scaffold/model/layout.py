@@ -36,6 +36,8 @@ CONFIG_NAME = "scaffold.toml"
 
 #: The languages a server may be written in (`[server] language`); scaffold writes Python only.
 LANGUAGES = ("python", "go")
+#: The `language` of a repo whose scaffold.toml has no `[server]`: docs and nothing else.
+DOCS_ONLY = "none"
 
 
 class Auth(str, Enum):
@@ -107,6 +109,11 @@ class RepoLayout:
     def generates(self) -> bool:
         """True when scaffold can write endpoints into this repo (add, remove, check --fix)."""
         return self.language == "python"
+
+    @property
+    def docs_only(self) -> bool:
+        """True for a repo of docs alone (no `[server]`): every command reads and writes docs only."""
+        return self.language == DOCS_ONLY
 
     @property
     def dialect(self) -> Dialect:
@@ -223,16 +230,12 @@ def parse_layout(root: Path, text: str) -> RepoLayout:
 def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> RepoLayout:
     reader = TableReader(root, path, text)
     docs = reader.table(data, "docs")
-    server = reader.table(data, "server")
-    # Without it, the build list is the Makefile's that concatenates the fragments (repo.buildlist).
-    build = reader.string_list(docs, "docs", "build", default=[])
-    if not build and "build" in docs:
-        raise reader.error("docs", "build", "[docs] build must list at least one fragment")
-    for name in build:
-        if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
-            raise reader.error("docs", "build", f"[docs] build names {name!r}, outside [docs] source")
+    # No [server]: a repo of docs alone.
+    server = reader.table(data, "server", required="server" in data)
     tags = parse_tags(reader, reader.table(data, "tags", required=False))
-    prefix = reader.string(docs, "docs", "prefix", default="/api/v4").rstrip("/")
+    if "server" not in data:
+        _only_docs_tables(reader, data)
+        return _docs_layout(reader, docs, tags)
     tests = reader.table(data, "tests", required=False)
     fixtures = _expressions(reader, tests, "fixtures")
     values = _expressions(reader, tests, "values")
@@ -259,11 +262,7 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
     }
     actors = parse_actors(reader, tests, permissions)
     return RepoLayout(
-        root=root,
-        docs_prefix=prefix,
-        docs_source=reader.repo_path(docs, "docs", "source"),
-        build=tuple(build),
-        docs_output=reader.repo_path(docs, "docs", "output"),
+        **_docs_fields(reader, docs),
         routes=reader.repo_path(server, "server", "routes"),
         handlers=reader.repo_path(server, "server", "handlers", pattern=True),
         tests=reader.repo_path(server, "server", "tests", pattern=True),
@@ -285,10 +284,53 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         if language == "python" or "body_limit" in tests
         else "",
         security=parse_security(reader, tests, {actor.name for actor in actors}),
-        id_schema=reader.string(docs, "docs", "id_schema", default="Id"),
         language=language,
         go=go,
     )
+
+
+def _docs_layout(reader: TableReader, docs: dict[str, Any], tags: dict[str, TagLayout]) -> RepoLayout:
+    """A repo of docs alone: `[docs]` (and `[tags.*]`) with no `[server]`; the tables that
+    describe code are not read, since there is none."""
+    fields = _docs_fields(reader, docs)
+    no_code: dict[str, Any] = dict.fromkeys(("routes", "handlers", "tests", "app", "context", "driver", "driver_class"), "")
+    return RepoLayout(**fields, **no_code, tags=tags, body_limit="", language=DOCS_ONLY)
+
+
+def _only_docs_tables(reader: TableReader, data: dict[str, Any]) -> None:
+    """A repo of docs alone has [docs] and [tags.*] only: any other table is about code, or
+    a misspelt [server], and is refused rather than ignored."""
+    extra = next((name for name in data if name not in ("docs", "tags")), None)
+    if extra is not None:
+        raise RepoLayoutError(
+            f"missing table [server] (a repo of docs alone has [docs] and [tags.*] only, and this one has [{extra}])",
+            hint="add [server] (see the reference repo's scaffold.toml), or remove the tables about code",
+            path=reader.path,
+            line=reader.line_of(extra, ""),
+        )
+
+
+def _docs_fields(reader: TableReader, docs: dict[str, Any]) -> dict[str, Any]:
+    """The fields of RepoLayout that `[docs]` gives."""
+    return dict(
+        root=reader.root,
+        docs_prefix=reader.string(docs, "docs", "prefix", default="/api/v4").rstrip("/"),
+        docs_source=reader.repo_path(docs, "docs", "source"),
+        build=tuple(_build_list(reader, docs)),
+        docs_output=reader.repo_path(docs, "docs", "output"),
+        id_schema=reader.string(docs, "docs", "id_schema", default="Id"),
+    )
+
+
+def _build_list(reader: TableReader, docs: dict[str, Any]) -> list[str]:
+    # Without it, the build list is the Makefile's that concatenates the fragments (repo.buildlist).
+    build = reader.string_list(docs, "docs", "build", default=[])
+    if not build and "build" in docs:
+        raise reader.error("docs", "build", "[docs] build must list at least one fragment")
+    for name in build:
+        if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
+            raise reader.error("docs", "build", f"[docs] build names {name!r}, outside [docs] source")
+    return build
 
 
 def _expressions(reader: TableReader, tests: dict[str, Any], key: str) -> dict[str, str]:

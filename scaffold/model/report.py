@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffold.errors import EXIT_FINDINGS, EXIT_OK
+from scaffold.model.endpoint import ARTIFACTS
 from scaffold.model.findings import Finding
 
 
@@ -24,6 +25,8 @@ class Report:
     cached: bool = False
     #: the `sources.content_key` of the files the report was computed from
     content: bytes = b""
+    #: the artifacts the report speaks of: the five, or the docs alone (`check --only docs`)
+    artifacts: tuple[str, ...] = ARTIFACTS
 
     @property
     def errors(self) -> list[Finding]:
@@ -39,7 +42,7 @@ class Report:
 
     def summary(self) -> dict[str, Any]:
         complete = sum(
-            1 for e in self.endpoints if all(state == "done" for state in e["states"].values())
+            1 for e in self.endpoints if all(e["states"][name] == "done" for name in self.artifacts)
         )
         return {
             "endpoints": len(self.endpoints),

@@ -60,10 +60,13 @@ def content_key(layout: RepoLayout, texts: dict[str, str]) -> bytes:
 
 def source_files(layout: RepoLayout) -> list[str]:
     """Every file `scan` reads, in the order it reads them (those missing on disk included)."""
+    fragments = [layout.fragment_path(name) for name in layout.build] + unbuilt_fragments(layout)
+    if layout.docs_only:
+        return fragments
     files = [
         layout.routes,
         *handler_modules(layout),
-        *(layout.fragment_path(name) for name in layout.build),
+        *fragments,
         layout.driver,
         *(path for path, _ in matching_files(layout, layout.tests)),
         *([layout.security.table] if layout.security is not None else []),
@@ -72,6 +75,14 @@ def source_files(layout: RepoLayout) -> list[str]:
     if layout.language != "python":
         return files  # the app layer and the Context are read only to write Python
     return [*files, *(path for path, _ in matching_files(layout, layout.app)), layout.context]
+
+
+def unbuilt_fragments(layout: RepoLayout) -> list[str]:
+    """The YAML files of the docs source that the build list leaves out."""
+    built = set(layout.build)
+    source = f"{layout.root}/{layout.docs_source}/"
+    found = sorted(glob.glob(glob.escape(source) + "*.yaml"))
+    return [f"{layout.docs_source}/{Path(p).name}" for p in found if Path(p).name not in built]
 
 
 def handler_modules(layout: RepoLayout) -> list[str]:

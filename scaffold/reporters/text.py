@@ -56,12 +56,14 @@ def columns(header: list[str], rows: list[list[tuple[str, str]]], paint: Painter
     return lines
 
 
-def listing_lines(endpoints: list[dict[str, Any]], paint: Painter) -> list[str]:
+def listing_lines(
+    endpoints: list[dict[str, Any]], paint: Painter, artifacts: tuple[str, ...] = ARTIFACTS
+) -> list[str]:
     """`endpoint list`: each endpoint and the file:line of each artifact (✗ where it is missing)."""
     rows = []
     for entry in endpoints:
         row = [(entry["method"], "bold"), (entry["path"], ""), (entry["operation_id"] or "", "")]
-        for name in ARTIFACTS:
+        for name in artifacts:
             where = entry["artifacts"][name]
             row.append(
                 (f"{where['path']}:{where['line']}", "")
@@ -70,23 +72,25 @@ def listing_lines(endpoints: list[dict[str, Any]], paint: Painter) -> list[str]:
             )
         rows.append(row)
     return [
-        *columns(["method", "path", "operationId", *ARTIFACTS], rows, paint),
+        *columns(["method", "path", "operationId", *artifacts], rows, paint),
         f"{len(endpoints)} endpoints",
     ]
 
 
-def matrix_lines(endpoints: list[dict[str, Any]], paint: Painter) -> list[str]:
+def matrix_lines(
+    endpoints: list[dict[str, Any]], paint: Painter, artifacts: tuple[str, ...] = ARTIFACTS
+) -> list[str]:
     widths = [len("method"), len("path")]
     for entry in endpoints:
         widths = [max(widths[0], len(entry["method"])), max(widths[1], len(entry["path"]))]
-    columns = [max(len(name), len(SYMBOLS["pending"])) for name in ARTIFACTS]
+    columns = [max(len(name), len(SYMBOLS["pending"])) for name in artifacts]
     header = f"{'method':<{widths[0]}}  {'path':<{widths[1]}}  " + "  ".join(
-        f"{name:^{width}}" for name, width in zip(ARTIFACTS, columns)
+        f"{name:^{width}}" for name, width in zip(artifacts, columns)
     )
     lines = [paint(header.rstrip(), "bold")]
     for entry in endpoints:
         cells = []
-        for name, width in zip(ARTIFACTS, columns):
+        for name, width in zip(artifacts, columns):
             state = entry["states"][name]
             cells.append(paint(f"{SYMBOLS[state]:^{width}}", _STATES[state]))
         method = paint(f"{entry['method']:<{widths[0]}}", "bold")
@@ -112,8 +116,13 @@ def finding_lines(findings: list[Finding], paint: Painter) -> list[str]:
 def summary_lines(report: Report, paint: Painter) -> list[str]:
     summary = report.summary()
     errors, warnings = summary["errors"], summary["warnings"]
-    line = (
+    counted = (
         f"{summary['endpoints']} endpoints, {summary['complete']} complete; "
+        if report.artifacts == ARTIFACTS
+        else f"{summary['endpoints']} documented operations (docs rules only); "
+    )
+    line = (
+        counted
         + paint(f"{errors} error{'s' if errors != 1 else ''}", "bold red" if errors else "green")
         + ", "
         + paint(
@@ -137,7 +146,7 @@ def report_text(report: Report, *, color: bool = False, show_matrix: bool = True
     paint = Painter(color)
     lines: list[str] = []
     if show_matrix and report.endpoints:
-        lines += [*matrix_lines(report.endpoints, paint), ""]
+        lines += [*matrix_lines(report.endpoints, paint, report.artifacts), ""]
     if report.findings:
         lines += [*finding_lines(report.findings, paint), ""]
     lines += summary_lines(report, paint)

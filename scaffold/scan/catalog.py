@@ -192,10 +192,10 @@ def catalog(inventory: Inventory, layout: RepoLayout) -> Catalog:
     """Join routes, handlers, docs, driver methods and tests into one record per endpoint."""
     records: dict[tuple[str, str], EndpointRecord] = {}
 
-    def record(method: str, path: str) -> EndpointRecord:
+    def record(method: str, path: str, prefix: str = layout.docs_prefix) -> EndpointRecord:
         key = (method, shape(path))
         if key not in records:
-            records[key] = EndpointRecord(method, path, layout.docs_prefix)
+            records[key] = EndpointRecord(method, path, prefix)
         return records[key]
 
     for route in inventory.routes:
@@ -205,7 +205,8 @@ def catalog(inventory: Inventory, layout: RepoLayout) -> Catalog:
             entry.route_auth = layout.auth_of(route.wrapper)
             entry.handler = inventory.handler_of(route)
     for doc in inventory.docs:
-        entry = record(doc.method, doc.path)
+        # A path documented outside the API prefix (`/files/{file_id}/public`) is listed as written.
+        entry = record(doc.method, doc.path, layout.docs_prefix if doc.prefixed else "")
         if entry.doc is None:
             entry.doc = doc
     drivers_by_key: dict[tuple[str, str], list[DriverMethod]] = {}

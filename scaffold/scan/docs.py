@@ -19,6 +19,7 @@ import yaml
 
 from scaffold.model.fields import Field, field_from_schema
 from scaffold.scan.facts import Location
+from scaffold.scan.tag_groups import TagFacts, tag_facts
 from scaffold.text.yaml import compose
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -56,17 +57,35 @@ class DocOperation:
     #: the operation's `parameters` and body schema as written (`$ref`s unresolved)
     raw_parameters: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     raw_body: Any = field(default=None, compare=False, repr=False)
+    #: False for a path written without the API prefix (`/files/{file_id}/public`)
+    prefixed: bool = True
+    #: every tag of the operation, and the line of each
+    tags: tuple[tuple[str, int], ...] = ()
+    #: the text of the `##### Permissions` section (None without one)
+    permissions_text: str | None = None
+    #: where `description:` and `responses:` are written (the operation's line when missing)
+    description_line: int = 0
+    responses_line: int = 0
+    #: each documented status code and the line of its key
+    status_lines: tuple[tuple[int, int], ...] = ()
+
+    def at(self, line: int) -> Location:
+        """A location in this operation's fragment."""
+        return Location(self.location.path, line)
 
 
 @dataclass(frozen=True)
 class DocFacts:
-    """What one fragment holds: its operations, and the components it defines."""
+    """What one fragment holds: its operations, the components it defines, its tags."""
 
     operations: list[DocOperation]
     #: `components/parameters` and `components/schemas` of the fragment, as data
     parameters: dict[str, Any]
     schemas: dict[str, Any]
-
+    #: the `tags:` and `x-tagGroups:` it declares (the introduction's)
+    tags: TagFacts = field(default_factory=TagFacts)
+    #: the names of `components/responses`
+    responses: tuple[str, ...] = ()
 
 
 def docs_facts(text: str, fragment: str, prefix: str) -> DocFacts:
@@ -79,14 +98,20 @@ def docs_facts(text: str, fragment: str, prefix: str) -> DocFacts:
         key = str(key_node.value)
         if not key.startswith("/") or not isinstance(item, yaml.MappingNode):
             continue
-        relative = key[len(prefix) :] if key.startswith(prefix + "/") else key
+        prefixed = key.startswith(prefix + "/")
+        relative = key[len(prefix) :] if prefixed else key
         for method_node, operation in item.value:
             if method_node.value in HTTP_METHODS and isinstance(operation, yaml.MappingNode):
-                operations.append(
-                    _doc_operation(method_node.value, relative, operation, fragment, method_node)
-                )
+                found = _doc_operation(method_node.value, relative, operation, fragment, method_node)
+                operations.append(found if prefixed else replace(found, prefixed=False))
     components = _mapping(_mapping(root).get("components"))
-    return DocFacts(operations, _data(components.get("parameters")), _data(components.get("schemas")))
+    return DocFacts(
+        operations,
+        _data(components.get("parameters")),
+        _data(components.get("schemas")),
+        tag_facts(root, fragment),
+        tuple(_mapping(components.get("responses"))),
+    )
 
 
 def resolve_docs(
@@ -169,12 +194,10 @@ def _doc_operation(
     security = fields.get("security")
     public = isinstance(security, yaml.SequenceNode) and not security.value
     tags = fields.get("tags")
-    tag = (
-        str(tags.value[0].value)
+    named = (
+        tuple((str(t.value), t.start_mark.line + 1) for t in tags.value if isinstance(t, yaml.ScalarNode))
         if isinstance(tags, yaml.SequenceNode)
-        and tags.value
-        and isinstance(tags.value[0], yaml.ScalarNode)
-        else None
+        else ()
     )
     parameters = fields.get("parameters")
     raw_parameters = _data(parameters) if isinstance(parameters, yaml.SequenceNode) else []
@@ -188,6 +211,8 @@ def _doc_operation(
         response = _mapping(response.get("items"))
     description = text.split("##### Permissions", 1)[0].strip() or None
     line = key.start_mark.line + 1
+    keys = {str(k.value): k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    codes = responses_node.value if isinstance(responses_node := fields.get("responses"), yaml.MappingNode) else []
     return DocOperation(
         method=method.upper(),
         path=path,
@@ -195,7 +220,7 @@ def _doc_operation(
         statuses=statuses,
         permissions=permissions,
         public=public,
-        tag=tag,
+        tag=named[0][0] if named else None,
         location=Location(fragment, line),
         operation_id_line=operation_id.start_mark.line + 1 if operation_id is not None else line,
         summary=_scalar(fields.get("summary")),
@@ -206,6 +231,13 @@ def _doc_operation(
         response_list=response_list,
         raw_parameters=tuple(raw_parameters) if isinstance(raw_parameters, list) else (),
         raw_body=raw_body or None,
+        tags=named,
+        permissions_text=text.split("##### Permissions", 1)[1] if "##### Permissions" in text else None,
+        description_line=keys.get("description", line),
+        responses_line=keys.get("responses", line),
+        status_lines=tuple(
+            (int(k.value), k.start_mark.line + 1) for k, _ in codes if str(k.value).isdigit()
+        ),
     )
 
 

@@ -21,13 +21,20 @@ from typing import Protocol, TypeVar
 from scaffold.errors import RepoLayoutError
 from scaffold.model.layout import RepoLayout
 from scaffold.repo.cache import CheckCache
-from scaffold.repo.files import Reader, disk_reader, handler_modules, matching_files
-from scaffold.scan.docs import DocOperation, docs_facts, resolve_docs
+from scaffold.repo.files import (
+    Reader,
+    disk_reader,
+    handler_modules,
+    matching_files,
+    unbuilt_fragments,
+)
+from scaffold.scan.docs import DocFacts, DocOperation, docs_facts, resolve_docs
 from scaffold.scan.driver import DriverMethod, RouteHelper, driver_facts
 from scaffold.scan.facts import Location, shape
 from scaffold.scan.handler import AppFunction, Handler, app_facts, context_facts, handlers_facts
 from scaffold.scan.route import Route, routes_facts
 from scaffold.scan.security import SecurityTable, security_facts
+from scaffold.scan.tag_groups import TagFacts
 from scaffold.scan.tests import TestCase, tests_facts
 
 
@@ -48,6 +55,11 @@ class Inventory:
     init_calls: tuple[str, ...] = ()
     #: the security cases' table of operations (None: the repo has none)
     security: SecurityTable | None = None
+    #: the tags the docs declare and group, the shared responses they define, and the
+    #: fragments of the docs source that the build list leaves out
+    doc_tags: TagFacts = field(default_factory=TagFacts)
+    doc_responses: frozenset[str] = frozenset()
+    unbuilt_fragments: tuple[str, ...] = ()
     #: every file the scan read, in the order it read them (for reports and caches)
     files: tuple[str, ...] = ()
 
@@ -149,6 +161,10 @@ class _Scanner:
         return text
 
     def run(self) -> Inventory:
+        if self.layout.docs_only:
+            self._docs()
+            self.inventory.files = tuple(self.files)
+            return self.inventory
         if self.layout.go is not None:
             return self._run_go()
         self._routes()
@@ -234,8 +250,18 @@ class _Scanner:
             operations += facts.operations
             parameters.update(facts.parameters)
             schemas.update(facts.schemas)
+            self._tags(facts)
+        self.inventory.unbuilt_fragments = tuple(unbuilt_fragments(layout))
         # Parameters and fields may `$ref` the components of another fragment.
         self.inventory.docs += resolve_docs(operations, parameters, schemas, layout.id_schema)
+
+    def _tags(self, facts: DocFacts) -> None:
+        inventory = self.inventory
+        inventory.doc_responses |= frozenset(facts.responses)
+        tags, found = inventory.doc_tags, facts.tags
+        inventory.doc_tags = TagFacts(
+            tags.declared + found.declared, tags.grouped + found.grouped, tags.groups_at or found.groups_at
+        )
 
     def _driver(self) -> None:
         layout = self.layout

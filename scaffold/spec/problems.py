@@ -8,6 +8,7 @@ once (`SpecInvalid`); `problems` and `validate_fragments` return them.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,6 +100,34 @@ def validate(merged: MergedSpec, *, only: set[str] | None = None) -> None:
     found = problems(merged, only=only)
     if found:
         raise SpecInvalid(found)
+
+
+def validate_change(
+    after: MergedSpec, before: MergedSpec | None, *, only: set[str] | None = None
+) -> int:
+    """Raise the problems `after` has that `before` had not (`SpecInvalid`): a change to a spec
+    that was already invalid answers for what it breaks, not for what it found broken. Returns
+    how many problems it leaves as they were."""
+    if only is not None:
+        _check_duplicate_operation_ids(after)
+    found = problems(after, only=only)
+    if not found:
+        return 0
+    # Compared by fragment and message, not line: an edit above a problem moves it.
+    known = Counter(_identity(p) for p in problems(before, only=only)) if before is not None else Counter()
+    new = []
+    for problem in found:
+        if known[_identity(problem)] > 0:
+            known[_identity(problem)] -= 1
+        else:
+            new.append(problem)
+    if new:
+        raise SpecInvalid(new)
+    return len(found)
+
+
+def _identity(problem: SpecProblem) -> tuple[str | None, str, str | None]:
+    return problem.path, problem.message, problem.check
 
 
 def validate_fragments(fragments: Fragments) -> list[SpecProblem]:

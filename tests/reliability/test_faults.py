@@ -138,8 +138,8 @@ def inject(monkeypatch: pytest.MonkeyPatch, step: str, nth: int, fault: str) -> 
     else:
         factory = getattr(validate, step)
 
-        def failing_factory(layout: Any) -> Callable[[ChangeSet], None]:
-            check = factory(layout)
+        def failing_factory(layout: Any, *more: Any) -> Callable[[ChangeSet], None]:
+            check = factory(layout, *more)
 
             def failing(changes: ChangeSet) -> None:
                 # The post-check runs with every file in place: fail after its real work.
@@ -396,7 +396,7 @@ def test_file_changed_while_the_validators_run(
             patch.setattr(validate, step, editing_first(validate.check_syntax))
         else:
             factory = validate.spec_check
-            patch.setattr(validate, step, lambda layout: editing_first(factory(layout)))
+            patch.setattr(validate, step, lambda layout, *more: editing_first(factory(layout, *more)))
         result = add(repo, "user-sessions")
     tally("faults injected", 1)
     line = assert_one_line(result)

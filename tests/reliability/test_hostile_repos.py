@@ -183,9 +183,10 @@ def yaml_python_tag(repo: Path, outside: Path) -> Expect:
 
 def yaml_dangling_ref(repo: Path, outside: Path) -> Expect:
     fragment = repo / "api/v4/source/users.yaml"
-    line = line_of(fragment, '$ref: "#/components/schemas/User"')
     fragment.write_text(fragment.read_text().replace("#/components/schemas/User\"", "#/components/schemas/Usr\"", 1))
-    return Expect(1, f"api/v4/source/users.yaml:{line}", ("'#/components/schemas/Usr' points to nothing",))
+    # The spec was invalid before the add, which brings no new problem: it goes through (and
+    # says so); `docs build` and `check` still report the dangling $ref.
+    return Expect(0, succeeds=True)
 
 
 def python_syntax_error(repo: Path, outside: Path) -> Expect:

@@ -331,7 +331,7 @@ def test_parse_layout_errors(text: str, message: str, line: int) -> None:
     ("text", "message"),
     [
         pytest.param("x = 1\n", "missing table [docs]", id="no-docs"),
-        pytest.param(BASE.split("[server]")[0], "missing table [server]", id="no-server"),
+        pytest.param("server = 1\n" + BASE.split("[server]")[0], "missing table [server]", id="server-not-a-table"),
         pytest.param("docs = 1\n", "missing table [docs]", id="docs-not-a-table"),
     ],
 )
@@ -342,6 +342,35 @@ def test_parse_layout_missing_tables(text: str, message: str) -> None:
         message,
         "see the reference repo's scaffold.toml",
     )
+
+
+def test_docs_alone_is_a_layout_of_docs_only() -> None:
+    """No [server]: the docs are read as ever, nothing of code is named, nothing is generated."""
+    layout = parse_layout(ROOT, BASE.split("[server]")[0] + '[tags.OAuth]\nresource = "oauth"\n')
+    assert layout.docs_only and not layout.generates
+    assert (layout.docs_source, layout.build) == ("api/v4/source", ("introduction.yaml", "definitions.yaml"))
+    assert [key for key, _ in layout.configured_paths()] == ["docs.source", "docs.output"]
+    assert layout.local_packages == frozenset()
+    assert list(layout.tags) == ["OAuth"]
+
+
+def test_docs_alone_refuses_a_table_about_code() -> None:
+    """A misspelt [server] would otherwise turn a server repo into docs alone, silently."""
+    text = BASE.split("[server]")[0] + "[servers]\nroutes = \"x.py\"\n"
+    with pytest.raises(RepoLayoutError) as raised:
+        parse_layout(ROOT, text)
+    assert raised.value.line == 6
+    assert raised.value.message.startswith("missing table [server] (a repo of docs alone has [docs] and [tags.*] only")
+
+
+def test_a_server_repo_is_not_docs_only() -> None:
+    assert not parse_layout(ROOT, BASE).docs_only
+
+
+def test_docs_alone_still_checks_the_docs_table() -> None:
+    with pytest.raises(RepoLayoutError) as raised:
+        parse_layout(ROOT, BASE.split("[server]")[0].replace('build = ["introduction.yaml", "definitions.yaml"]', "build = []"))
+    assert (raised.value.message, raised.value.line) == ("[docs] build must list at least one fragment", 3)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,10 +13,12 @@ from scaffold.scan.facts import Location, params_of
 class RuleBase:
     """The catalog and layout every rule reads, and the helpers that make a finding."""
 
-    def __init__(self, catalog: Catalog, layout: RepoLayout, strict: bool) -> None:
+    def __init__(self, catalog: Catalog, layout: RepoLayout, strict: bool, only_docs: bool = False) -> None:
         self.catalog = catalog
         self.layout = layout
         self.strict = strict
+        #: only the rules that read the docs alone: a repo without code, or `check --only docs`
+        self.docs_alone = layout.docs_only or only_docs
         self.driver_class = layout.driver_class
         self.dialect = layout.dialect
         self.test_names = {t.name for t in catalog.inventory.tests}

@@ -142,6 +142,7 @@ class DocRules(RuleBase):
 
     def _operation_ids(self) -> Iterator[Finding]:
         first: dict[str, Location] = {}
+        names = {doc.operation_id for doc in self.catalog.inventory.docs}
         # In document order, so "first" is the one the merged spec has first.
         for doc in self.catalog.inventory.docs:
             record = self.catalog.find(doc.method, doc.path)
@@ -168,15 +169,18 @@ class DocRules(RuleBase):
                 )
             else:
                 first[doc.operation_id] = at
+            pascal = to_pascal(to_snake(doc.operation_id))
             if not _PASCAL.match(doc.operation_id):
                 yield self.finding(
                     "operation-id",
                     at,
                     f"operationId {doc.operation_id} is not PascalCase",
-                    f"rename it to {to_pascal(to_snake(doc.operation_id))}",
+                    f"rename it to {pascal}",
                     f"{record.key}#case",
+                    # The name ties the code to the doc: renamed here only where there is none.
+                    fixable=self.layout.docs_only and pascal not in names,
                 )
-            elif record.route is not None and to_snake(doc.operation_id) != to_snake(record.route.handler):
+            elif not self.docs_alone and record.route is not None and to_snake(doc.operation_id) != to_snake(record.route.handler):
                 handler = record.route.handler
                 where = record.handler.location if record.handler else record.route.location
                 yield self.finding(
