@@ -76,7 +76,10 @@ def endpoint_add(
         if interactive:
             given = {key for key, value in (("summary", summary), ("auth", auth), ("permission", permission), ("tag", tag)) if value is not None}
             options = ask_missing(out, method, path, options, given, layout, inventory)
-        endpoint = parse_endpoint(method, path, options, layout, known_permissions=known_permissions(layout, inventory))
+        endpoint = parse_endpoint(
+            method, path, options, layout,
+            known_permissions=known_permissions(layout, inventory), validators=inventory.param_validators,
+        )
         if options.permission is None and not endpoint.is_public:
             raise UsageError(
                 "--permission is missing: say which permission the handler checks",

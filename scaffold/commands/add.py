@@ -15,6 +15,7 @@ from scaffold.errors import ConflictError, UsageError
 from scaffold.model.changes import ChangeSet
 from scaffold.model.endpoint import ARTIFACTS, Endpoint
 from scaffold.model.layout import RepoLayout
+from scaffold.model.options import check_api_prefix
 from scaffold.repo.runner import format_changes
 from scaffold.repo.workspace import Workspace
 from scaffold.scan.catalog import catalog, parts_of
@@ -68,6 +69,8 @@ def plan_add(
             f"--only: unknown artifact {sorted(unknown)[0]!r}",
             hint=f"choose from {', '.join(ARTIFACTS)}",
         )
+    # Only a new endpoint is refused: one the repo has already can still be listed and removed.
+    check_api_prefix(endpoint.path, endpoint.prefix)
     inventory = inventory or scan(layout)
     existing = existing_artifacts(endpoint, layout, inventory)
     present = {name: where for name, where in existing.items() if where is not None}

@@ -71,7 +71,7 @@ def build_checklist(
     if record is None:
         return _new_endpoint(layout, http_method, clean)
     findings = [f for f in audit(scanned.catalog, layout) if f.endpoint == record.key]
-    return _items(record, findings, layout)
+    return _items(record, findings, layout, scanned.catalog.inventory.param_validators)
 
 
 def _new_endpoint(layout: RepoLayout, method: str, path: str) -> Checklist:
@@ -91,9 +91,11 @@ _TITLES = {
 }
 
 
-def _items(record: EndpointRecord, findings: list[Finding], layout: RepoLayout) -> Checklist:
+def _items(
+    record: EndpointRecord, findings: list[Finding], layout: RepoLayout, validators: frozenset[str]
+) -> Checklist:
     try:
-        fill = add_command(endpoint_of(record, layout), layout) if layout.generates else None
+        fill = add_command(endpoint_of(record, layout, validators), layout) if layout.generates else None
     except ScaffoldError:
         fill = None
     attached = {n: [f for f in findings if f.rule in rules] for n, rules in _ITEM_RULES.items()}

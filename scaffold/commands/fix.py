@@ -74,12 +74,12 @@ def _plan_record(
     workspace: Workspace,
     memo: TextMemo,
 ) -> Endpoint:
-    endpoint = endpoint_of(record, layout)
     # Planned on a copy, so a plan that fails half-way leaves nothing behind in `workspace`.
     trial = Workspace.overlay(layout.root, workspace.change_set())
     # An earlier plan may have changed scaffold.toml (a new tag): plan against the layout as planned.
     current = trial.layout()
     inventory = scan(current, trial.read_or_none, memo)
+    endpoint = endpoint_of(record, layout, inventory.param_validators)
     only = list(ARTIFACTS)
     if any(f.rule in TEST_RULES for f in fixes):
         # Other tests may call the driver method, even assert a status in passing: the

@@ -61,6 +61,8 @@ class Endpoint:
     prefix: str = "/api/v4"
     #: the documented codes, when they are not the derived matrix (`--statuses`)
     documented: tuple[int, ...] | None = None
+    #: the path parameters the repo has a check of their own for (`require_username`)
+    validators: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -70,6 +72,12 @@ class Endpoint:
     @property
     def path_params(self) -> tuple[str, ...]:
         return params_of(self.path)
+
+    @property
+    def validated_params(self) -> tuple[str, ...]:
+        """The path parameters the handler validates (400): every id, and those the repo has a
+        check for. Any other is taken as it comes: nothing of it can be refused."""
+        return tuple(p for p in self.path_params if p.endswith("_id") or p in self.validators)
 
     @property
     def full_path(self) -> str:
@@ -98,7 +106,7 @@ class Endpoint:
             success=self.status,
             # A generated handler validates its path and body; query parameters only as the
             # Context reads them, so a 400 for one is the doc's to promise (`--statuses`).
-            validates_input=bool(self.path_params or self.has_body),
+            validates_input=bool(self.validated_params or self.has_body),
             public=self.is_public,
             permission=bool(self.permission),
             names_resource=any(p.endswith("_id") for p in self.path_params),
