@@ -16,7 +16,7 @@ from scaffold.naming import humanize, to_snake
 from scaffold.repo.workspace import Workspace
 from scaffold.scan.facts import Location
 from scaffold.text.render import Renderer
-from scaffold.text.yaml import Entry, compose, entries, indent_text, insert_lines, scalar
+from scaffold.text.yaml import Entry, compose, entries, indent_text, insert_lines, quoted, scalar
 
 # Operations of a path item are written in this order, as in Mattermost's fragments.
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
@@ -124,8 +124,8 @@ def render_operation(endpoint: Endpoint, components: Components, renderer: Rende
 def field_schema(field: Field, ids: str | None) -> list[str]:
     """The lines of a field's JSON schema (YAML at column 0): its type and constraints."""
     if field.id and ids is not None:
-        return [f'$ref: "#/components/schemas/{ids}"']
-    lines = [f"type: {field.type}"]
+        return [f"$ref: {quoted('#/components/schemas/' + ids)}"]
+    lines = [f"type: {scalar(field.type)}"]
     if field.format:
         lines.append(f"format: {scalar(field.format)}")
     if field.enum:
@@ -241,7 +241,7 @@ def _shared_segments(a: list[str], b: list[str]) -> int:
 
 def _path_key(full_path: str) -> str:
     # Mattermost quotes path keys that hold a {param}; plain keys stay plain.
-    return f'"{full_path}"' if "{" in full_path else scalar(full_path)
+    return quoted(full_path) if "{" in full_path else scalar(full_path)
 
 
 def _param_description(name: str) -> str:

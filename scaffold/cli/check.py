@@ -98,7 +98,7 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
     from rich.markup import escape
 
     from scaffold.commands.fix import plan_fix
-    from scaffold.commands.guards import apply_checked
+    from scaffold.commands.guards import apply_checked, check_planned
 
     plan = plan_fix(layout)
     console = err if quiet else out
@@ -108,6 +108,7 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
             highlight=False,
         )
     if dry_run:
+        check_planned(layout, plan.changes)
         print_diff(out, plan.changes)
         fixed = sum(len(findings) for _, findings in plan.planned)
         err.print(f"--dry-run: {fixed} findings would be fixed; nothing was written")

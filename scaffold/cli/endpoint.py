@@ -147,10 +147,12 @@ def _finish(
 ) -> None:
     """The tail of `add` and `remove`: confirm on a terminal, apply (guarded), and say what
     was done — or, for a dry run, show the diffs."""
-    from scaffold.commands.guards import apply_checked
+    from scaffold.commands.guards import apply_checked, check_planned
     from scaffold.reporters.json import changes_json, endpoint_json
 
     applied = False
+    if changes and dry_run:
+        check_planned(layout, changes)
     if changes and not dry_run:
         if format == "text" and sys.stdin.isatty() and not yes:
             if intro:

@@ -28,9 +28,20 @@ def apply_checked(layout: RepoLayout, changes: ChangeSet) -> None:
     apply_changes(
         layout.root,
         changes,
-        validators=[check_syntax, spec_check(layout)],
+        validators=_validators(layout),
         post_checks=[import_check(layout)],
     )
+
+
+def check_planned(layout: RepoLayout, changes: ChangeSet) -> None:
+    """What `apply_checked` checks before writing, for a plan only shown (`--dry-run`): a dry
+    run refuses what the real one would."""
+    for validate_changes in _validators(layout):
+        validate_changes(changes)
+
+
+def _validators(layout: RepoLayout) -> list[Callable[[ChangeSet], None]]:
+    return [check_syntax, spec_check(layout)]
 
 
 def check_syntax(changes: ChangeSet) -> None:

@@ -47,6 +47,11 @@ def scalar(value: str, indent: int = 0, *, block: bool = False) -> str:
     return first + ("\n" + body if rest else "")
 
 
+def quoted(value: str) -> str:
+    """`value` double-quoted by the emitter, as Mattermost's fragments write a `$ref`."""
+    return _emit(value, '"')
+
+
 def _emit(value: str, style: str | None) -> str:
     node = yaml.MappingNode(_MAP, [(yaml.ScalarNode(_STR, "k"), yaml.ScalarNode(_STR, value, style=style))])
     text = yaml.serialize(node, Dumper=yaml.SafeDumper, width=float("inf"), allow_unicode=True)
