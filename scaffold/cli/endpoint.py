@@ -86,7 +86,8 @@ def endpoint_add(
                 hint="pass --permission NAME (a 403 case proves it), or --permission none for an endpoint with no permission check",
             )
         selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
-        plan = add_endpoint(layout, endpoint, only=selected, fill=fill, inventory=inventory)
+        plan = add_endpoint(layout, endpoint, only=selected, fill=fill, inventory=inventory, rename=options.name is None)
+        endpoint = plan.endpoint  # under a distinct name, where another endpoint had its own
         if not plan.changes and format == "text" and not dry_run:
             out.print(f"{endpoint.method.value} {endpoint.full_path}: nothing to add")
             return

@@ -162,6 +162,22 @@ def derive_operation_id(method: HttpMethod, path: str) -> str:
     return verb + "".join(nouns)
 
 
+def distinct_operation_id(method: HttpMethod, path: str, operation_id: str, other: str) -> str | None:
+    """Another name for the endpoint whose derived `operation_id` the endpoint at path `other`
+    has: `GetEmojiList` for the list `GET /emoji` beside its item `/emoji/{emoji_id}`, and for
+    a path ending in a parameter, the name by it (`GetEmojiById`, `GetUserByThing`). None when
+    no other name follows from the path."""
+    segments = path.strip("/").split("/")
+    last = segments[-1]
+    if not last.startswith("{"):
+        item = re.fullmatch(re.escape(path) + r"/\{[^}]+\}", other)
+        return operation_id + "List" if method is HttpMethod.GET and item else None
+    param = last[1:-1]
+    before = segments[-2] if len(segments) > 1 and not segments[-2].startswith("{") else ""
+    noun = re.sub(r"[.-]", "_", singular(before)) + "_"
+    return operation_id + "By" + to_pascal(param.removeprefix(noun) if before else param)
+
+
 def case_names(
     name: str,
     statuses: tuple[int, ...],
@@ -193,4 +209,12 @@ def case_names(
     return cases
 
 
-__all__ = ["ARTIFACTS", "Endpoint", "Field", "HttpMethod", "case_names", "derive_operation_id"]
+__all__ = [
+    "ARTIFACTS",
+    "Endpoint",
+    "Field",
+    "HttpMethod",
+    "case_names",
+    "derive_operation_id",
+    "distinct_operation_id",
+]
