@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import Cli, run_repo_tests, tree_digest
+from tests.conftest import Cli, check_errors, run_repo_tests, tree_digest
 
 
 def add(cli: Cli, repo: Path, *args: str) -> dict[str, Any]:
@@ -24,15 +24,6 @@ def add(cli: Cli, repo: Path, *args: str) -> dict[str, Any]:
     assert result.exit_code == 0, result.stderr
     report: dict[str, Any] = json.loads(result.stdout)
     return report
-
-
-def check_errors(cli: Cli, repo: Path) -> list[str]:
-    """The error findings of `scaffold check` (none: the repo passes its CI gate)."""
-    result = cli("check", "--repo", str(repo), "--no-cache", "--format", "json")
-    findings = json.loads(result.stdout)["findings"]
-    errors = [f"{f['path']}:{f['line']}: {f['rule']}: {f['message']}" for f in findings if f["severity"] == "error"]
-    assert (result.exit_code == 0) == (not errors), result.stdout
-    return errors
 
 
 def written_tests(report: dict[str, Any]) -> list[str]:
@@ -57,7 +48,7 @@ NOT_IDS = [
 @pytest.mark.parametrize("args", NOT_IDS)
 def test_a_parameter_that_is_not_an_id_passes_check(cli: Cli, repo: Path, args: list[str]) -> None:
     report = add(cli, repo, *args, "--permission", "none")
-    assert check_errors(cli, repo) == []
+    assert check_errors(repo) == []
     # Nothing of such a parameter can be refused, so nothing promises a 400 for it.
     name = report["endpoint"]["name"]
     assert not [c for c in written_tests(report) if f"def test_{name}_bad_{args[1].rsplit('{')[-1][:-1]}" in (repo / c).read_text()]
@@ -69,15 +60,32 @@ def test_a_parameter_the_repo_checks_is_validated(cli: Cli, repo: Path) -> None:
     assert 400 in report["endpoint"]["statuses"]
     assert "c.require_username()" in (repo / "server/api4/user.py").read_text()
     assert "def test_get_users_username_stuff_bad_username(" in (repo / "server/api4/user_test.py").read_text()
-    assert check_errors(cli, repo) == []
+    assert check_errors(repo) == []
 
 
-def test_status_204_passes_check(cli: Cli, repo: Path) -> None:
-    add(cli, repo, "DELETE", "/teams/{team_id}/icon", "--permission", "manage_team", "--status", "204")
-    handler = (repo / "server/api4/team.py").read_text().split("def delete_team_icon(")[1].split("\ndef ")[0]
-    assert "return Response(status_code=204)" in handler
-    assert "status_ok" not in handler
-    assert check_errors(cli, repo) == []
+@pytest.mark.parametrize(
+    ("args", "module", "answer"),
+    [
+        pytest.param(
+            ["DELETE", "/teams/{team_id}/icon", "--permission", "manage_team", "--status", "204"],
+            "team", "return Response(status_code=204)", id="204",
+        ),
+        pytest.param(
+            ["DELETE", "/widgets", "--auth", "public", "--status", "202", "--body", "Team"],
+            "widget", 'return c.json({"status": "OK"}, status=202)', id="202-status-ok",
+        ),
+        pytest.param(
+            ["POST", "/channels/{channel_id}/pin", "--permission", "none", "--status", "201"],
+            "channel", 'return c.json({"status": "OK"}, status=201)', id="201-action",
+        ),
+    ],
+)
+def test_the_success_status_said_passes_check(cli: Cli, repo: Path, args: list[str], module: str, answer: str) -> None:
+    report = add(cli, repo, *args)
+    name = report["endpoint"]["name"]
+    handler = (repo / f"server/api4/{module}.py").read_text().split(f"def {name}(")[1].split("\ndef ")[0]
+    assert answer in handler
+    assert check_errors(repo) == []
 
 
 def test_an_etag_on_a_204_is_refused(cli: Cli, repo: Path) -> None:
@@ -93,13 +101,14 @@ def test_what_add_writes_passes_the_repo_tests(cli: Cli, repo: Path) -> None:
         add(cli, repo, "GET", "/teams/name/{slug}", "--permission", "none"),
         add(cli, repo, "POST", "/gadgets/{c}/x/{request}", "--permission", "none", "--body", "yes:string,n:int"),
         add(cli, repo, "DELETE", "/teams/{team_id}/icon", "--permission", "manage_team", "--status", "204"),
+        add(cli, repo, "DELETE", "/gadgets/{c}/x/{request}", "--auth", "public", "--status", "202"),
         add(cli, repo, "POST", "/widgets", "--status", "204", "--permission", "none"),
         add(cli, repo, "GET", "/users/username/{username}/stuff", "--permission", "none"),
         add(cli, repo, "GET", "/emoji", "--permission", "none", "--name", "Off"),
         add(cli, repo, "GET", "/emoji/{emoji_id}", "--permission", "none"),
         add(cli, repo, "GET", "/emoji/{emoji_id}/{on}", "--permission", "none"),
     ]
-    assert check_errors(cli, repo) == []
+    assert check_errors(repo) == []
     modules = sorted({path for report in reports for path in written_tests(report)})
     tests = run_repo_tests(repo, *modules)
     assert tests.returncode == 0, tests.stdout[-3000:]
@@ -142,7 +151,7 @@ def test_a_route_is_never_placed_after_the_init_functions_return(cli: Cli, repo:
     report = add(cli, repo, "GET", "/widgets/{widget_id}", "--permission", "none")
     init = module.read_text().split("def init_widget(")[1].split("\n\n")[0]
     assert init.index(".handle(") < init.index("return None"), init
-    assert check_errors(cli, repo) == []
+    assert check_errors(repo) == []
     tests = run_repo_tests(repo, *written_tests(report))
     assert tests.returncode == 0, tests.stdout[-3000:]
 
@@ -216,7 +225,7 @@ def test_parameter_and_field_names_yaml_reads_otherwise_stay_names(cli: Cli, rep
     assert [p["name"] for p in operation["parameters"]] == ["on", "off"]
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     assert schema["required"] == ["yes"] and list(schema["properties"]) == ["yes", "null"]
-    assert check_errors(cli, repo) == []
+    assert check_errors(repo) == []
 
 
 def test_a_dry_run_refuses_what_the_real_run_refuses(cli: Cli, repo: Path) -> None:
@@ -242,7 +251,7 @@ def test_a_list_and_its_item_get_distinct_names(cli: Cli, repo: Path) -> None:
     assert add(cli, repo, "GET", "/emoji", "--permission", "none")["endpoint"]["operation_id"] == "GetEmoji"
     item = add(cli, repo, "GET", "/emoji/{emoji_id}", "--permission", "none")
     assert item["endpoint"]["operation_id"] == "GetEmojiById"
-    assert check_errors(cli, repo) == []
+    assert check_errors(repo) == []
 
 
 def test_a_list_added_after_its_item_is_named_a_list(cli: Cli, repo: Path) -> None:
@@ -251,13 +260,13 @@ def test_a_list_added_after_its_item_is_named_a_list(cli: Cli, repo: Path) -> No
     assert result.exit_code == 0, result.stderr
     assert "added GET /api/v4/emoji (GetEmojiList)" in result.stdout
     assert "GetEmoji is the name of GET /api/v4/emoji/{emoji_id}" in result.stdout
-    assert check_errors(cli, repo) == []
+    assert check_errors(repo) == []
 
 
 def test_a_path_whose_name_another_endpoint_has_is_named_by_its_parameter(cli: Cli, repo: Path) -> None:
     report = add(cli, repo, "GET", "/users/{user_id}/{thing}", "--permission", "none")
     assert report["endpoint"]["operation_id"] == "GetUserByThing"
-    assert check_errors(cli, repo) == []
+    assert check_errors(repo) == []
 
 
 def test_a_name_said_that_another_endpoint_has_is_refused_saying_which(cli: Cli, repo: Path) -> None:
