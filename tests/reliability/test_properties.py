@@ -359,6 +359,29 @@ apply_options = st.lists(
 apply_path = well_formed_path
 
 
+def test_well_formed_adds_plan_what_passes_check(shared_repo: Path, tmp_path: Path, thorough: bool, tally: Tally) -> None:
+    """Inputs that are mostly planned: each plan, put in place in a copy, passes `check`."""
+    runner = CliRunner()
+
+    @examples(thorough, quick=8, long=300)
+    @given(method=apply_method, path=st.one_of(apply_path, apply_path, other_prefix_path), options=apply_options)
+    def planned(method: str, path: str, options: list[str]) -> None:
+        tally("inputs tried", 1)
+        result = run_add(runner, shared_repo, method, path, options, "--dry-run")
+        if has_other_prefix(path):
+            assert_refused_cleanly(result)  # as another API's path, unless another option is bad
+            return
+        if result.exit_code != 0:
+            assert_refused_cleanly(result)
+            return
+        report = json.loads(result.stdout)
+        assert_plan_is_valid(shared_repo, report)
+        assert_plan_passes_check(runner, shared_repo, report, tmp_path)
+        tally("plans that pass check", 1)
+
+    planned()
+
+
 def test_applied_plans_keep_the_repo_tests_green(
     pristine: Path, tmp_path_factory: pytest.TempPathFactory, thorough: bool, tally: Tally
 ) -> None:
