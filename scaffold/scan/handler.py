@@ -101,8 +101,9 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
         if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "Response":
             # `Response(status_code=204)`: an answer without a body
             code = next((k.value for k in child.keywords if k.arg == "status_code"), None)
-            if success is None and isinstance(code, ast.Constant) and code.value in SUCCESS_STATUSES:
-                success = code.value
+            value = code.value if isinstance(code, ast.Constant) else None
+            if success is None and isinstance(value, int) and value in SUCCESS_STATUSES:
+                success = value
             continue
         if not isinstance(child, ast.Call) or not isinstance(child.func, ast.Attribute):
             continue
