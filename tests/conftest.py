@@ -105,6 +105,17 @@ def tree_digest(root: Path) -> dict[str, str]:
     return digest
 
 
+def check_errors(repo: Path) -> list[str]:
+    """The error findings of the repo's own `scaffold check` (none: it passes its CI gate)."""
+    import json
+
+    result = CliRunner().invoke(app, ["check", "--repo", str(repo), "--no-cache", "--format", "json"], catch_exceptions=False)
+    findings = json.loads(result.stdout)["findings"]
+    errors = [f"{f['path']}:{f['line']}: {f['rule']}: {f['message']}" for f in findings if f["severity"] == "error"]
+    assert (result.exit_code == 0) == (not errors), result.stdout
+    return errors
+
+
 def run_repo_tests(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the repo's own test suite in a fresh interpreter."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}

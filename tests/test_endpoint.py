@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from scaffold.errors import UsageError
-from scaffold.model.endpoint import HttpMethod, derive_operation_id
+from scaffold.model.endpoint import HttpMethod, derive_operation_id, distinct_operation_id
 from scaffold.model.fields import parse_fields
 from scaffold.model.layout import RepoLayout
-from scaffold.model.options import EndpointOptions, parse_endpoint, parse_path
+from scaffold.model.options import EndpointOptions, check_api_prefix, parse_endpoint, parse_path
 from scaffold.repo.open import open_repo
 from scaffold.resources import reference_dir
 
@@ -112,8 +112,9 @@ def test_parse_fields_refuses(spec: str, fragment: str) -> None:
         ("GET", "/system/time", {"auth": "public"}, (200,)),
         ("GET", "/widgets/{widget_id}", {}, (200, 304, 400, 401, 404)),
         ("POST", "/widgets", {"body": "name:string"}, (201, 400, 401, 413)),
-        # 404 only when the path names a resource by id.
-        ("GET", "/users/username/{username}", {}, (200, 304, 400, 401)),
+        # 404 only when the path names a resource by id; 400 only for a parameter that can be
+        # refused: an id, or one the repo has a check for (see test_validated_path_parameters).
+        ("GET", "/users/username/{username}", {}, (200, 304, 401)),
         # The doc is the contract: an unknown user answers 200 [], a missing post 403.
         ("GET", "/users/{user_id}/sessions", {"permission": "edit_other_users", "statuses": "200,400,401,403"}, (200, 400, 401, 403)),
         ("GET", "/widgets", {"query": "page:int"}, (200, 401)),
@@ -123,6 +124,64 @@ def test_parse_fields_refuses(spec: str, fragment: str) -> None:
 def test_statuses(layout: RepoLayout, method: str, path: str, options: dict, statuses: tuple[int, ...]) -> None:
     endpoint = parse_endpoint(method, path, EndpointOptions(**options), layout)
     assert endpoint.statuses() == statuses
+
+
+@pytest.mark.parametrize(
+    ("path", "validators", "validated", "statuses"),
+    [
+        pytest.param("/users/username/{username}", {"username"}, ("username",), (200, 304, 400, 401), id="checked"),
+        pytest.param("/teams/name/{slug}", set(), (), (200, 304, 401), id="taken-as-it-comes"),
+        pytest.param("/teams/{team_id}/name/{slug}", set(), ("team_id",), (200, 304, 400, 401, 404), id="id-and-slug"),
+        pytest.param("/teams/name/{slug}", {"username"}, (), (200, 304, 401), id="another-parameters-check"),
+    ],
+)
+def test_validated_path_parameters(
+    layout: RepoLayout, path: str, validators: set[str], validated: tuple[str, ...], statuses: tuple[int, ...]
+) -> None:
+    endpoint = parse_endpoint("GET", path, EndpointOptions(), layout, validators=validators)
+    assert (endpoint.validated_params, endpoint.statuses()) == (validated, statuses)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "other", "expected"),
+    [
+        pytest.param("GET", "/emoji", "/emoji/{emoji_id}", "GetEmojiList", id="list-beside-its-item"),
+        pytest.param("GET", "/emoji/{emoji_id}", "/emoji", "GetEmojiById", id="item-beside-its-list"),
+        pytest.param("GET", "/users/{user_id}/{thing}", "/users/{user_id}", "GetUserByThing", id="after-a-parameter"),
+        pytest.param("GET", "/api-keys/{api_key_id}", "/api-keys", "GetApiKeyById", id="dashed-noun"),
+        pytest.param("POST", "/emoji", "/emoji/{emoji_id}", None, id="not-a-list"),
+        pytest.param("GET", "/system/ping", "/system/{x}/ping", None, id="nothing-follows"),
+    ],
+)
+def test_distinct_operation_id(method: str, path: str, other: str, expected: str | None) -> None:
+    derived = derive_operation_id(HttpMethod(method), path)
+    assert distinct_operation_id(HttpMethod(method), path, derived, other) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "refused"),
+    [
+        ("/api/v3/users", True),
+        ("/api/v4/users", True),
+        ("/api", True),
+        ("/v2/widgets", True),
+        ("/users/v2", False),
+        ("/apis/x", False),
+        ("/users/{user_id}/api", False),
+    ],
+)
+def test_check_api_prefix(path: str, refused: bool) -> None:
+    if refused:
+        with pytest.raises(UsageError, match="API"):
+            check_api_prefix(path, "/api/v4")
+    else:
+        check_api_prefix(path, "/api/v4")
+
+
+def test_a_204_has_no_etag(layout: RepoLayout) -> None:
+    assert parse_endpoint("GET", "/widgets/{widget_id}", EndpointOptions(status=204), layout).etag is False
+    with pytest.raises(UsageError, match="a 204 answers no body"):
+        parse_endpoint("GET", "/widgets/{widget_id}", EndpointOptions(status=204, etag=True), layout)
 
 
 def test_tag_from_layout(layout: RepoLayout) -> None:

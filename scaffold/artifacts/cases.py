@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scaffold.artifacts.context import PlanContext
-from scaffold.artifacts.handler import body_fields, validated_params
+from scaffold.artifacts.handler import body_fields
 from scaffold.artifacts.samples import (
     body_items,
     display,
@@ -114,7 +114,7 @@ class _Builder:
         # Query parameters only where a handler is written already: the Context refuses the
         # ill-typed ones it reads; a generated handler validates no other.
         queries = endpoint.validated_query if self.written_handler() is not None else ()
-        validated = (*validated_params(ctx), *queries)
+        validated = (*endpoint.validated_params, *queries)
         self.names = case_names(endpoint.name, endpoint.statuses(), validated, self.fields, body=endpoint.has_body)
         self.notes: list[str] = []
         self.field_args = self.fields_as_arguments()

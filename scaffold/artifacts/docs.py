@@ -26,6 +26,7 @@ from scaffold.text.yaml import (
     indent_text,
     insert_lines,
     newline_of,
+    quoted,
     scalar,
     with_newline,
 )
@@ -142,11 +143,11 @@ def field_schema(field: Field, ids: str | None, formats: Mapping[str, str] | Non
     """The lines of a field's JSON schema (YAML at column 0): its type and constraints; a
     reference to the repo's own schema of an id or of a format (`email` → `Email`)."""
     if field.id and ids is not None:
-        return [f'$ref: "#/components/schemas/{ids}"']
+        return [f"$ref: {quoted('#/components/schemas/' + ids)}"]
     shared = (formats or {}).get(field.format or "")
     if shared is not None and not field.enum and field.pattern is None and (field.min_length or 0) <= 1 and field.max_length is None:
-        return [f'$ref: "#/components/schemas/{shared}"']
-    lines = [f"type: {field.type}"]
+        return [f"$ref: {quoted('#/components/schemas/' + shared)}"]
+    lines = [f"type: {scalar(field.type)}"]
     if field.format:
         lines.append(f"format: {scalar(field.format)}")
     if field.enum:
@@ -301,7 +302,7 @@ def _insert_path_item(text: str, fragment: str, full_path: str, item: str, style
 
 def _path_key(full_path: str) -> str:
     # Mattermost quotes path keys that hold a {param}; plain keys stay plain.
-    return f'"{full_path}"' if "{" in full_path else scalar(full_path)
+    return quoted(full_path) if "{" in full_path else scalar(full_path)
 
 
 def _param_description(name: str) -> str:

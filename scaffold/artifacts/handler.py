@@ -8,6 +8,7 @@ import ast
 
 from scaffold.artifacts.context import PlanContext
 from scaffold.artifacts.removal import Removal
+from scaffold.errors import ConflictError
 from scaffold.model.endpoint import Endpoint, HttpMethod
 from scaffold.model.fields import Field, value_checks
 from scaffold.naming import dotted, humanize
@@ -42,20 +43,9 @@ def _literal(value: object) -> str:
 
 def validations(ctx: PlanContext) -> list[str]:
     """The chained c.require_* calls that validate the path parameters."""
-    calls = []
-    for param in ctx.endpoint.path_params:
-        if f"require_{param}" in ctx.inventory.context_helpers:
-            calls.append(f"require_{param}()")
-        elif param.endswith("_id"):
-            calls.append(f"require_id({py_str(param)})")
-    return calls
-
-
-def validated_params(ctx: PlanContext) -> list[str]:
     return [
-        p
-        for p in ctx.endpoint.path_params
-        if f"require_{p}" in ctx.inventory.context_helpers or p.endswith("_id")
+        f"require_{param}()" if f"require_{param}" in ctx.inventory.context_helpers else f"require_id({py_str(param)})"
+        for param in ctx.endpoint.validated_params
     ]
 
 
@@ -80,7 +70,10 @@ def body_fields(ctx: PlanContext) -> tuple[Field, ...]:
 
 
 def returns_value(endpoint: Endpoint) -> bool:
-    """A DELETE or an action answers {"status": "OK"} unless it names a response schema."""
+    """A DELETE or an action answers {"status": "OK"} unless it names a response schema; a 204
+    answers nothing at all."""
+    if endpoint.status == 204:
+        return False
     if endpoint.response_schema is not None:
         return True
     return not (endpoint.method is HttpMethod.DELETE or endpoint.is_action)
@@ -130,6 +123,17 @@ def plan_handler(ctx: PlanContext, after: str | None) -> None:
         imports.append((package, app_name, alias))
     code = render_handler(ctx, alias).strip("\n") + "\n"
     source = Source.parse(text, path)
+    taken = source.top_level((*FUNCTIONS, ast.ClassDef), endpoint.name)
+    if taken is not None:
+        # Never a second definition: the module's own would be shadowed, and every later
+        # `check --fix` would add another.
+        raise ConflictError(
+            f"{endpoint.name} is defined already, and no route serves it as the handler of "
+            f"{endpoint.method.value} {endpoint.full_path}",
+            hint="register it for the route, rename it, or choose another name with --name",
+            path=path,
+            line=taken.lineno,
+        )
     anchor = source.top_level(FUNCTIONS, after) if after else None
     if anchor is None and source.tree.body:
         anchor = source.tree.body[-1]

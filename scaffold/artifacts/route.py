@@ -84,8 +84,12 @@ def plan_route(ctx: PlanContext) -> str | None:
     same_router = [i for i, code in enumerate(codes) if code.startswith(f"api.routes.{router}.")]
     routes = [i for i, code in enumerate(codes) if ".handle(" in code]
     anchor = (same_router or routes or [len(statements) - 1])[-1]
+    after = source.end_of(statements[anchor])
+    if not (same_router or routes) and isinstance(statements[-1], (ast.Return, ast.Raise)):
+        # Never after the function's last word: a route there is never registered.
+        after = source.end_of(statements[-2]) if len(statements) > 1 else source.header_end(function)
     code = indented(line + "\n", source.indent_of(statements[anchor]), source.unit_of(function))
-    ctx.workspace.write(path, source.insert_after(source.end_of(statements[anchor]), code))
+    ctx.workspace.write(path, source.insert_after(after, code))
     if not (same_router or routes):
         return None
     match = _HANDLER_OF_ROUTE.search(codes[anchor])

@@ -108,7 +108,7 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool, only_docs: bool) -> 
     from rich.markup import escape
 
     from scaffold.commands.fix import plan_fix
-    from scaffold.commands.guards import apply_checked
+    from scaffold.commands.guards import apply_checked, check_planned
 
     if not only_docs:
         from scaffold.commands.language import require_generated
@@ -122,6 +122,7 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool, only_docs: bool) -> 
             highlight=False,
         )
     if dry_run:
+        check_planned(layout, plan.changes)
         print_diff(out, plan.changes)
         fixed = sum(len(findings) for _, findings in plan.planned) + len(plan.docs_fixed)
         err.print(f"--dry-run: {fixed} findings would be fixed; nothing was written")

@@ -82,14 +82,18 @@ def endpoint_add(
             options = ask_missing(out, method, path, options, given, layout, inventory, placement)
         else:
             refuse_guesses(placement, path, layout.docs_prefix)
-        endpoint = parse_endpoint(method, path, options, layout, known_permissions=known_permissions(layout, inventory))
+        endpoint = parse_endpoint(
+            method, path, options, layout,
+            known_permissions=known_permissions(layout, inventory), validators=inventory.param_validators,
+        )
         if options.permission is None and not endpoint.is_public:
             raise UsageError(
                 "--permission is missing: say which permission the handler checks",
                 hint="pass --permission NAME (a 403 case proves it), or --permission none for an endpoint with no permission check",
             )
         selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
-        plan = add_endpoint(layout, endpoint, only=selected, fill=fill, inventory=inventory)
+        plan = add_endpoint(layout, endpoint, only=selected, fill=fill, inventory=inventory, rename=options.name is None)
+        endpoint = plan.endpoint  # under a distinct name, where another endpoint had its own
         if not plan.changes and format == "text" and not dry_run:
             out.print(f"{endpoint.method.value} {endpoint.full_path}: nothing to add")
             return
@@ -151,11 +155,13 @@ def _finish(
 ) -> None:
     """The tail of `add` and `remove`: confirm on a terminal, apply (guarded), and say what
     was done — or, for a dry run, show the diffs."""
-    from scaffold.commands.guards import apply_checked
+    from scaffold.commands.guards import apply_checked, check_planned
     from scaffold.reporters.json import changes_json, endpoint_json
 
     applied = False
     notes = list(notes or [])
+    if changes and dry_run:
+        check_planned(layout, changes)
     if format == "text" and dry_run:
         for note in notes:
             err.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)

@@ -14,13 +14,13 @@ from scaffold.artifacts.security import plan_security
 from scaffold.artifacts.tests import plan_tests
 from scaffold.errors import ConflictError, UsageError
 from scaffold.model.changes import ChangeSet
-from scaffold.model.endpoint import ARTIFACTS, Endpoint
+from scaffold.model.endpoint import ARTIFACTS, Endpoint, distinct_operation_id
 from scaffold.model.layout import RepoLayout
-from scaffold.model.options import parse_path
-from scaffold.naming import module_name
+from scaffold.model.options import check_api_prefix, parse_path
+from scaffold.naming import module_name, to_snake
 from scaffold.repo.runner import format_changes
 from scaffold.repo.workspace import Workspace
-from scaffold.scan.catalog import catalog, parts_of
+from scaffold.scan.catalog import Catalog, EndpointRecord, catalog, parts_of
 from scaffold.scan.facts import Location
 from scaffold.scan.scanner import Inventory, scan
 from scaffold.scan.tags import Placement, TagIndex
@@ -41,17 +41,20 @@ def add_endpoint(
     only: Iterable[str] = ARTIFACTS,
     fill: bool = False,
     inventory: Inventory | None = None,
+    rename: bool = False,
 ) -> AddPlan:
     """`endpoint add`: the plan, its Python passed through the repo's own formatter if it has one."""
-    plan = plan_add(layout, endpoint, only=only, fill=fill, inventory=inventory)
+    plan = plan_add(layout, endpoint, only=only, fill=fill, inventory=inventory, rename=rename)
     return replace(plan, changes=format_changes(layout, plan.changes))
 
 
 def place(layout: RepoLayout, inventory: Inventory, path: str, tag: str | None) -> tuple[RepoLayout, Placement]:
     """The layout with every tag the docs use, and where PATH belongs (`--tag`, when given,
     decides its tag; the placement still tells how its parameters compare with its siblings')."""
+    clean = parse_path(path, layout.docs_prefix)
+    check_api_prefix(clean, layout.docs_prefix)  # before a tag is made of its first segment
     index = TagIndex(layout, inventory.docs)
-    placement = index.place(parse_path(path, layout.docs_prefix))
+    placement = index.place(clean)
     if tag is not None:
         placement = replace(placement, tag=index.layout.tag(tag), new=False, near=())
     return index.layout, placement
@@ -77,9 +80,8 @@ def refuse_guesses(placement: Placement, path: str, prefix: str) -> None:
         )
 
 
-def existing_artifacts(endpoint: Endpoint, layout: RepoLayout, inventory: Inventory) -> dict[str, Location | None]:
+def existing_artifacts(endpoint: Endpoint, layout: RepoLayout, joined: Catalog) -> dict[str, Location | None]:
     """Where each of the five artifacts of `endpoint` already stands, if anywhere."""
-    joined = catalog(inventory, layout)
     handlers_module = layout.handlers_module(endpoint.resource)
     parts = parts_of(joined, endpoint.method.value, endpoint.path, endpoint.name, handlers_module)
     return parts.locations()
@@ -93,8 +95,10 @@ def plan_add(
     fill: bool = False,
     inventory: Inventory | None = None,
     workspace: Workspace | None = None,
+    rename: bool = False,
 ) -> AddPlan:
-    """Plan the artifacts of `endpoint` that the repo lacks; refuse if any exists unless `fill`."""
+    """Plan the artifacts of `endpoint` that the repo lacks; refuse if any exists unless `fill`.
+    With `rename` (its name was derived, not said), a name another endpoint has is made distinct."""
     selected = set(only)
     unknown = selected - set(ARTIFACTS)
     if unknown:
@@ -104,8 +108,14 @@ def plan_add(
         )
     if layout.docs_only:
         selected = _docs_alone(selected, set(only) != set(ARTIFACTS))
+    # Only a new endpoint is refused: one the repo has already can still be listed and removed.
+    check_api_prefix(endpoint.path, endpoint.prefix)
     inventory = inventory or scan(layout)
-    existing = existing_artifacts(endpoint, layout, inventory)
+    notes: list[str] = []
+    joined = catalog(inventory, layout)
+    if joined.find(endpoint.method.value, endpoint.path) is None:
+        endpoint = _own_name(endpoint, joined, rename, notes)
+    existing = existing_artifacts(endpoint, layout, joined)
     present = {name: where for name, where in existing.items() if where is not None}
     if present and not fill:
         where = "; ".join(f"{name} at {location}" for name, location in present.items())
@@ -115,7 +125,7 @@ def plan_add(
         )
     ctx = plan_context(layout, workspace or Workspace(layout.root), inventory, endpoint)
     todo = [name for name in ARTIFACTS if name in selected and name not in present]
-    notes = _plan(ctx, todo, route_exists=existing["route"] is not None)
+    notes += _plan(ctx, todo, route_exists=existing["route"] is not None)
     if "tests" in selected:
         # Part of the tests, though tests written by hand may stand without it.
         notes += plan_security(ctx, app_is_stub(ctx))
@@ -131,6 +141,36 @@ def _docs_alone(selected: set[str], explicit: bool) -> set[str]:
             hint="leave out --only, or say --only docs",
         )
     return {"docs"}
+
+
+def _own_name(endpoint: Endpoint, joined: Catalog, rename: bool, notes: list[str]) -> Endpoint:
+    """The endpoint under a name no other endpoint has: its own, or (`rename`) the distinct
+    one its path gives; else refused, saying which endpoint has the name."""
+    taker = name_holder(joined, endpoint.name)
+    if taker is None:
+        return endpoint
+    other = distinct_operation_id(endpoint.method, endpoint.path, endpoint.operation_id, taker.path)
+    if rename and other is not None and name_holder(joined, to_snake(other)) is None:
+        notes.append(
+            f"{endpoint.operation_id} is the name of {taker.method} {taker.full_path}: "
+            f"this endpoint is named {other} (say --name to choose another)"
+        )
+        return replace(endpoint, operation_id=other)
+    hint = f"choose another with --name, e.g. --name {other}" if other else "choose another with --name"
+    raise ConflictError(
+        f"the name {endpoint.operation_id} is taken by {taker.method} {taker.full_path} ({taker.anchor})",
+        hint=hint,
+    )
+
+
+def name_holder(joined: Catalog, name: str) -> EndpointRecord | None:
+    """The endpoint whose artifacts are called `name` (snake_case): by its route's handler, its
+    doc's operationId or its driver method."""
+    for record in joined.endpoints:
+        names = {record.name, record.operation_id, record.driver.name if record.driver else None}
+        if name in {to_snake(n) for n in names if n}:
+            return record
+    return None
 
 
 def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> list[str]:

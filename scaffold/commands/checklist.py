@@ -19,6 +19,7 @@ from scaffold.model.options import EndpointOptions, parse_endpoint, parse_method
 from scaffold.repo.cache import CheckCache
 from scaffold.scan.catalog import EndpointRecord, State
 from scaffold.scan.facts import Location
+from scaffold.scan.scanner import Inventory
 from scaffold.scan.security import SecurityTable
 
 #: The findings that belong to each item.
@@ -78,7 +79,7 @@ def build_checklist(
     if record is None:
         return _new_endpoint(layout, http_method, clean)
     findings = [f for f in audit(scanned.catalog, layout) if f.endpoint == record.key]
-    return _items(record, findings, layout, scanned.catalog.inventory.security)
+    return _items(record, findings, layout, scanned.catalog.inventory)
 
 
 def _new_endpoint(layout: RepoLayout, method: str, path: str) -> Checklist:
@@ -100,10 +101,10 @@ _TITLES = {
 
 
 def _items(
-    record: EndpointRecord, findings: list[Finding], layout: RepoLayout, security: SecurityTable | None
+    record: EndpointRecord, findings: list[Finding], layout: RepoLayout, inventory: Inventory
 ) -> Checklist:
     try:
-        fill = add_command(endpoint_of(record, layout), layout) if layout.generates else None
+        fill = add_command(endpoint_of(record, layout, inventory.param_validators), layout) if layout.generates else None
     except ScaffoldError:
         fill = None
     attached = {n: [f for f in findings if f.rule in rules] for n, rules in _ITEM_RULES.items()}
@@ -122,7 +123,7 @@ def _items(
             fill,
             attached[3],
         ),
-        _tests_item(record, fill, attached[4], layout.dialect, security),
+        _tests_item(record, fill, attached[4], layout.dialect, inventory.security),
     ]
     items.append(_change_item(record, items, fill))
     return Checklist(record.method, record.full_path, record.operation_id, items)
@@ -178,8 +179,8 @@ def _tests_item(
     if security is not None and name is not None and security.listed(name):
         state = "pending" if security.pending(name) else "done"
         lines.append(f"security cases: {state} — {name} at {security.entries[name].location}")
-    shown = ("missing-tests", "missing-security-case", "pending-security-case")
-    item.details = lines + [f.message for f in findings if f.rule in shown]
+    listed = ("missing-tests", "missing-security-case", "pending-security-case")
+    item.details = lines + [f.message for f in findings if f.rule in listed]
     return item
 
 

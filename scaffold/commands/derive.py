@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Collection
 from dataclasses import replace
 
 from scaffold.model.endpoint import Endpoint, is_action
@@ -28,20 +29,22 @@ TYPES = frozenset(oa for oa, _ in FIELD_TYPES.values())
 _PLAIN_ARGUMENT = re.compile(r"[\w@%+=:,./{}-]+")
 
 
-def endpoint_of(record: EndpointRecord, layout: RepoLayout) -> Endpoint:
-    """The Endpoint of a record: from its doc when it has one, else from its route."""
+def endpoint_of(record: EndpointRecord, layout: RepoLayout, validators: Collection[str] = ()) -> Endpoint:
+    """The Endpoint of a record: from its doc when it has one, else from its route.
+    `validators` are the path parameters the repo has a check for (the handler's own count too)."""
+    validators = {*validators, *(record.handler.validates if record.handler else ())}
     if record.doc is not None:
         options = options_from_doc(record.doc)
         if record.route_auth is Auth.TRUST_REQUESTER:
             options.auth = record.route_auth.value  # the doc alone cannot tell it from "session"
-        endpoint = parse_endpoint(record.method, record.full_path, options, layout)
+        endpoint = parse_endpoint(record.method, record.full_path, options, layout, validators=validators)
         return documented_as(endpoint, record.doc.statuses)
     if record.route is not None:
         options = options_from_route(record, layout)
     else:
         assert record.driver is not None, "a record has a doc, a route or a driver"
         options = EndpointOptions(name=record.driver.name)
-    return parse_endpoint(record.method, record.full_path, options, layout)
+    return parse_endpoint(record.method, record.full_path, options, layout, validators=validators)
 
 
 def documented_as(endpoint: Endpoint, statuses: tuple[int, ...]) -> Endpoint:

@@ -86,12 +86,12 @@ def _plan_record(
     workspace: Workspace,
     memo: TextMemo,
 ) -> Endpoint:
-    endpoint = endpoint_of(record, layout)
     # Planned on a copy, so a plan that fails half-way leaves nothing behind in `workspace`.
     trial = Workspace.overlay(layout.root, workspace.change_set())
     # An earlier plan may have changed scaffold.toml (a new tag): plan against the layout as planned.
     current = trial.layout()
     inventory = scan(current, trial.read_or_none, memo)
+    endpoint = endpoint_of(record, layout, inventory.param_validators)
     responses = sorted({code for f in fixes for code in _unlisted(f)})
     if responses and record.doc is not None:
         ctx = plan_context(current, trial, inventory, endpoint)

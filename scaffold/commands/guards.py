@@ -30,10 +30,21 @@ def apply_checked(layout: RepoLayout, changes: ChangeSet) -> list[str]:
     apply_changes(
         layout.root,
         changes,
-        validators=[check_syntax, spec_check(layout, notes)],
+        validators=_validators(layout, notes),
         post_checks=[] if layout.docs_only else [import_check(layout)],
     )
     return notes
+
+
+def check_planned(layout: RepoLayout, changes: ChangeSet) -> None:
+    """What `apply_checked` checks before writing, for a plan only shown (`--dry-run`): a dry
+    run refuses what the real one would."""
+    for validate_changes in _validators(layout, []):
+        validate_changes(changes)
+
+
+def _validators(layout: RepoLayout, notes: list[str]) -> list[Callable[[ChangeSet], None]]:
+    return [check_syntax, spec_check(layout, notes)]
 
 
 def check_syntax(changes: ChangeSet) -> None:

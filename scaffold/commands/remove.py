@@ -64,7 +64,7 @@ def plan_remove(
             f"no endpoint {http_method} {layout.docs_prefix}{clean} in this repo",
             hint="run `scaffold endpoint list` to see the endpoints",
         )
-    endpoint = endpoint_of(record, layout)
+    endpoint = endpoint_of(record, layout, inventory.param_validators)
     parts = parts_of(joined, http_method, clean, endpoint.name, layout.handlers_module(endpoint.resource))
     removal = Removal(plan_context(layout, Workspace(layout.root), inventory, endpoint), force)
     if parts.doc is not None:

@@ -63,6 +63,8 @@ class Endpoint:
     documented: tuple[int, ...] | None = None
     #: the doc fragment (a file name in [docs] source) the tag's path items live in
     fragment: str = ""
+    #: the path parameters the repo has a check of their own for (`require_username`)
+    validators: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -72,6 +74,12 @@ class Endpoint:
     @property
     def path_params(self) -> tuple[str, ...]:
         return params_of(self.path)
+
+    @property
+    def validated_params(self) -> tuple[str, ...]:
+        """The path parameters the handler validates (400): every id, and those the repo has a
+        check for. Any other is taken as it comes: nothing of it can be refused."""
+        return tuple(p for p in self.path_params if p.endswith("_id") or p in self.validators)
 
     @property
     def full_path(self) -> str:
@@ -100,7 +108,7 @@ class Endpoint:
             success=self.status,
             # A generated handler validates its path and body; query parameters only as the
             # Context reads them, so a 400 for one is the doc's to promise (`--statuses`).
-            validates_input=bool(self.path_params or self.has_body),
+            validates_input=bool(self.validated_params or self.has_body),
             public=self.is_public,
             permission=bool(self.permission),
             names_resource=any(p.endswith("_id") for p in self.path_params),
@@ -156,6 +164,22 @@ def derive_operation_id(method: HttpMethod, path: str) -> str:
     return verb + "".join(nouns)
 
 
+def distinct_operation_id(method: HttpMethod, path: str, operation_id: str, other: str) -> str | None:
+    """Another name for the endpoint whose derived `operation_id` the endpoint at path `other`
+    has: `GetEmojiList` for the list `GET /emoji` beside its item `/emoji/{emoji_id}`, and for
+    a path ending in a parameter, the name by it (`GetEmojiById`, `GetUserByThing`). None when
+    no other name follows from the path."""
+    segments = path.strip("/").split("/")
+    last = segments[-1]
+    if not last.startswith("{"):
+        item = re.fullmatch(re.escape(path) + r"/\{[^}]+\}", other)
+        return operation_id + "List" if method is HttpMethod.GET and item else None
+    param = last[1:-1]
+    before = segments[-2] if len(segments) > 1 and not segments[-2].startswith("{") else ""
+    noun = re.sub(r"[.-]", "_", singular(before)) + "_"
+    return operation_id + "By" + to_pascal(param.removeprefix(noun) if before else param)
+
+
 def case_names(
     name: str,
     statuses: tuple[int, ...],
@@ -190,4 +214,12 @@ def case_names(
     return cases
 
 
-__all__ = ["ARTIFACTS", "Endpoint", "Field", "HttpMethod", "case_names", "derive_operation_id"]
+__all__ = [
+    "ARTIFACTS",
+    "Endpoint",
+    "Field",
+    "HttpMethod",
+    "case_names",
+    "derive_operation_id",
+    "distinct_operation_id",
+]

@@ -29,6 +29,7 @@ RESERVED_PARAMS = frozenset({"self", "a", "body", "etag", "new_id"})
 
 _LITERAL_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _PARAM_SEGMENT = re.compile(r"^(?:\{(?P<brace>[^{}]*)\}|<(?P<angle>[^<>]*)>)$")
+_VERSION_SEGMENT = re.compile(r"^v[0-9]+$")
 _PERMISSION = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCHEMA_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
@@ -99,6 +100,27 @@ def parse_path(path: str, prefix: str = "/api/v4") -> str:
     return "/" + "/".join(segments)
 
 
+def check_api_prefix(clean: str, prefix: str) -> None:
+    """Refuse a path that still starts with an API prefix once this server's is taken off
+    (`/api/v3/...`, `/api/v4/api/v4/...`, `/v2/...`): read as a resource, `api` or `v2`
+    would become a tag of its own."""
+    first, second = [*clean.strip("/").split("/"), ""][:2]
+    head = prefix.strip("/").split("/")[0] if prefix.strip("/") else None
+    if _VERSION_SEGMENT.match(first):
+        why = f"/{first} is an API version, not a resource"
+    elif first == "api" and _VERSION_SEGMENT.match(second):
+        other = f"/api/{second}"
+        why = f"it repeats the API prefix {prefix}" if other == prefix else f"{other} is not this server's API prefix"
+    elif first == head:
+        why = f"it starts with /{first}, as the API prefix {prefix} does"
+    else:
+        return
+    raise UsageError(
+        f"invalid path {prefix + clean!r}: {why}",
+        hint=f"write a path of the {prefix or 'server'} API, e.g. /users/{{user_id}}/sessions",
+    )
+
+
 def _reserved(name: str, what: str) -> UsageError:
     return UsageError(
         f"{what} {name!r} is a name the generated code uses for itself",
@@ -139,8 +161,10 @@ def parse_endpoint(
     layout: RepoLayout,
     *,
     known_permissions: Collection[str] | None = None,
+    validators: Collection[str] = (),
 ) -> Endpoint:
-    """Check the command line and build the Endpoint it describes."""
+    """Check the command line and build the Endpoint it describes; `validators` are the path
+    parameters the repo has a check of their own for (see `Endpoint.validators`)."""
     http_method = parse_method(method)
     prefix = layout.docs_prefix
     clean_path = parse_path(path, prefix)
@@ -178,9 +202,11 @@ def parse_endpoint(
         raise UsageError(f"--status {status} is not a success status", hint="use 200, 201, 202 or 204")
     etag = options.etag
     if etag is None:
-        etag = http_method is HttpMethod.GET and clean_path.rsplit("/", 1)[-1].startswith("{")
+        etag = http_method is HttpMethod.GET and clean_path.rsplit("/", 1)[-1].startswith("{") and status != 204
     elif etag and http_method is not HttpMethod.GET:
         raise UsageError("only a GET can answer with an Etag", hint="drop --etag")
+    elif etag and status == 204:
+        raise UsageError("a 204 answers no body, so it has no Etag", hint="drop --etag, or answer 200")
     name = to_snake(operation_id)
     for option, text in (("--summary", options.summary), ("--description", options.description)):
         _check_text(option, text)
@@ -207,6 +233,7 @@ def parse_endpoint(
         section=tag_layout.section,
         prefix=prefix,
         fragment=tag_layout.fragment,
+        validators=frozenset(validators) & frozenset(params_of(clean_path)),
     )
     if options.statuses is not None:
         return _with_statuses(endpoint, options.statuses)

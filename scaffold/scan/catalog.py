@@ -274,12 +274,13 @@ def _asserted(
 
 def required_statuses(entry: EndpointRecord, *, limited: bool = True) -> tuple[int, ...]:
     """The codes the route and its handler can be seen to answer: the status matrix read from
-    the code (413 for a body, where the server limits bodies: `limited`). A 404 comes from the
-    app layer, which the code does not show: the doc says it."""
+    the code (413 for a body, where the server limits bodies: `limited`). A 400 for the path
+    when it holds an id, or the handler validates a parameter; any other parameter is taken as
+    it comes. A 404 comes from the app layer, which the code does not show: the doc says it."""
     route, handler = entry.route, entry.handler
     if route is None:
         return ()
-    params = bool(params_of(route.path))
+    params = any(p.endswith("_id") for p in params_of(route.path))
     success = handler.success if handler is not None and handler.success is not None else None
     if success is None and entry.doc is not None:
         success = next((code for code in entry.doc.statuses if 200 <= code < 300), None)

@@ -50,6 +50,8 @@ class DocOperation:
     #: the `$ref`'d schema of the JSON body, or the typed properties of an inline one
     body_schema: str | None = None
     body_fields: tuple[Field, ...] = ()
+    #: the typed properties of the `$ref`'d schema of the body (`body_schema`)
+    schema_fields: tuple[Field, ...] = ()
     #: the schema the success response `$ref`s (directly or as the items of an array)
     response_schema: str | None = None
     #: the success response is an array
@@ -140,16 +142,28 @@ def _resolved(
             found = field_from_schema(name, schema, required, schemas, id_schema)
             query.append(found or Field(name, "string", required))
     body = op.raw_body if isinstance(op.raw_body, dict) else {}
-    body_fields: list[Field] = []
-    if isinstance(body.get("properties"), dict):
-        listed = body.get("required")
+    named = _followed(body, schemas) if "$ref" in body else {}
+    return replace(
+        op,
+        path_params=tuple(path_params),
+        query=tuple(query),
+        body_fields=_properties(body, schemas, id_schema),
+        schema_fields=_properties(named, schemas, id_schema),
+    )
+
+
+def _properties(schema: dict[str, Any], schemas: dict[str, Any], id_schema: str) -> tuple[Field, ...]:
+    """The typed fields of an object schema's properties."""
+    fields: list[Field] = []
+    if isinstance(schema.get("properties"), dict):
+        listed = schema.get("required")
         required_names = set(listed) if isinstance(listed, list) else set()
-        for name, prop in body["properties"].items():
+        for name, prop in schema["properties"].items():
             if isinstance(name, str) and isinstance(prop, dict):
                 found = field_from_schema(name, prop, name in required_names, schemas, id_schema)
                 if found is not None:
-                    body_fields.append(found)
-    return replace(op, path_params=tuple(path_params), query=tuple(query), body_fields=tuple(body_fields))
+                    fields.append(found)
+    return tuple(fields)
 
 
 def _followed(item: Any, components: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
+from scaffold.model.statuses import SUCCESS_STATUSES
 from scaffold.scan.facts import Location
 from scaffold.scan.route import RawRoute, raw_route
 from scaffold.text.python import attr_chain, const_str, parse_python
@@ -101,6 +102,13 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
                 and owner.value.id == "c"
             ):
                 params_read.append(child.attr)
+            continue
+        if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "Response":
+            # `Response(status_code=204)`: an answer without a body
+            code = next((k.value for k in child.keywords if k.arg == "status_code"), None)
+            value = code.value if isinstance(code, ast.Constant) else None
+            if success is None and isinstance(value, int) and value in SUCCESS_STATUSES:
+                success = value
             continue
         if not isinstance(child, ast.Call) or not isinstance(child.func, ast.Attribute):
             continue

@@ -63,6 +63,11 @@ class Inventory:
     #: every file the scan read, in the order it read them (for reports and caches)
     files: tuple[str, ...] = ()
 
+    @property
+    def param_validators(self) -> frozenset[str]:
+        """The path parameters the Context has a check of their own for (`require_username`)."""
+        return frozenset(h.removeprefix("require_") for h in self.context_helpers if h.startswith("require_"))
+
     def routes_for(self, method: str, path: str) -> list[Route]:
         return [r for r in self.routes if r.method == method and shape(r.path) == shape(path)]
 

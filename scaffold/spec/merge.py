@@ -95,10 +95,21 @@ def merge(fragments: list[tuple[str, str]], *, only: str | None = None) -> Merge
     document costs twice what reading it does, and planning an add needs only `components`.
     """
     placed, line = [], 0
-    for path, text in fragments:
+    for index, (path, text) in enumerate(fragments):
+        if index and text.startswith("\ufeff"):
+            # Valid where a stream starts; in the middle of the concatenation, a YAML error
+            # that libyaml reports lines later.
+            raise ValidationError(
+                "the fragment starts with a byte-order mark, which the merged spec cannot hold",
+                hint="save it as UTF-8 without a BOM",
+                path=path,
+                line=1,
+            )
+        if text and not text.endswith("\n"):
+            text += "\n"  # its last line would run into the next fragment's first
         placed.append(Fragment(path, text, line))
         line += text.count("\n")
-    text = "".join(text for _, text in fragments)
+    text = "".join(fragment.text for fragment in placed)
     merged = MergedSpec(text, tuple(placed), yaml.MappingNode("", []), {})
     try:
         root = yaml.compose(text, Loader=Loader)

@@ -16,7 +16,7 @@ import jinja2
 from scaffold.errors import RepoLayoutError
 from scaffold.resources import templates_dir
 from scaffold.text.format import format_code
-from scaffold.text.yaml import scalar
+from scaffold.text.yaml import quoted, scalar
 
 OVERRIDES = ".scaffold/templates"
 
@@ -73,7 +73,7 @@ class Renderer:
             lstrip_blocks=True,
             autoescape=False,
         )
-        self.env.filters.update(py=py_str, yaml=yaml_value, yaml_block=yaml_block)
+        self.env.filters.update(py=py_str, yaml=yaml_value, yaml_block=yaml_block, yaml_quoted=quoted)
 
     def render(self, template: str, **context: Any) -> str:
         try:

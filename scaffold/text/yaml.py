@@ -4,8 +4,8 @@ A fragment is never re-emitted whole: the new text is rendered on its own and sp
 line positions taken from the composed document, so every byte outside the edit — comments,
 quoting, blank lines, key order — stays as it was. PyYAML's emitter writes the scalars because
 it quotes what YAML 1.1 readers would otherwise misread (`yes`, `on`), and what it writes plain
-but a YAML 1.2 reader takes for a number (`1e3`, `0o17`) is quoted too: the merged spec is read
-by both kinds of tools.
+but a YAML 1.2 reader takes for a number (`1e3`, `0o17`), or another 1.1 reader for a boolean
+(`y`, `N`), is quoted too: the merged spec is read by every kind of tool.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ _CORE_NOT_STR = re.compile(
     r"null|Null|NULL|~|true|True|TRUE|false|False|FALSE|0o[0-7]+|0x[0-9a-fA-F]+"
     r"|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+    # YAML 1.1's booleans that PyYAML reads as text, but other 1.1 readers do not
+    r"|y|Y|n|N"
 )
 
 
@@ -42,10 +44,15 @@ def scalar(value: str, indent: int = 0, *, block: bool = False, folded: bool = F
         if _read_back(text) == value:
             break
     if _CORE_NOT_STR.fullmatch(text):
-        text = _emit(value, "'")  # PyYAML reads it as text; a YAML 1.2 reader would not
+        text = _emit(value, "'")  # PyYAML reads it as text; another reader would not
     first, *rest = text.split("\n")
     body = "\n".join((" " * indent + line) if line else line for line in rest)
     return first + ("\n" + body if rest else "")
+
+
+def quoted(value: str) -> str:
+    """`value` double-quoted by the emitter, as Mattermost's fragments write a `$ref`."""
+    return _emit(value, '"')
 
 
 def _emit(value: str, style: str | None) -> str:

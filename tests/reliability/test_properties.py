@@ -1,11 +1,14 @@
-"""Property tests: whatever is typed, `endpoint add` refuses in one line or plans valid files.
+"""Property tests: whatever is typed, `endpoint add` refuses in one line or plans valid files,
+and whatever it writes passes the repo's own `check` and its tests.
 
-The inputs are generated: methods, paths, parameter names, tags, operation names and free text
-full of what breaks naive code generators (quotes, newlines, `{{ }}`, `\"\"\"`, backslashes,
-non-ASCII, control characters, lone surrogates). `--dry-run --format json` must then either
-refuse (exit 2, one line on stderr) or print a plan whose every Python file compiles, every YAML
-file loads and whose merged spec validates, with the user's text read back unchanged. A few of
-the plans are applied for real, and the repo's own suite must stay green.
+The inputs are generated: methods, paths (parameters that are ids and ones that are not, other
+API prefixes), tags, operation names (words YAML reads as booleans among them), success
+statuses (204 among them) and free text full of what breaks naive code generators (quotes,
+newlines, `{{ }}`, `\"\"\"`, backslashes, non-ASCII, control characters, lone surrogates).
+`--dry-run --format json` must then either refuse (exit 2, one line on stderr) or print a plan
+whose every Python file compiles, every YAML file loads and whose merged spec validates, with
+the user's text read back unchanged — and the repo with the plan in place passes `check`. A
+few of the plans are applied for real, and the repo's own suite must stay green.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from scaffold.cli.app import app
 from scaffold.model.layout import parse_layout
 from scaffold.spec.merge import merge, read_fragments
 from scaffold.spec.problems import validate
-from tests.conftest import run_repo_tests, tree_digest
+from tests.conftest import check_errors, run_repo_tests, tree_digest
 
 Tally = Callable[[str, int], None]
 
@@ -59,17 +62,25 @@ literal = st.one_of(
     identifier,
     st.from_regex(r"[a-z0-9][a-z0-9._-]{0,8}", fullmatch=True),
 )
+#: Words YAML reads as something else than text (a boolean, a null): names that must stay names.
+YAML_WORDS = ["yes", "no", "on", "off", "y", "n", "true", "false", "null"]
 param_name = st.one_of(
     st.sampled_from(["user_id", "team_id", "channel_id", "post_id", "username", "widget_id", "c", "th", "resp",
-                     "result", "api", "app", "err", "page", "id", "fields", "self", "a", "body", "etag", "new_id"]),
+                     "result", "api", "app", "err", "page", "id", "fields", "self", "a", "body", "etag", "new_id",
+                     "slug", "request", "name", *YAML_WORDS]),
     identifier,
 )
 param = st.tuples(param_name, st.booleans()).map(lambda t: f"{{{t[0]}}}" if t[1] else f"<{t[0]}>")
 well_formed_path = st.tuples(
     st.booleans(), first_segment, st.lists(st.one_of(literal, param), max_size=3)
 ).map(lambda t: ("/api/v4/" if t[0] else "/") + "/".join([t[1], *t[2]]))
+#: Prefixes of another API (or this one twice): `endpoint add` refuses them.
+OTHER_PREFIXES = ["/api/v3", "/api/v4/api/v4", "/api/v1", "/v2", "/api"]
+other_prefix_path = st.tuples(st.sampled_from(OTHER_PREFIXES), well_formed_path).map(
+    lambda t: t[0] + "/" + t[1].removeprefix("/api/v4/").removeprefix("/")
+)
 any_path = mostly(
-    well_formed_path,
+    st.one_of(well_formed_path, well_formed_path, well_formed_path, other_prefix_path),
     st.one_of(
         st.text(max_size=12),
         st.lists(st.one_of(literal, param, st.text(max_size=3)), min_size=1, max_size=4).map(lambda s: "/" + "/".join(s)),
@@ -87,7 +98,7 @@ fields = st.lists(
     st.tuples(mostly(identifier, st.text(max_size=3)), mostly(field_type, st.text(max_size=4))), min_size=1, max_size=3
 ).map(lambda fs: ",".join(f"{name}:{kind}" if kind else name for name, kind in fs))
 operation_name = mostly(
-    st.one_of(pascal, identifier),
+    st.one_of(pascal, identifier, st.sampled_from([w.capitalize() for w in YAML_WORDS])),
     st.one_of(
         st.sampled_from(["GetUser", "get_users", "user_app", "Context", "Response", "TestHelper", "AppError",
                          "init_user", "None", "True", "match", "class", "Def", "get_user_route", "self"]),
@@ -216,6 +227,24 @@ def assert_plan_is_valid(repo: Path, report: dict[str, Any]) -> None:
         assert operation["operationId"] == endpoint["operation_id"]
 
 
+def has_other_prefix(path: str) -> bool:
+    """Whether `path`, once this server's prefix is taken off, starts with an API prefix."""
+    rest = path[len("/api/v4") :] if path.startswith("/api/v4/") else path
+    return re.match(r"/(?:api|v[0-9]+)(?:/|$)", rest) is not None
+
+
+def assert_plan_passes_check(runner: CliRunner, repo: Path, report: dict[str, Any], scratch: Path) -> None:
+    """The repo with the plan in place (a copy of it) passes `check`."""
+    target = scratch / "planned"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(repo, target)
+    for path, text in planned_files(repo, report).items():
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        (target / path).write_text(text, encoding="utf-8")
+    errors = check_errors(target)
+    assert errors == [], (report["endpoint"]["method"], report["endpoint"]["path"], errors)
+
+
 @pytest.fixture(scope="module")
 def shared_repo(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One copy for every dry run of this module: dry runs must leave it as it was."""
@@ -241,7 +270,9 @@ def examples(thorough: bool, quick: int, long: int, *, shrink: bool = True) -> s
 # The properties
 
 
-def test_dry_run_refuses_in_one_line_or_plans_valid_files(shared_repo: Path, thorough: bool, tally: Tally) -> None:
+def test_dry_run_refuses_in_one_line_or_plans_valid_files(
+    shared_repo: Path, tmp_path: Path, thorough: bool, tally: Tally
+) -> None:
     runner = CliRunner()
     outcomes = {"planned": 0, "refused": 0}
 
@@ -250,6 +281,8 @@ def test_dry_run_refuses_in_one_line_or_plans_valid_files(shared_repo: Path, tho
     def dry_run(method: str, path: str, options: list[str]) -> None:
         tally("inputs tried", 1)
         result = run_add(runner, shared_repo, method, path, options, "--dry-run")
+        if has_other_prefix(path):
+            assert result.exit_code == 2, (path, result.stdout[:300])
         if result.exit_code != 0:
             assert_refused_cleanly(result)
             outcomes["refused"] += 1
@@ -258,6 +291,8 @@ def test_dry_run_refuses_in_one_line_or_plans_valid_files(shared_repo: Path, tho
         assert report["applied"] is False
         assert report["changes"], "a plan with nothing in it for a new endpoint"
         assert_plan_is_valid(shared_repo, report)
+        assert_plan_passes_check(runner, shared_repo, report, tmp_path)
+        tally("plans that pass check", 1)
         outcomes["planned"] += 1
 
     dry_run()
@@ -316,11 +351,35 @@ apply_options = st.lists(
         option("auth", st.sampled_from(["session", "public", "trust-requester"])),
         option("body", st.one_of(fields, st.sampled_from(["User", "Team"]))),
         option("status", st.sampled_from([200, 201, 202, 204])),
+        option("name", st.sampled_from([w.capitalize() for w in YAML_WORDS])),
     ),
     max_size=4,
     unique_by=lambda item: item.split("=")[0],
 )
 apply_path = well_formed_path
+
+
+def test_well_formed_adds_plan_what_passes_check(shared_repo: Path, tmp_path: Path, thorough: bool, tally: Tally) -> None:
+    """Inputs that are mostly planned: each plan, put in place in a copy, passes `check`."""
+    runner = CliRunner()
+
+    @examples(thorough, quick=8, long=300)
+    @given(method=apply_method, path=st.one_of(apply_path, apply_path, other_prefix_path), options=apply_options)
+    def planned(method: str, path: str, options: list[str]) -> None:
+        tally("inputs tried", 1)
+        result = run_add(runner, shared_repo, method, path, options, "--dry-run")
+        if has_other_prefix(path):
+            assert_refused_cleanly(result)  # as another API's path, unless another option is bad
+            return
+        if result.exit_code != 0:
+            assert_refused_cleanly(result)
+            return
+        report = json.loads(result.stdout)
+        assert_plan_is_valid(shared_repo, report)
+        assert_plan_passes_check(runner, shared_repo, report, tmp_path)
+        tally("plans that pass check", 1)
+
+    planned()
 
 
 def test_applied_plans_keep_the_repo_tests_green(
@@ -347,6 +406,7 @@ def test_applied_plans_keep_the_repo_tests_green(
         assert report["applied"] is True
         assert json.loads(dry.stdout)["changes"] == report["changes"]
         assert tree_digest(repo) != before
+        assert check_errors(repo) == [], (method, path, options)
         # The long run runs the whole suite; the quick pass the test modules the plan wrote.
         written = [c["path"] for c in report["changes"] if c["path"].endswith("_test.py")]
         tests = run_repo_tests(repo, *([] if thorough else written))
@@ -368,6 +428,7 @@ def _add_and_run_its_tests(pristine: Path, tmp_path: Path, *args: str) -> None:
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.stderr
+    assert check_errors(repo) == []
     written = [c["path"] for c in json.loads(result.stdout)["changes"] if c["path"].endswith("_test.py")]
     tests = run_repo_tests(repo, *written)
     assert tests.returncode == 0, tests.stdout[-2000:]

@@ -196,3 +196,27 @@ def test_a_tag_that_does_not_fit_its_value_is_located() -> None:
 def test_a_shared_anchor_below_the_limit_is_accepted() -> None:
     text = "a: &a [x, x]\nb: [*a, *a, *a]\n"
     assert merge([("intro.yaml", text)]).data["b"] == [["x", "x"]] * 3
+
+
+# ---------------------------------------------------------------------------------------------
+# What concatenation alone would get wrong
+
+
+def test_a_fragment_without_a_final_newline_is_merged_as_if_it_had_one() -> None:
+    # Concatenated as it is, its last line would run into the next fragment's first, and the
+    # error would name that fragment.
+    merged = merge([("intro.yaml", INTRO), ("users.yaml", USERS.rstrip("\n")), ("teams.yaml", TEAMS), ("defs.yaml", DEFS)])
+    assert set(merged.data["paths"]) == {"/api/v4/users", "/api/v4/teams"}
+    assert merged.locate(11) == ("teams.yaml", 1)
+
+
+def test_a_byte_order_mark_is_reported_at_the_start_of_its_fragment() -> None:
+    with pytest.raises(ValidationError) as raised:
+        merge([("intro.yaml", INTRO), ("users.yaml", USERS), ("teams.yaml", "\ufeff" + TEAMS), ("defs.yaml", DEFS)])
+    assert (str(raised.value.path), raised.value.line) == ("teams.yaml", 1)
+    assert "byte-order mark" in raised.value.message
+
+
+def test_a_byte_order_mark_where_the_stream_starts_is_valid() -> None:
+    merged = merge([("intro.yaml", "\ufeff" + INTRO), ("users.yaml", USERS), ("defs.yaml", DEFS)])
+    assert set(merged.data["paths"]) == {"/api/v4/users"}

@@ -38,7 +38,8 @@ class RuleBase:
         if not self.layout.generates:
             return None  # scaffold writes Python only
         try:
-            return add_command(endpoint_of(record, self.layout), self.layout)
+            validators = self.catalog.inventory.param_validators
+            return add_command(endpoint_of(record, self.layout, validators), self.layout)
         except ScaffoldError:
             return None
 
@@ -63,7 +64,7 @@ class RuleBase:
         if status == 304:
             return f"its handler calls {self.dialect.etag_call}"
         if status == 400:
-            if params_of(route.path):
-                return "its path has parameters"
+            if any(p.endswith("_id") for p in params_of(route.path)):
+                return "its path has an id parameter"
             return "its handler validates its input"
         return "its success status"

@@ -25,7 +25,7 @@ class ValidationRules(RuleBase):
         typed = {name for name, _, _ in handler.body_fields}
         stated = {
             (field.name, kind): _plain(value)
-            for field in doc.body_fields
+            for field in doc.body_fields or doc.schema_fields
             if field.name in typed
             for kind, value in value_checks(field).items()
         }
