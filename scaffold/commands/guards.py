@@ -14,6 +14,7 @@ import yaml
 from scaffold.errors import ValidationError
 from scaffold.model.changes import ChangeSet
 from scaffold.model.layout import CONFIG_NAME, RepoLayout
+from scaffold.repo.interpreter import repo_interpreter
 from scaffold.repo.runner import import_modules
 from scaffold.repo.transaction import apply_changes
 from scaffold.repo.workspace import Workspace
@@ -24,7 +25,9 @@ from scaffold.text.yaml import Loader
 
 def apply_checked(layout: RepoLayout, changes: ChangeSet) -> None:
     """Apply `changes` to the repo, all or nothing: they must parse, the spec validate, and
-    the edited server import."""
+    the edited server import (with the repo's interpreter, found before anything is written)."""
+    if any(c.after is not None and c.path.endswith(".py") for c in changes.changes):
+        repo_interpreter(layout)  # absent, or leading out of the repo: an error before any write
     apply_changes(
         layout.root,
         changes,
@@ -81,7 +84,7 @@ def spec_check(layout: RepoLayout) -> Callable[[ChangeSet], None]:
 
 
 def import_check(layout: RepoLayout) -> Callable[[ChangeSet], None]:
-    """The touched Python modules import, once they are in place."""
+    """The touched Python modules import, once they are in place (with the repo's interpreter)."""
 
     def check(changes: ChangeSet) -> None:
         import_modules(layout, changes)

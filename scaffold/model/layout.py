@@ -110,6 +110,8 @@ class RepoLayout:
     #: the language of the server's code (`[server] language`), and how Go code is read (`[go]`)
     language: str = "python"
     go: GoLayout | None = None
+    #: the interpreter that runs the repo's code (`[server] python`: inside the repo, or absolute)
+    python: str | None = None
 
     @property
     def generates(self) -> bool:
@@ -304,7 +306,18 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         id_schema=reader.string(docs, "docs", "id_schema", default="Id"),
         language=language,
         go=go,
+        python=_python(reader, server),
     )
+
+
+def _python(reader: TableReader, server: dict[str, Any]) -> str | None:
+    """`[server] python`: a path relative to the repo that stays in it, or an absolute path."""
+    if "python" not in server:
+        return None
+    value = reader.string(server, "server", "python")
+    if not Path(value).is_absolute() and ".." in Path(value).parts:
+        raise reader.error("server", "python", f"[server] python = {value!r} points outside the repo (name it by its absolute path)")
+    return value
 
 
 def _expressions(reader: TableReader, tests: dict[str, Any], key: str) -> dict[str, str]:
