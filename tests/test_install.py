@@ -100,8 +100,10 @@ def complete(*words: str, env: dict[str, str] | None = None, cwd: Path | None = 
 
 
 def test_shell_completion_works_through_the_console_script(repo: Path) -> None:
+    # Off a shell (CI), name the shell rather than have it detected from the parent process.
+    named = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
     shown = subprocess.run(
-        [sys.executable, "-c", ENTRY, "--show-completion", "bash"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", ENTRY, "--show-completion", "bash"], env=named, capture_output=True, text=True, timeout=60
     )
     assert shown.returncode == 0, shown.stderr
     assert "_SCAFFOLD_COMPLETE=complete_bash" in shown.stdout
