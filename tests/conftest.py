@@ -29,6 +29,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the long reliability run (tests/reliability): many more generated inputs and examples",
     )
     parser.addoption(
+        "--install",
+        action="store_true",
+        help="the install test (tests/test_install.py): pip install of the checkout in a fresh venv, from the package index",
+    )
+    parser.addoption(
         "--mutants",
         action="store_true",
         help="the whole mutation suite (tests/mutation): every endpoint of the reference, every mutant",

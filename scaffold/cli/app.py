@@ -24,6 +24,7 @@ from rich.markup import escape
 from scaffold import __version__
 from scaffold.errors import EXIT_BUG, EXIT_INTERRUPTED, INTERRUPTED, ScaffoldError, internal_error
 from scaffold.model.layout import RepoLayout
+from scaffold.repo.interpreter import HOW_CHOSEN
 from scaffold.repo.open import find_repo, open_repo
 
 app = typer.Typer(
@@ -31,7 +32,7 @@ app = typer.Typer(
     help="Add endpoints to a Mattermost-style REST API v4 server and prove every route is complete.",
     no_args_is_help=False,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    epilog=escape(HOW_CHOSEN),
 )
 docs_app = typer.Typer(help="Build the merged OpenAPI spec from its fragments.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
@@ -39,6 +40,9 @@ endpoint_app = typer.Typer(help="Add, remove and list endpoints.", no_args_is_he
 app.add_typer(endpoint_app, name="endpoint")
 templates_app = typer.Typer(help="The templates new code is written from.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
+
+#: What the commands that write say of the interpreter they run the repo's code with.
+REPO_PYTHON = escape(HOW_CHOSEN)
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from scaffold.cli.app import (
+    REPO_PYTHON,
     RepoOption,
     app,
     check_format,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from scaffold.model.report import Report
 
 
-@app.command("check")
+@app.command("check", epilog=REPO_PYTHON)
 def check(
     repo: RepoOption = None,
     format: Annotated[

@@ -29,13 +29,23 @@ if TYPE_CHECKING:
 
 
 @app.command()
-def init(directory: Annotated[Path, typer.Argument(help="A new or empty directory.")]) -> None:
-    """Create a working copy of the reference server in DIRECTORY."""
-    from scaffold.commands.init import init_repo
+def init(
+    directory: Annotated[Path, typer.Argument(help="A new or empty directory.")],
+    no_git: Annotated[bool, typer.Option("--no-git", help="Make no git repository.")] = False,
+) -> None:
+    """Create a working copy of the reference server in DIRECTORY: a git repository with its
+    first commit, when git is installed and DIRECTORY is in no other work tree."""
+    from scaffold.commands.init import create_repo
 
     with user_errors():
-        target = init_repo(directory)
-        out.print(f"created {target} — try: cd {directory} && python -m pytest -q")
+        created = create_repo(directory, git=not no_git)
+        if created.no_git is None:
+            out.print(f"created {created.path}: a git repository with its first commit")
+        elif no_git:
+            out.print(f"created {created.path}")
+        else:
+            out.print(f"created {created.path}: no git repository ({created.no_git})")
+        out.print(f"next: cd {directory} && make test   (installs its own .venv, runs its tests)")
 
 
 @docs_app.command("build")

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.prompt import Confirm
 
 from scaffold.cli.app import (
+    REPO_PYTHON,
     FormatOption,
     RepoOption,
     check_format,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from scaffold.model.layout import RepoLayout
 
 
-@endpoint_app.command("add")
+@endpoint_app.command("add", epilog=REPO_PYTHON)
 def endpoint_add(
     method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
     path: Annotated[str, typer.Argument(help="/users/<user_id>/sessions or /users/{user_id}/sessions.")],
@@ -97,11 +98,14 @@ def endpoint_add(
         if not plan.changes and format == "text" and not dry_run:
             out.print(f"{endpoint.method.value} {endpoint.full_path}: nothing to add")
             return
+        from scaffold.reporters.release import pr_description, release_note
+
+        review = (release_note(endpoint), pr_description(endpoint, layout, plan.changes, plan.planned, stub=plan.stub))
         _finish(layout, endpoint, plan.changes, "added", dry_run=dry_run, yes=yes, format=format,
-                question="Apply these changes?", intro=describe(endpoint), notes=_docs_alone(layout))
+                question="Apply these changes?", intro=describe(endpoint), notes=_docs_alone(layout), review=review)
 
 
-@endpoint_app.command("remove")
+@endpoint_app.command("remove", epilog=REPO_PYTHON)
 def endpoint_remove(
     method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
     path: Annotated[str, typer.Argument(help="/users/{user_id}/sessions (or with <user_id>, or /api/v4).")],
@@ -152,9 +156,11 @@ def _finish(
     intro: str | None = None,
     kept: list[str] | None = None,
     notes: list[str] | None = None,
+    review: tuple[str, str] | None = None,
 ) -> None:
     """The tail of `add` and `remove`: confirm on a terminal, apply (guarded), and say what
-    was done — or, for a dry run, show the diffs."""
+    was done — or, for a dry run, show the diffs. `review`: the change's release-note line and
+    its description, for the pull request."""
     from scaffold.commands.guards import apply_checked, check_planned
     from scaffold.reporters.json import changes_json, endpoint_json
 
@@ -177,6 +183,8 @@ def _finish(
         applied = True
     if format == "json":
         report = {"endpoint": endpoint_json(endpoint), "changes": changes_json(changes), "applied": applied}
+        if review is not None:
+            report["release_note"], report["description"] = review
         report = report if kept is None else {**report, "kept": kept}
         print_json({**report, "notes": notes} if notes else report)
     elif dry_run:
@@ -186,6 +194,8 @@ def _finish(
         print_summary(out, changes, applied=True)
         for note in notes:
             out.print(f"[yellow]note:[/yellow] {escape(note)}")
+        if review is not None:
+            out.print(f"\nrelease note: {escape(review[0])}\ndescription:  {escape(review[1])}")
 
 
 def _docs_alone(layout: RepoLayout) -> list[str]:

@@ -32,6 +32,10 @@ class AddPlan:
     changes: ChangeSet
     #: where each artifact stood before the plan (None: missing, so planned)
     existing: dict[str, Location | None]
+    #: the artifacts planned, in checklist order
+    planned: tuple[str, ...] = ()
+    #: True when the app function the handler calls is the 501 stub (its cases are pending)
+    stub: bool = False
 
 
 def add_endpoint(
@@ -125,11 +129,12 @@ def plan_add(
         )
     ctx = plan_context(layout, workspace or Workspace(layout.root), inventory, endpoint)
     todo = [name for name in ARTIFACTS if name in selected and name not in present]
-    notes += _plan(ctx, todo, route_exists=existing["route"] is not None)
+    planned, stub = _plan(ctx, todo, route_exists=existing["route"] is not None)
+    notes += planned
     if "tests" in selected:
         # Part of the tests, though tests written by hand may stand without it.
         notes += plan_security(ctx, app_is_stub(ctx))
-    return AddPlan(endpoint, ctx.workspace.change_set(notes), existing)
+    return AddPlan(endpoint, ctx.workspace.change_set(notes), existing, tuple(todo), stub)
 
 
 def _docs_alone(selected: set[str], explicit: bool) -> set[str]:
@@ -173,8 +178,9 @@ def name_holder(joined: Catalog, name: str) -> EndpointRecord | None:
     return None
 
 
-def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> list[str]:
-    """Plan each artifact in `todo`; return what the plan should say."""
+def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> tuple[list[str], bool]:
+    """Plan each artifact in `todo`; return what the plan should say, and whether the app
+    function is the stub."""
     notes = []
     endpoint = ctx.endpoint
     if endpoint.response_list and endpoint.response_schema is None and "docs" in todo:
@@ -200,4 +206,4 @@ def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> list[str]
         plan_driver(ctx)
     if "tests" in todo:
         notes += plan_tests(ctx, stub)
-    return notes
+    return notes, stub

@@ -14,6 +14,7 @@ import yaml
 from scaffold.errors import ValidationError
 from scaffold.model.changes import ChangeSet
 from scaffold.model.layout import CONFIG_NAME, RepoLayout
+from scaffold.repo.interpreter import repo_interpreter
 from scaffold.repo.runner import import_modules
 from scaffold.repo.transaction import apply_changes
 from scaffold.repo.workspace import Workspace
@@ -24,9 +25,11 @@ from scaffold.text.yaml import Loader
 
 def apply_checked(layout: RepoLayout, changes: ChangeSet) -> list[str]:
     """Apply `changes` to the repo, all or nothing: they must parse, the spec validate (or,
-    where it was already invalid, gain no problem), and the edited server import. Returns
-    what the caller should tell the user."""
+    where it was already invalid, gain no problem), and the edited server import (with the
+    repo's interpreter, found before anything is written). Returns what the caller should tell
+    the user."""
     notes: list[str] = []
+    _require_interpreter(layout, changes)
     apply_changes(
         layout.root,
         changes,
@@ -39,8 +42,16 @@ def apply_checked(layout: RepoLayout, changes: ChangeSet) -> list[str]:
 def check_planned(layout: RepoLayout, changes: ChangeSet) -> None:
     """What `apply_checked` checks before writing, for a plan only shown (`--dry-run`): a dry
     run refuses what the real one would."""
+    _require_interpreter(layout, changes)
     for validate_changes in _validators(layout, []):
         validate_changes(changes)
+
+
+def _require_interpreter(layout: RepoLayout, changes: ChangeSet) -> None:
+    """The interpreter that will import the edited server: absent, or leading out of the repo,
+    is an error before any write."""
+    if any(c.after is not None and c.path.endswith(".py") for c in changes.changes):
+        repo_interpreter(layout)
 
 
 def _validators(layout: RepoLayout, notes: list[str]) -> list[Callable[[ChangeSet], None]]:
@@ -107,7 +118,7 @@ def spec_check(layout: RepoLayout, notes: list[str] | None = None) -> Callable[[
 
 
 def import_check(layout: RepoLayout) -> Callable[[ChangeSet], None]:
-    """The touched Python modules import, once they are in place."""
+    """The touched Python modules import, once they are in place (with the repo's interpreter)."""
 
     def check(changes: ChangeSet) -> None:
         import_modules(layout, changes)

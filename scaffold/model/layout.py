@@ -104,6 +104,8 @@ class RepoLayout:
     go: GoLayout | None = None
     #: the Makefile that concatenates the fragments too, where the docs have one (`api/Makefile`)
     makefile: str = ""
+    #: the interpreter that runs the repo's code (`[server] python`: inside the repo, or absolute)
+    python: str | None = None
 
     @property
     def generates(self) -> bool:
@@ -286,6 +288,7 @@ def _build_layout(root: Path, path: Path, text: str, data: dict[str, Any]) -> Re
         security=parse_security(reader, tests, {actor.name for actor in actors}),
         language=language,
         go=go,
+        python=_python(reader, server),
     )
 
 
@@ -331,6 +334,15 @@ def _build_list(reader: TableReader, docs: dict[str, Any]) -> list[str]:
         if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
             raise reader.error("docs", "build", f"[docs] build names {name!r}, outside [docs] source")
     return build
+
+def _python(reader: TableReader, server: dict[str, Any]) -> str | None:
+    """`[server] python`: a path relative to the repo that stays in it, or an absolute path."""
+    if "python" not in server:
+        return None
+    value = reader.string(server, "server", "python")
+    if not Path(value).is_absolute() and ".." in Path(value).parts:
+        raise reader.error("server", "python", f"[server] python = {value!r} points outside the repo (name it by its absolute path)")
+    return value
 
 
 def _expressions(reader: TableReader, tests: dict[str, Any], key: str) -> dict[str, str]:

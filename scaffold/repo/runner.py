@@ -1,43 +1,71 @@
-"""The repo's own code, run by scaffold: its formatter, and an import of the edited modules.
+"""The repo's own code, run by scaffold: its formatter, an import of the edited modules, and
+its tests — each with the repo's interpreter (`scaffold.repo.interpreter`), never scaffold's.
 
 Only commands that write run these (`endpoint add`, `endpoint remove`, `check --fix`): the
 formatter over the Python files a plan writes, before anything touches disk, so a formatter
 failure leaves the repo as it was; the import once the files are in place, so a module that
-does not import is rolled back.
+does not import is rolled back. A module the environment lacks (not one of the repo's) is the
+environment's fault, said as such: the edited server is not broken.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
-import sys
+from pathlib import Path
 
 from scaffold.errors import ValidationError
 from scaffold.model.changes import Change, ChangeSet
 from scaffold.model.layout import RepoLayout
 from scaffold.naming import dotted
+from scaffold.repo.interpreter import Interpreter, repo_interpreter
+
+#: The first line each script prints: without it, the interpreter did not run the script.
+_STARTED = "scaffold: python runs"
+#: Imports the modules named on its command line.
+_IMPORT = f"""\
+import importlib, sys
+print({_STARTED!r}, flush=True)
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as err:
+        sys.exit(f"ModuleNotFoundError: No module named {{err.name!r}}")
+"""
+#: Runs pytest with the arguments on its command line; without pytest, exits 4 (no run).
+_PYTEST = f"""\
+import sys
+print({_STARTED!r}, flush=True)
+try:
+    import pytest
+except ModuleNotFoundError as err:
+    print(f"ModuleNotFoundError: No module named {{err.name!r}}", file=sys.stderr)
+    sys.exit(4)
+sys.exit(pytest.main(sys.argv[1:]))
+"""
 
 
 def format_changes(layout: RepoLayout, changes: ChangeSet) -> ChangeSet:
     """The change set with every written .py file passed through `[format] command`."""
     if not layout.formatter:
         return changes
+    python = repo_interpreter(layout)
     formatted = []
     for change in changes.changes:
         if change.after is None or not change.path.endswith(".py"):
             formatted.append(change)
             continue
-        formatted.append(Change(change.path, change.before, _run(layout, change.path, change.after)))
+        formatted.append(Change(change.path, change.before, _run(layout, python, change.path, change.after)))
     return ChangeSet(formatted, list(changes.warnings))
 
 
-def _run(layout: RepoLayout, path: str, text: str) -> str:
+def _run(layout: RepoLayout, python: Interpreter, path: str, text: str) -> str:
     command = [part.replace("{path}", path) for part in shlex.split(layout.formatter or "")]
     try:
         result = subprocess.run(
-            command, input=text, capture_output=True, text=True, cwd=layout.root, timeout=120, check=False
+            command, input=text, capture_output=True, text=True, cwd=layout.root, timeout=120, check=False,
+            env=python.environment(),
         )
     except (OSError, subprocess.TimeoutExpired) as err:
         raise ValidationError(
@@ -57,23 +85,20 @@ def _run(layout: RepoLayout, path: str, text: str) -> str:
 
 def import_modules(layout: RepoLayout, changes: ChangeSet) -> None:
     """The Python modules `changes` writes import, with the routes module that ties them
-    (run in a fresh interpreter, in the repo)."""
+    (run by the repo's interpreter, in the repo)."""
     modules = [dotted(c.path) for c in changes.changes if c.after is not None and c.path.endswith(".py")]
     if not modules:
         return
     modules.append(dotted(layout.routes))
-    script = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
-    env = {**os.environ, "PYTHONPATH": str(layout.root), "PYTHONDONTWRITEBYTECODE": "1"}
-    result = subprocess.run(
-        [sys.executable, "-c", script, *dict.fromkeys(modules)],
-        cwd=layout.root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    python = repo_interpreter(layout)
+    env = {**python.environment(), "PYTHONPATH": str(layout.root), "PYTHONDONTWRITEBYTECODE": "1"}
+    result = _python_run(python, [str(python.executable), "-c", _IMPORT, *dict.fromkeys(modules)],
+                         cwd=layout.root, env=env, timeout=120)
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
+        lacking = python.missing_module(layout, last)
+        if lacking is not None:
+            raise python.lacking(lacking)
         raise ValidationError(
             f"the edited server does not import: {last}",
             hint="nothing was written; fix the module named above, or the overriding template",
@@ -90,18 +115,26 @@ def passing_tests(layout: RepoLayout, node_ids: list[str]) -> set[str]:
 
 def test_outcomes(layout: RepoLayout, selection: list[str]) -> dict[str, str]:
     """Run the repo's tests `selection` (pytest arguments: node ids, `-k` expressions) with their
-    xfail marks set aside, in a fresh interpreter, in the repo: node id → PASSED, FAILED…"""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    xfail marks set aside, with the repo's interpreter, in the repo: node id → PASSED, FAILED…"""
+    python = repo_interpreter(layout)
+    env = {**python.environment(), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTEST_ADDOPTS", None)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--runxfail", "-rA", *selection]
+    arguments = ["-q", "-p", "no:cacheprovider", "--runxfail", "-rA", *selection]
     try:
-        result = subprocess.run(command, cwd=layout.root, env=env, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as err:
+        result = _python_run(python, [str(python.executable), "-c", _PYTEST, *arguments],
+                             cwd=layout.root, env=env, timeout=600)
+    except subprocess.TimeoutExpired as err:
         raise ValidationError(
             f"the repo's tests could not run: {err}",
             hint="run them with `python -m pytest` in the repo to see why; nothing was written",
         ) from None
-    if result.returncode not in (0, 1, 5):  # 1: some failed, as some may; 5: none selected
+    # 1: the tests ran (some failed, as some may); 5: none selected; anything else may be a
+    # module the tests lack.
+    ran = result.returncode in (0, 1, 5)
+    lacking = None if ran else python.missing_module(layout, result.stdout + result.stderr)
+    if lacking is not None:
+        raise python.lacking(lacking)
+    if not ran:
         detail = (result.stdout.strip().splitlines() or result.stderr.strip().splitlines() or ["no output"])[-1]
         raise ValidationError(
             f"the repo's tests could not run: {detail}",
@@ -117,3 +150,17 @@ def test_outcomes(layout: RepoLayout, selection: list[str]) -> dict[str, str]:
 
 
 _SUMMARY = re.compile(r"(?P<outcome>PASSED|FAILED|ERROR|SKIPPED) (?P<node>\S+::[^\s\[]+(?:\[.*?\])?)(?: - .*)?$")
+
+
+def _python_run(
+    python: Interpreter, command: list[str], *, cwd: Path, env: dict[str, str], timeout: int
+) -> subprocess.CompletedProcess[str]:
+    """Run the repo's interpreter; one that cannot start at all is the environment's fault."""
+    try:
+        result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    except OSError as err:
+        raise python.broken(err.strerror or str(err)) from None
+    if not result.stdout.startswith(_STARTED):
+        detail = (result.stderr.strip().splitlines() or [f"exit status {result.returncode}, no output"])[-1]
+        raise python.broken(detail)
+    return result

@@ -2,7 +2,8 @@
 
 Every test reports what it tried through the `tally` fixture; the session ends with one table
 (inputs tried, faults injected, operations × examples, security cases, failures found).
-`make test` runs a quick pass; `make reliability` runs the long one (`--reliability`).
+Without `--reliability` each runs a quick pass (`make test` runs those of all but the property
+tests and schemathesis conformance); `make reliability` runs the long one.
 """
 
 from __future__ import annotations
