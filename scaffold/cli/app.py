@@ -92,12 +92,9 @@ def open_layout(repo: Path | None) -> RepoLayout:
     """Open the repo of `--repo` (or the one around the cwd), saying what a rollback restored."""
     layout = open_repo(repo if repo is not None else find_repo(Path.cwd()))
     _current_root.set(layout.root)
-    if layout.recovered:
-        err.print(
-            "[yellow]rolled back:[/yellow] a scaffold command was killed while writing; restored "
-            + escape(", ".join(layout.recovered)),
-            highlight=False,
-        )
+    for note in layout.recovered:
+        what, _, rest = note.partition(":")
+        err.print(f"[yellow]{escape(what)}:[/yellow]{escape(rest)}", highlight=False)
     return layout
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from scaffold.errors import UsageError
 from scaffold.model.layout import RepoLayout
 from scaffold.model.reader import line_of
+from scaffold.repo.files import read_config
 
 
 def require_generated(layout: RepoLayout, command: str) -> None:
     """Raise a one-line UsageError when `command` cannot write into this repo's language."""
     if layout.generates:
         return
-    text = layout.config_path.read_text(encoding="utf-8")
+    text = read_config(layout.root)
     raise UsageError(
         f"`scaffold {command}` writes Python only, and this server is written in {layout.language.title()}",
         hint="`scaffold check`, `endpoint list` and `checklist` work here; write the code by hand",
