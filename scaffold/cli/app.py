@@ -22,12 +22,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from scaffold import __version__
+from scaffold.cli.parsing import Group
 from scaffold.errors import EXIT_BUG, EXIT_INTERRUPTED, INTERRUPTED, ScaffoldError, internal_error
 from scaffold.model.layout import RepoLayout
 from scaffold.repo.open import find_repo, open_repo
 
 app = typer.Typer(
     name="scaffold",
+    cls=Group,
     help="Add endpoints to a Mattermost-style REST API v4 server and prove every route is complete.",
     no_args_is_help=False,
     pretty_exceptions_enable=False,

@@ -18,7 +18,16 @@ from scaffold.cli.app import (
     print_json,
     user_errors,
 )
-from scaffold.cli.output import emit_json, emit_text, log_console, print_diff, print_summary
+from scaffold.cli.output import (
+    confirm_changes,
+    emit_json,
+    emit_text,
+    log_console,
+    print_diff,
+    print_summary,
+    write_file,
+)
+from scaffold.cli.parsing import Command
 from scaffold.cli.replay import record
 from scaffold.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from scaffold.reporters import FORMATS
@@ -29,7 +38,7 @@ if TYPE_CHECKING:
     from scaffold.model.report import Report
 
 
-@app.command("check")
+@app.command("check", cls=Command)
 def check(
     repo: RepoOption = None,
     format: Annotated[
@@ -52,10 +61,18 @@ def check(
         bool, typer.Option("--strict", help="Pending (xfail) status cases are errors.")
     ] = False,
     fix: Annotated[
-        bool, typer.Option("--fix", help="Fill every fixable gap through `endpoint add --fill`.")
+        bool,
+        typer.Option(
+            "--fix",
+            help="Fill every fixable gap through `endpoint add --fill`. This runs the repo's own "
+            "code: its formatter, an import of the edited server, and its tests.",
+        ),
     ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --fix: show the diffs; write nothing.")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="With --fix: apply without asking.")
     ] = False,
     matrix: Annotated[
         bool, typer.Option("--matrix/--no-matrix", help="Text: show the endpoint matrix.")
@@ -64,27 +81,30 @@ def check(
         bool, typer.Option("--no-cache", help="Parse and validate everything again.")
     ] = False,
 ) -> None:
-    """Prove that every endpoint has its five artifacts; exit 1 on any error finding."""
+    """Prove that every endpoint has its five artifacts; exit 1 on any error finding.
+
+    `check` only reads the repo and never runs its code. `check --fix` writes, and runs the repo's own code as `endpoint add` does (its formatter, an import of the edited server) and its tests.
+    """
     from scaffold.commands.baseline import baseline_text, load_baseline
     from scaffold.commands.check import run_check
 
     check_format(format, FORMATS)
     with user_errors():
-        if dry_run and not fix:
-            raise UsageError(
-                "--dry-run only works with --fix", hint="use `scaffold check --fix --dry-run`"
-            )
+        for flag, given in (("--dry-run", dry_run), ("--yes", yes)):
+            if given and not fix:
+                raise UsageError(f"{flag} only works with --fix", hint=f"use `scaffold check --fix {flag}`")
         layout = open_layout(repo)
         if fix:
             from scaffold.commands.language import require_generated
 
             require_generated(layout, "check --fix")
-            _fix(layout, dry_run=dry_run, quiet=format != "text" and output is None)
+            quiet = format != "text" and output is None
+            _fix(layout, dry_run=dry_run, quiet=quiet, yes=yes or format != "text")
         accepted = load_baseline(baseline) if baseline is not None else None
         report = run_check(layout, strict=strict, baseline=accepted, use_cache=not no_cache)
         if write_baseline is not None:
             everything = report.findings + report.baselined
-            write_baseline.write_text(baseline_text(everything), encoding="utf-8")
+            write_file(write_baseline, baseline_text(everything))
             err.print(f"wrote {write_baseline}: {len(everything)} findings accepted")
             raise typer.Exit(EXIT_OK)
         printed = _print_report(report, format, output, matrix)
@@ -93,7 +113,7 @@ def check(
         raise typer.Exit(report.exit_code)
 
 
-def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
+def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool, yes: bool) -> None:
     """Plan and apply the fixes; a dry run only shows them, and the command ends there."""
     from rich.markup import escape
 
@@ -113,6 +133,7 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
         err.print(f"--dry-run: {fixed} findings would be fixed; nothing was written")
         raise typer.Exit(EXIT_FINDINGS if plan.planned or plan.manual or plan.skipped else EXIT_OK)
     if plan.changes:
+        confirm_changes(console, plan.changes, "Apply these fixes?", yes=yes)
         apply_checked(layout, plan.changes)
         for endpoint, findings in plan.planned:
             console.print(
@@ -121,16 +142,17 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool) -> None:
                 highlight=False,
             )
         print_summary(console, plan.changes, applied=True)
-    _finish(layout, console)
+    _finish(layout, console, yes=yes)
 
 
-def _finish(layout: RepoLayout, console: Console) -> None:
+def _finish(layout: RepoLayout, console: Console, *, yes: bool) -> None:
     """Drop the xfail marks of the pending cases that pass now that their app function is written."""
     from scaffold.commands.finish import plan_finish
     from scaffold.commands.guards import apply_checked
 
     plan = plan_finish(layout)
     if plan.changes:
+        confirm_changes(console, plan.changes, "Drop the xfail marks of these passing tests?", yes=yes)
         apply_checked(layout, plan.changes)
         for endpoint, names in plan.finished:
             console.print(f"finished {endpoint}: {', '.join(names)} pass: their xfail marks are gone", highlight=False)
@@ -172,7 +194,7 @@ def _print_report(report: Report, format: str, output: Path | None, matrix: bool
     return printed
 
 
-@app.command("checklist")
+@app.command("checklist", cls=Command)
 def checklist(
     method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
     path: Annotated[

@@ -20,9 +20,10 @@ from scaffold.cli.app import (
     templates_app,
     user_errors,
 )
+from scaffold.cli.parsing import Command
 
 
-@app.command()
+@app.command(cls=Command)
 def init(directory: Annotated[Path, typer.Argument(help="A new or empty directory.")]) -> None:
     """Create a working copy of the reference server in DIRECTORY."""
     from scaffold.commands.init import init_repo
@@ -32,7 +33,7 @@ def init(directory: Annotated[Path, typer.Argument(help="A new or empty director
         out.print(f"created {target} — try: cd {directory} && python -m pytest -q")
 
 
-@docs_app.command("build")
+@docs_app.command("build", cls=Command)
 def docs_build(
     repo: RepoOption = None,
     format: FormatOption = "text",
@@ -58,7 +59,7 @@ def docs_build(
                 out.print(f"wrote {result.html}: open it, or run `scaffold docs serve`")
 
 
-@docs_app.command("serve")
+@docs_app.command("serve", cls=Command)
 def docs_serve(
     repo: RepoOption = None,
     port: Annotated[int, typer.Option(help="The port on 127.0.0.1 (0: any free one).")] = 8066,
@@ -83,7 +84,7 @@ def docs_serve(
             server.server_close()
 
 
-@templates_app.command("list")
+@templates_app.command("list", cls=Command)
 def templates_list(repo: RepoOption = None, format: FormatOption = "text") -> None:
     """List the built-in templates and which ones the repo overrides in .scaffold/templates."""
     from scaffold.resources import templates_dir
