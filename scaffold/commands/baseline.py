@@ -17,6 +17,7 @@ from typing import Any
 
 from scaffold.errors import UsageError
 from scaffold.model.findings import Finding
+from scaffold.repo.files import read_regular
 
 VERSION = 1
 
@@ -47,7 +48,10 @@ class Baseline:
 
 def load_baseline(path: Path) -> Baseline:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = read_regular(path)  # a named pipe is refused: it would never end
+        if raw is None:
+            raise FileNotFoundError(path)
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise UsageError(
             f"baseline {path} does not exist",
