@@ -259,6 +259,16 @@ def test_a_byte_that_is_not_utf8_in_scaffold_toml_is_placed(cli: Cli, repo: Path
         assert "scaffold.toml:3: not UTF-8 text: byte 0xe9" in line and "save the file as UTF-8" in line
 
 
+def test_an_error_at_line_100_is_said_at_line_100(cli: Cli, repo: Path) -> None:
+    """Not as an emoji: `:100:` is the code of one."""
+    config = repo / "scaffold.toml"
+    lines = config.read_bytes().split(b"\n")
+    lines[99] += b"\xff"
+    config.write_bytes(b"\n".join(lines))
+    result = cli("check", "--repo", str(repo))
+    assert "scaffold.toml:100: not UTF-8 text" in one_line(result.stderr)
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [

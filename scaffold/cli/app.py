@@ -42,8 +42,9 @@ app.add_typer(endpoint_app, name="endpoint")
 templates_app = typer.Typer(help="The templates new code is written from.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes: `users.yaml:100:` is a location, not a "hundred points" sign.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 RepoOption = Annotated[
     Path | None,

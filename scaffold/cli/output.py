@@ -22,7 +22,7 @@ _LOG_WIDTH = 400
 
 def log_console() -> Console:
     """`out` on a terminal; elsewhere a console as wide as the tables need, not 80 columns."""
-    return out if out.is_terminal else Console(width=_LOG_WIDTH, highlight=False)
+    return out if out.is_terminal else Console(width=_LOG_WIDTH, highlight=False, emoji=False)
 
 
 def emit_json(data: Any, output: Path | None) -> str | None:

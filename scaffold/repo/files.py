@@ -41,20 +41,26 @@ def read_regular(path: Path, shown: Path | str | None = None) -> bytes | None:
     is a directory. Anything else — a named pipe, a socket, a device — is refused in one line
     (naming `shown`, else `path`) rather than read: reading a pipe would wait forever."""
     try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
+        mode = os.stat(path).st_mode
         if stat.S_ISDIR(mode):
             return None
-        if not stat.S_ISREG(mode):
-            raise RepoLayoutError(
-                f"is {_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}, not a file scaffold can read",
-                hint="replace it with a regular file (or remove it)",
-                path=shown if shown is not None else path,
-            )
+        _refuse_unless_regular(mode, shown if shown is not None else path)
+        # Not blocking even so: a pipe swapped in since the stat is refused, not waited on.
+        fd = os.open(path, _OPEN_FLAGS)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    with open(fd, "rb") as handle:
+        _refuse_unless_regular(os.fstat(fd).st_mode, shown if shown is not None else path)
         return handle.read()
+
+
+def _refuse_unless_regular(mode: int, shown: Path | str) -> None:
+    if not stat.S_ISREG(mode):
+        raise RepoLayoutError(
+            f"is {_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}, not a file scaffold can read",
+            hint="replace it with a regular file (or remove it)",
+            path=shown,
+        )
 
 
 def disk_reader(root: Path) -> Reader:
