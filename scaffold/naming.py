@@ -5,6 +5,10 @@ from __future__ import annotations
 import keyword
 import re
 
+#: The longest name a path segment or a field may have: names become keys of the YAML docs
+#: (a plain key holds at most 1024 characters), Python names and file names (255 bytes at most).
+MAX_NAME_LENGTH = 64
+
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 

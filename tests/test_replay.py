@@ -182,10 +182,13 @@ def test_a_baseline_read_from_a_pipe_is_read_once_by_the_command(
     pipe = tmp_path / "pipe"
     for _ in range(2):  # never recorded, so never replayed: each run reads the pipe itself
         os.mkfifo(pipe)
-        writer = threading.Thread(target=lambda: pipe.write_bytes(saved.read_bytes()))
+        # The baseline named on the command line may be a pipe (`--baseline <(git show …)`),
+        # unlike the files of the repo.
+        writer = threading.Thread(target=lambda: pipe.write_bytes(saved.read_bytes()), daemon=True)
         writer.start()
         code, out, ran = script("check", "--repo", str(repo), "--baseline", str(pipe), "--no-matrix")
-        writer.join()
+        writer.join(timeout=5)
+        assert not writer.is_alive(), "the pipe was never read"
         pipe.unlink()
         assert ran and code == 0 and "1 accepted" in out, out
 

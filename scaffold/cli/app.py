@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from scaffold import __version__
+from scaffold.cli.parsing import Group
 from scaffold.errors import EXIT_BUG, EXIT_INTERRUPTED, INTERRUPTED, ScaffoldError, internal_error
 from scaffold.model.layout import RepoLayout
 from scaffold.repo.interpreter import HOW_CHOSEN
@@ -29,6 +30,7 @@ from scaffold.repo.open import find_repo, open_repo
 
 app = typer.Typer(
     name="scaffold",
+    cls=Group,
     help="Add endpoints to a Mattermost-style REST API v4 server and prove every route is complete.",
     no_args_is_help=False,
     pretty_exceptions_enable=False,
@@ -44,8 +46,9 @@ app.add_typer(templates_app, name="templates")
 #: What the commands that write say of the interpreter they run the repo's code with.
 REPO_PYTHON = escape(HOW_CHOSEN)
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes: `users.yaml:100:` is a location, not a "hundred points" sign.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 RepoOption = Annotated[
     Path | None,
@@ -101,12 +104,9 @@ def open_layout(repo: Path | None) -> RepoLayout:
     """Open the repo of `--repo` (or the one around the cwd), saying what a rollback restored."""
     layout = open_repo(repo if repo is not None else find_repo(Path.cwd()))
     _current_root.set(layout.root)
-    if layout.recovered:
-        err.print(
-            "[yellow]rolled back:[/yellow] a scaffold command was killed while writing; restored "
-            + escape(", ".join(layout.recovered)),
-            highlight=False,
-        )
+    for note in layout.recovered:
+        what, _, rest = note.partition(":")
+        err.print(f"[yellow]{escape(what)}:[/yellow]{escape(rest)}", highlight=False)
     return layout
 
 

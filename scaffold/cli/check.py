@@ -19,7 +19,16 @@ from scaffold.cli.app import (
     print_json,
     user_errors,
 )
-from scaffold.cli.output import emit_json, emit_text, log_console, print_diff, print_summary
+from scaffold.cli.output import (
+    confirm_changes,
+    emit_json,
+    emit_text,
+    log_console,
+    print_diff,
+    print_summary,
+    write_file,
+)
+from scaffold.cli.parsing import Command
 from scaffold.cli.replay import record
 from scaffold.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from scaffold.reporters import FORMATS
@@ -30,7 +39,7 @@ if TYPE_CHECKING:
     from scaffold.model.report import Report
 
 
-@app.command("check", epilog=REPO_PYTHON)
+@app.command("check", cls=Command, epilog=REPO_PYTHON)
 def check(
     repo: RepoOption = None,
     format: Annotated[
@@ -53,10 +62,18 @@ def check(
         bool, typer.Option("--strict", help="Pending (xfail) status cases are errors.")
     ] = False,
     fix: Annotated[
-        bool, typer.Option("--fix", help="Fill every fixable gap through `endpoint add --fill`.")
+        bool,
+        typer.Option(
+            "--fix",
+            help="Fill every fixable gap through `endpoint add --fill`. This runs the repo's own "
+            "code: its formatter, an import of the edited server, and its tests.",
+        ),
     ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --fix: show the diffs; write nothing.")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="With --fix: apply without asking.")
     ] = False,
     matrix: Annotated[
         bool, typer.Option("--matrix/--no-matrix", help="Text: show the endpoint matrix.")
@@ -73,29 +90,32 @@ def check(
         ),
     ] = None,
 ) -> None:
-    """Prove that every endpoint has its five artifacts; exit 1 on any error finding."""
+    """Prove that every endpoint has its five artifacts; exit 1 on any error finding.
+
+    `check` only reads the repo and never runs its code. `check --fix` writes, and runs the repo's own code as `endpoint add` does (its formatter, an import of the edited server) and its tests.
+    """
     from scaffold.commands.baseline import baseline_text, load_baseline
     from scaffold.commands.check import run_check
 
     check_format(format, FORMATS)
     with user_errors():
-        if dry_run and not fix:
-            raise UsageError(
-                "--dry-run only works with --fix", hint="use `scaffold check --fix --dry-run`"
-            )
+        for flag, given in (("--dry-run", dry_run), ("--yes", yes)):
+            if given and not fix:
+                raise UsageError(f"{flag} only works with --fix", hint=f"use `scaffold check --fix {flag}`")
         if only not in (None, "docs"):
             raise UsageError(f"--only: unknown scope {only!r}", hint="the one scope is `--only docs`")
         layout = open_layout(repo)
         only_docs = only == "docs" or layout.docs_only
         if fix:
-            _fix(layout, dry_run=dry_run, quiet=format != "text" and output is None, only_docs=only_docs)
+            quiet = format != "text" and output is None
+            _fix(layout, dry_run=dry_run, quiet=quiet, only_docs=only_docs, yes=yes or format != "text")
         accepted = load_baseline(baseline) if baseline is not None else None
         report = run_check(
             layout, strict=strict, baseline=accepted, use_cache=not no_cache, only_docs=only_docs
         )
         if write_baseline is not None:
             everything = report.findings + report.baselined
-            write_baseline.write_text(baseline_text(everything), encoding="utf-8")
+            write_file(write_baseline, baseline_text(everything))
             err.print(f"wrote {write_baseline}: {len(everything)} findings accepted")
             raise typer.Exit(EXIT_OK)
         printed = _print_report(report, format, output, matrix)
@@ -104,7 +124,7 @@ def check(
         raise typer.Exit(report.exit_code)
 
 
-def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool, only_docs: bool) -> None:
+def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool, only_docs: bool, yes: bool) -> None:
     """Plan and apply the fixes; a dry run only shows them, and the command ends there."""
     from rich.markup import escape
 
@@ -130,6 +150,7 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool, only_docs: bool) -> 
         busy = plan.planned or plan.docs_fixed or plan.manual or plan.skipped
         raise typer.Exit(EXIT_FINDINGS if busy else EXIT_OK)
     if plan.changes:
+        confirm_changes(console, plan.changes, "Apply these fixes?", yes=yes)
         notes = apply_checked(layout, plan.changes)
         for note in notes:
             console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
@@ -143,10 +164,10 @@ def _fix(layout: RepoLayout, *, dry_run: bool, quiet: bool, only_docs: bool) -> 
             )
         print_summary(console, plan.changes, applied=True)
     if not only_docs:
-        _finish(layout, console)
+        _finish(layout, console, yes=yes)
 
 
-def _finish(layout: RepoLayout, console: Console) -> None:
+def _finish(layout: RepoLayout, console: Console, *, yes: bool) -> None:
     """Drop the xfail marks of the pending cases that pass now that their app function is written."""
     from rich.markup import escape
 
@@ -155,6 +176,7 @@ def _finish(layout: RepoLayout, console: Console) -> None:
 
     plan = plan_finish(layout)
     if plan.changes:
+        confirm_changes(console, plan.changes, "Drop the xfail marks of these passing tests?", yes=yes)
         apply_checked(layout, plan.changes)
         for endpoint, names in plan.finished:
             console.print(f"finished {endpoint}: {', '.join(names)} pass: their xfail marks are gone", highlight=False)
@@ -201,7 +223,7 @@ def _print_report(report: Report, format: str, output: Path | None, matrix: bool
     return printed
 
 
-@app.command("checklist")
+@app.command("checklist", cls=Command)
 def checklist(
     method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
     path: Annotated[

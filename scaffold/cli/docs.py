@@ -22,13 +22,14 @@ from scaffold.cli.app import (
     templates_app,
     user_errors,
 )
+from scaffold.cli.parsing import Command
 from scaffold.errors import EXIT_FINDINGS
 
 if TYPE_CHECKING:
     from scaffold.spec.problems import SpecInvalid
 
 
-@app.command()
+@app.command(cls=Command)
 def init(
     directory: Annotated[Path, typer.Argument(help="A new or empty directory.")],
     no_git: Annotated[bool, typer.Option("--no-git", help="Make no git repository.")] = False,
@@ -48,7 +49,7 @@ def init(
         out.print(f"next: cd {directory} && make test   (installs its own .venv, runs its tests)")
 
 
-@docs_app.command("build")
+@docs_app.command("build", cls=Command)
 def docs_build(
     repo: RepoOption = None,
     format: FormatOption = "text",
@@ -109,7 +110,7 @@ def _print_problems(invalid: SpecInvalid, format: str, written: str | None) -> N
         err.print(f"wrote {written}, which does not validate ({count})", highlight=False)
 
 
-@docs_app.command("serve")
+@docs_app.command("serve", cls=Command)
 def docs_serve(
     repo: RepoOption = None,
     port: Annotated[int, typer.Option(help="The port on 127.0.0.1 (0: any free one).")] = 8066,
@@ -134,7 +135,7 @@ def docs_serve(
             server.server_close()
 
 
-@templates_app.command("list")
+@templates_app.command("list", cls=Command)
 def templates_list(repo: RepoOption = None, format: FormatOption = "text") -> None:
     """List the built-in templates and which ones the repo overrides in .scaffold/templates."""
     from scaffold.resources import templates_dir

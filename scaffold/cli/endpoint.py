@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.prompt import Confirm
 
 from scaffold.cli.app import (
     REPO_PYTHON,
@@ -21,7 +20,8 @@ from scaffold.cli.app import (
     print_json,
     user_errors,
 )
-from scaffold.cli.output import emit_json, emit_text, print_diff, print_summary
+from scaffold.cli.output import confirm_changes, emit_json, emit_text, print_diff, print_summary
+from scaffold.cli.parsing import Command
 from scaffold.cli.replay import record
 from scaffold.errors import EXIT_OK, UsageError
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from scaffold.model.layout import RepoLayout
 
 
-@endpoint_app.command("add", epilog=REPO_PYTHON)
+@endpoint_app.command("add", cls=Command, epilog=REPO_PYTHON)
 def endpoint_add(
     method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
     path: Annotated[str, typer.Argument(help="/users/<user_id>/sessions or /users/{user_id}/sessions.")],
@@ -54,7 +54,10 @@ def endpoint_add(
     repo: RepoOption = None,
     format: FormatOption = "text",
 ) -> None:
-    """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change."""
+    """Add the five artifacts of an endpoint — docs, route, handler, driver, tests — as one change.
+
+    This runs the repo's own code: its formatter (`\\[format] command`) over the new code, and an import of the edited server before the change is kept. Run it only on a repo whose code you trust.
+    """
     from scaffold.cli.prompts import ask_missing, ask_params, describe, known_permissions
     from scaffold.commands.add import add_endpoint, place, refuse_guesses
     from scaffold.commands.language import require_generated
@@ -105,7 +108,7 @@ def endpoint_add(
                 question="Apply these changes?", intro=describe(endpoint), notes=_docs_alone(layout), review=review)
 
 
-@endpoint_app.command("remove", epilog=REPO_PYTHON)
+@endpoint_app.command("remove", cls=Command, epilog=REPO_PYTHON)
 def endpoint_remove(
     method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
     path: Annotated[str, typer.Argument(help="/users/{user_id}/sessions (or with <user_id>, or /api/v4).")],
@@ -115,7 +118,10 @@ def endpoint_remove(
     repo: RepoOption = None,
     format: FormatOption = "text",
 ) -> None:
-    """Remove every artifact of an endpoint — the exact inverse of `endpoint add`."""
+    """Remove every artifact of an endpoint — the exact inverse of `endpoint add`.
+
+    Like `endpoint add`, this runs the repo's own code: its formatter (`\\[format] command`) and an import of the edited server. Run it only on a repo whose code you trust.
+    """
     from scaffold.commands.language import require_generated
     from scaffold.commands.remove import plan_remove
     from scaffold.errors import ConflictError
@@ -172,13 +178,7 @@ def _finish(
         for note in notes:
             err.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     if changes and not dry_run:
-        if format == "text" and sys.stdin.isatty() and not yes:
-            if intro:
-                out.print(intro)
-            print_summary(out, changes, applied=False)
-            if not Confirm.ask(question, default=True, console=out):
-                out.print("nothing was changed")
-                raise typer.Exit(1)
+        confirm_changes(out, changes, question, yes=yes or format != "text", intro=intro)
         notes += apply_checked(layout, changes)
         applied = True
     if format == "json":
@@ -204,7 +204,7 @@ def _docs_alone(layout: RepoLayout) -> list[str]:
     return ["this repo has docs alone (its scaffold.toml has no [server]): only the docs are changed"]
 
 
-@endpoint_app.command("list")
+@endpoint_app.command("list", cls=Command)
 def endpoint_list(
     repo: RepoOption = None,
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",

@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import typer
 from rich.console import Console
+from rich.prompt import Confirm
 from rich.syntax import Syntax
 
 from scaffold.cli.app import out, print_json
+from scaffold.errors import ScaffoldError
 from scaffold.model.changes import ChangeSet
 
 #: Off a terminal (a CI log, a file) tables take the width they need, up to this.
@@ -19,7 +22,7 @@ _LOG_WIDTH = 400
 
 def log_console() -> Console:
     """`out` on a terminal; elsewhere a console as wide as the tables need, not 80 columns."""
-    return out if out.is_terminal else Console(width=_LOG_WIDTH, highlight=False)
+    return out if out.is_terminal else Console(width=_LOG_WIDTH, highlight=False, emoji=False)
 
 
 def emit_json(data: Any, output: Path | None) -> str | None:
@@ -34,11 +37,21 @@ def emit_json(data: Any, output: Path | None) -> str | None:
 def emit_text(text: str, output: Path | None) -> str | None:
     """Print `text`, or write it to `output`; `text` when it was printed."""
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        write_file(output, text)
         return None
     sys.stdout.write(text)
     sys.stdout.flush()
     return text
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write a file the user named (a report, a baseline); a failure is one line, exit 2."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise ScaffoldError(
+            f"cannot write {path}: {err.strerror or err}", hint="fix the cause and run the command again"
+        ) from None
 
 
 def print_diff(console: Console, changes: ChangeSet) -> None:
@@ -60,3 +73,16 @@ def print_summary(console: Console, changes: ChangeSet, *, applied: bool) -> Non
         )
     for warning in changes.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def confirm_changes(console: Console, changes: ChangeSet, question: str, *, yes: bool, intro: str | None = None) -> None:
+    """On a terminal, unless `--yes`: show what will change and ask; a no ends the command
+    (exit 1, nothing changed). Off a terminal nothing is asked: the command goes on."""
+    if yes or not sys.stdin.isatty():
+        return
+    if intro:
+        console.print(intro)
+    print_summary(console, changes, applied=False)
+    if not Confirm.ask(question, default=True, console=console):
+        console.print("nothing was changed")
+        raise typer.Exit(1)

@@ -138,7 +138,7 @@ def _stamp(path: Path | None) -> tuple[int, int] | None:
 
 
 def _store(root: Path) -> Store:
-    return Store(root / CACHE_DIR / "replay.pickle", code_fingerprint(), enabled=True)
+    return Store(root / CACHE_DIR / "replay.pickle", code_fingerprint(), enabled=True, root=root)
 
 
 #: The invocation of the running command, its repo and its key (see `recording`).
@@ -158,11 +158,11 @@ def replay(root: Path, key: bytes) -> int | None:
     try:
         from scaffold.repo.files import content_key, read_sources
         from scaffold.repo.open import open_repo
-        from scaffold.repo.transaction import JOURNAL_NAME
+        from scaffold.repo.transaction import may_need_recovery
 
         recorded = _store(root).data.get(key)
-        if not isinstance(recorded, Record) or (root / JOURNAL_NAME).exists():
-            return None  # a killed command's change is rolled back by the command, which says so
+        if not isinstance(recorded, Record) or may_need_recovery(root):
+            return None  # what a killed command left is undone by the command, which says so
         layout = open_repo(root)
         if content_key(layout, read_sources(layout)) != recorded.content:
             return None

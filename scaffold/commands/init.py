@@ -3,12 +3,13 @@ first commit when git is there."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffold.errors import UsageError
+from scaffold.errors import ScaffoldError, UsageError
 from scaffold.repo.git import first_commit, why_no_repository
 from scaffold.resources import reference_dir
 
@@ -42,10 +43,13 @@ def init_repo(target: Path, *, commit: bool = False) -> Path:
             f"{target} is not empty",
             hint="choose a new directory, or empty this one first",
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Copy into a sibling first and rename, so an interrupted copy leaves nothing behind.
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    made = [parent for parent in (target.parent, *target.parent.parents) if not parent.exists()]
+    existed = target.exists()
+    staging: Path | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Copy into a sibling first and rename, so an interrupted copy leaves nothing behind.
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
         tree = staging / "repo"
         shutil.copytree(reference_dir(), tree, ignore=_IGNORED)
         if commit:
@@ -53,6 +57,35 @@ def init_repo(target: Path, *, commit: bool = False) -> Path:
         if target.exists():
             target.rmdir()
         tree.rename(target)
+    except OSError as err:  # a full disk, a read-only or vanished directory: the user's to fix
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+            staging = None
+        if existed and not target.exists():
+            target.mkdir()
+        for parent in made:  # innermost first: the directories this command made
+            _rmdir_quietly(parent)
+        raise ScaffoldError(
+            f"cannot create {target}: {_reason(err)}",
+            hint="nothing was created; fix the cause (free some space?) and run it again",
+        ) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _reason(err: OSError) -> str:
+    """What went wrong, in a few words: copytree gathers the error of every file it could not copy."""
+    if isinstance(err, shutil.Error) and err.args and isinstance(err.args[0], list) and err.args[0]:
+        first = str(err.args[0][0][2])  # "[Errno 28] No space left on device: '<file>'"
+        found = re.match(r"\[Errno \d+\] ([^:]+)", first)
+        return found.group(1) if found else first
+    return err.strerror or str(err)
+
+
+def _rmdir_quietly(path: Path) -> None:
+    try:
+        path.rmdir()
+    except OSError:
+        pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 from scaffold.errors import UsageError
 from scaffold.model.layout import RepoLayout
 from scaffold.model.reader import line_of
+from scaffold.repo.files import read_config
 
 
 def require_generated(layout: RepoLayout, command: str) -> None:
@@ -16,7 +17,7 @@ def require_generated(layout: RepoLayout, command: str) -> None:
     (a repo of docs alone has no code to write: its commands write the docs only)."""
     if layout.generates or layout.docs_only:
         return
-    text = layout.config_path.read_text(encoding="utf-8")
+    text = read_config(layout.root)
     raise UsageError(
         f"`scaffold {command}` writes Python only, and this server is written in {layout.language.title()}",
         hint="`scaffold check`, `endpoint list` and `checklist` work here; write the code by hand",

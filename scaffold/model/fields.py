@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from scaffold.errors import UsageError
-from scaffold.naming import is_snake_identifier
+from scaffold.naming import MAX_NAME_LENGTH, is_snake_identifier
 
 #: Field types as they are spelled on the command line → their OpenAPI type and Python type.
 FIELD_TYPES = {
@@ -100,7 +100,7 @@ def _number(value: float | None) -> str:
 
 
 def parse_fields(spec: str | None, option: str, *, required: bool) -> tuple[Field, ...]:
-    """`name:type,other:type?` → fields (see the module's docstring); a bare name is a string."""
+    """`name:type,other:type?` → fields (see the module's docstring); every field has a type."""
     if not spec:
         return ()
     fields: list[Field] = []
@@ -121,12 +121,24 @@ def parse_fields(spec: str | None, option: str, *, required: bool) -> tuple[Fiel
 
 
 def _field(match: re.Match[str], option: str, *, required: bool) -> Field:
-    name, kind = match.group("name"), match.group("type") or "string"
+    name, kind = match.group("name"), match.group("type")
+    if len(name) > MAX_NAME_LENGTH:
+        raise UsageError(
+            f"{option}: a field name of {len(name)} characters is too long",
+            hint=f"name it in at most {MAX_NAME_LENGTH} characters",
+        )
     if not is_snake_identifier(name):
         raise UsageError(
             f"{option}: {name!r} is not a snake_case identifier",
             hint=f"write {option} like name:string,count:integer",
         )
+    if kind is None:
+        raise UsageError(
+            f"{option}: {name} has no type",
+            hint=f"write {name}:string (or integer, number, boolean, id, enum(A|B), {', '.join(FORMATS)})",
+        )
+    if match.group("opt1") and match.group("opt2"):
+        raise UsageError(f"{option}: {name} is marked optional twice", hint=f"write {name}:{kind}? with one ?")
     optional = bool(match.group("opt1") or match.group("opt2"))
     low, high = match.group("low"), match.group("high")
     if match.group("enum") is not None:

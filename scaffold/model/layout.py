@@ -97,7 +97,7 @@ class RepoLayout:
     security: SecurityLayout | None = None
     #: the schema of components/schemas every id has
     id_schema: str = "Id"
-    #: files restored while opening: a command killed while writing had left them half-written
+    #: what opening undid of a command killed while writing, as sentences for the user
     recovered: tuple[str, ...] = ()
     #: the language of the server's code (`[server] language`), and how Go code is read (`[go]`)
     language: str = "python"

@@ -20,12 +20,15 @@ from scaffold.model.fields import Field, non_empty_when_required, parse_fields
 from scaffold.model.layout import Auth, RepoLayout
 from scaffold.model.statuses import SUCCESS_STATUSES, TESTABLE_STATUSES, default_success
 from scaffold.model.tags import usable_tag
-from scaffold.naming import humanize, is_snake_identifier, to_pascal, to_snake
+from scaffold.naming import MAX_NAME_LENGTH, humanize, is_snake_identifier, to_pascal, to_snake
 
 # Names the generated code binds itself, so a path or query parameter cannot take them: the
 # driver method's `self`, `body` and `etag` arguments, the app function's `a: App`, and the
 # tests' `new_id()` (a parameter ending in `_id` becomes a local of the test that calls it).
 RESERVED_PARAMS = frozenset({"self", "a", "body", "etag", "new_id"})
+
+#: The longest path accepted: it becomes a plain YAML key (1024 characters at most).
+MAX_PATH_LENGTH = 512
 
 _LITERAL_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _PARAM_SEGMENT = re.compile(r"^(?:\{(?P<brace>[^{}]*)\}|<(?P<angle>[^<>]*)>)$")
@@ -66,6 +69,8 @@ def parse_method(method: str) -> HttpMethod:
 def parse_path(path: str, prefix: str = "/api/v4") -> str:
     """Normalise `/api/v4/users/<user_id>` or `/users/{user_id}` to `/users/{user_id}`."""
     original = path
+    if len(path) > MAX_PATH_LENGTH:
+        raise _bad_path(original, f"it is {len(path)} characters long, and a path may have {MAX_PATH_LENGTH}")
     if not path.startswith("/"):
         raise _bad_path(original, "it must start with /")
     if prefix and (path == prefix or path.startswith(prefix + "/")):
@@ -79,6 +84,8 @@ def parse_path(path: str, prefix: str = "/api/v4") -> str:
         if segment == "":
             raise _bad_path(original, "it has an empty segment (//)")
         param = _PARAM_SEGMENT.match(segment)
+        if len(segment.strip("{}<>")) > MAX_NAME_LENGTH:
+            raise _bad_path(original, f"a segment has {len(segment)} characters, and a name may have {MAX_NAME_LENGTH}")
         if param:
             name = param.group("brace") if param.group("brace") is not None else param.group("angle")
             if not name:
@@ -129,8 +136,9 @@ def _reserved(name: str, what: str) -> UsageError:
 
 
 def _bad_path(path: str, why: str) -> UsageError:
+    shown = path if len(path) <= 80 else path[:77] + "..."
     return UsageError(
-        f"invalid path {path!r}: {why}",
+        f"invalid path {shown!r}: {why}",
         hint="write it like /users/{user_id}/sessions or /users/<user_id>/sessions",
     )
 

@@ -1,4 +1,5 @@
-"""Typed access to scaffold.toml's parsed tables, with errors that point at the offending line."""
+"""Typed access to scaffold.toml's parsed tables, with errors that point at the offending line;
+and the decoding of any file scaffold reads, with an error at the line of a bad byte."""
 
 from __future__ import annotations
 
@@ -8,6 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from scaffold.errors import RepoLayoutError
+
+
+def decode_utf8(data: bytes, path: Path | str) -> str:
+    """`data`, the bytes of `path`, as text (line endings kept); a one-line error at the line of
+    the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise RepoLayoutError(
+            f"not UTF-8 text: byte 0x{data[err.start]:02x} cannot be read",
+            hint="save the file as UTF-8",
+            path=path,
+            line=data.count(b"\n", 0, err.start) + 1,
+        ) from None
 
 
 def line_of(text: str, table: str, key: str) -> int | None:

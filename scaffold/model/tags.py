@@ -16,8 +16,9 @@ def usable_tag(layout: RepoLayout, name: str) -> TagLayout:
     """The layout of the tag `name`, refused in one line where it cannot hold an endpoint."""
     problem = tag_name_problem(name)
     if problem:
+        shown = name if len(name) <= 40 else name[:20] + "..."
         raise UsageError(
-            f"--tag {name!r} {problem}",
+            f"--tag {shown!r} {problem}",
             hint="name the tag as the docs show it, such as users or 'data retention'",
         )
     tag = layout.tag(name)

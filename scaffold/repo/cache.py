@@ -12,15 +12,24 @@ Four things are kept, each by the hash of everything it was computed from:
 scaffold's own source is part of every key: upgrading or editing scaffold empties the cache.
 A cache must never fail a command: an unreadable or corrupt cache is an empty one, and a repo
 where it cannot be written simply runs cold every time.
+
+The cache lives in the repo, so it is as hostile as the repo: a pull request can commit one.
+It is unpickled with nothing but scaffold's own value types (dataclasses, enums, named
+tuples) and plain data: any other global — `os.system` above all — makes it an empty cache,
+so a planted cache can never run code in `scaffold check`. And a cache directory that leads
+out of the repo through a link is neither read nor written.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import functools
 import hashlib
 import importlib.util
 import os
 import pickle
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -61,13 +70,41 @@ def code_fingerprint() -> bytes:
     return hasher.digest()
 
 
+class _ValuesOnly(pickle.Unpickler):
+    """Unpickles plain data and scaffold's own value types, nothing else (no code runs)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = getattr(importlib.import_module(module), name, None) if module.startswith("scaffold.") else None
+        if (
+            isinstance(found, type)
+            and found.__module__ == module
+            and (dataclasses.is_dataclass(found) or issubclass(found, enum.Enum) or _is_named_tuple(found))
+        ):
+            return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a value scaffold caches")
+
+
+def _is_named_tuple(cls: type) -> bool:
+    return issubclass(cls, tuple) and hasattr(cls, "_fields")
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """`path` stays inside `root` with every link followed (it need not exist yet)."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
 class Store:
     """One pickle file: loaded on first use, written back only when it changed."""
 
-    def __init__(self, path: Path, fingerprint: bytes, enabled: bool) -> None:
+    def __init__(self, path: Path, fingerprint: bytes, enabled: bool, root: Path | None = None) -> None:
         self.path = path
         self.fingerprint = fingerprint
         self.enabled = enabled
+        #: the repo the file must stay inside (default: the directory above `.scaffold/cache`)
+        self.root = root if root is not None else path.parent.parent.parent
         self.dirty = False
         self._data: dict[Any, Any] | None = None
 
@@ -78,10 +115,16 @@ class Store:
         return self._data
 
     def _load(self) -> dict[Any, Any]:
+        if not _inside(self.root, self.path.parent):
+            return {}
         try:
-            with open(self.path, "rb") as handle:
-                stored = pickle.load(handle)
-        except Exception:  # noqa: BLE001 (missing, truncated, or from another version: start empty)
+            # Not through a link, not a pipe (which would never end): a plain file, or nothing.
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return {}
+                stored = _ValuesOnly(handle).load()
+        except Exception:  # noqa: BLE001 (missing, truncated, planted, or from another version: start empty)
             return {}
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.fingerprint:
             return stored[1]  # type: ignore[no-any-return]
@@ -91,13 +134,13 @@ class Store:
         if not (self.enabled and self.dirty and self._data is not None):
             return
         directory = self.path.parent
+        if not _inside(self.root, directory):
+            return
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            ignore = directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text(
-                    "# written by scaffold: nothing here belongs in version control\n*\n"
-                )
+            if not _inside(self.root, directory):  # a link swapped in meanwhile
+                return
+            _write_ignore(directory / ".gitignore")
             fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".tmp")
         except OSError:
             return
@@ -113,6 +156,16 @@ class Store:
             Path(temp).unlink(missing_ok=True)
 
 
+def _write_ignore(path: Path) -> None:
+    """`.gitignore` of the cache, created once; never written through a link."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("# written by scaffold: nothing here belongs in version control\n*\n")
+
+
 class CheckCache:
     """The cache of one repo; each store is read at most once and written at most once."""
 
@@ -120,9 +173,9 @@ class CheckCache:
         self.enabled = enabled
         self.fingerprint = code_fingerprint() if enabled else b""
         directory = root / CACHE_DIR
-        self._facts = Store(directory / "facts.pickle", self.fingerprint, enabled)
-        self._spec = Store(directory / "spec.pickle", self.fingerprint, enabled)
-        self._report = Store(directory / "report.pickle", self.fingerprint, enabled)
+        self._facts = Store(directory / "facts.pickle", self.fingerprint, enabled, root)
+        self._spec = Store(directory / "spec.pickle", self.fingerprint, enabled, root)
+        self._report = Store(directory / "report.pickle", self.fingerprint, enabled, root)
         #: files whose facts came from the cache / had to be computed, in this process
         self.hits = self.misses = 0
 

@@ -7,12 +7,16 @@ hashes them, so this module stays free of the parsers.
 from __future__ import annotations
 
 import glob
+import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffold.errors import RepoLayoutError
+from scaffold.model.layout import CONFIG_NAME
+from scaffold.model.reader import decode_utf8
 
 if TYPE_CHECKING:
     from scaffold.model.layout import RepoLayout
@@ -21,21 +25,64 @@ if TYPE_CHECKING:
 Reader = Callable[[str], "str | None"]
 
 
+#: What a file that is not a regular file is, for the error that refuses it.
+_KINDS = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+#: Opening never waits: a named pipe opened without O_NONBLOCK blocks until a writer comes.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_regular(path: Path, shown: Path | str | None = None) -> bytes | None:
+    """The bytes of the regular file at `path` (links followed); None when there is none or it
+    is a directory. Anything else — a named pipe, a socket, a device — is refused in one line
+    (naming `shown`, else `path`) rather than read: reading a pipe would wait forever."""
+    try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            return None
+        _refuse_unless_regular(mode, shown if shown is not None else path)
+        # Not blocking even so: a pipe swapped in since the stat is refused, not waited on.
+        fd = os.open(path, _OPEN_FLAGS)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    with open(fd, "rb") as handle:
+        _refuse_unless_regular(os.fstat(fd).st_mode, shown if shown is not None else path)
+        return handle.read()
+
+
+def _refuse_unless_regular(mode: int, shown: Path | str) -> None:
+    if not stat.S_ISREG(mode):
+        raise RepoLayoutError(
+            f"is {_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}, not a file scaffold can read",
+            hint="replace it with a regular file (or remove it)",
+            path=shown,
+        )
+
+
 def disk_reader(root: Path) -> Reader:
     """Read repo files as text, keeping line endings; None for a missing file."""
 
     def read(path: str) -> str | None:
-        try:
-            with open(root / path, encoding="utf-8", newline="") as handle:
-                return handle.read()
-        except (FileNotFoundError, IsADirectoryError):
-            return None
-        except UnicodeDecodeError:
-            raise RepoLayoutError(
-                "not UTF-8 text", hint="save the file as UTF-8", path=path
-            ) from None
+        data = read_regular(root / path, path)
+        return None if data is None else decode_utf8(data, path)
 
     return read
+
+
+def read_config(root: Path) -> str:
+    """The text of `root/scaffold.toml`, refused in one line unless a regular UTF-8 file."""
+    path = root / CONFIG_NAME
+    data = read_regular(path)
+    if data is None:
+        raise RepoLayoutError(
+            f"{root} has no {CONFIG_NAME}",
+            hint="pass the repo's top directory with --repo, or create one with `scaffold init DIR`",
+        )
+    return decode_utf8(data, path)
 
 
 def read_sources(layout: RepoLayout) -> dict[str, str]:
@@ -54,7 +101,7 @@ def content_key(layout: RepoLayout, texts: dict[str, str]) -> bytes:
     (as `read_sources` gives them). Equal keys, equal reports."""
     from scaffold.repo.cache import CheckCache
 
-    config = layout.config_path.read_text(encoding="utf-8")
+    config = read_config(layout.root)
     return CheckCache.key([(layout.config_path.name, config), *sorted(texts.items())])
 
 

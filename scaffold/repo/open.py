@@ -14,7 +14,7 @@ from scaffold.errors import RepoLayoutError
 from scaffold.model.layout import CONFIG_NAME, RepoLayout, parse_layout
 from scaffold.model.reader import line_of
 from scaffold.repo.buildlist import with_build_list
-from scaffold.repo.files import disk_reader
+from scaffold.repo.files import disk_reader, read_config
 from scaffold.repo.transaction import recover
 
 
@@ -34,7 +34,7 @@ def open_repo(root: Path) -> RepoLayout:
     """Recover `root` from a killed command, then read and check its scaffold.toml."""
     root = root.resolve()
     path = root / CONFIG_NAME
-    if not path.is_file():
+    if not path.exists():
         raise RepoLayoutError(
             f"{root} has no {CONFIG_NAME}",
             hint="pass the repo's top directory with --repo, or create one with `scaffold init DIR`",
@@ -47,12 +47,12 @@ def open_repo(root: Path) -> RepoLayout:
         )
     # A command killed while writing leaves a journal: undo its half-written change before
     # anything reads the repo (the transaction itself would only do so once it writes).
-    restored = recover(root)
-    text = path.read_text(encoding="utf-8")
+    recovery = recover(root)
+    text = read_config(root)
     layout = with_build_list(parse_layout(root, text), disk_reader(root))
     _check_configured_paths(layout, text)
     _check_links(layout)
-    return replace(layout, recovered=tuple(restored)) if restored else layout
+    return replace(layout, recovered=(recovery.describe(),)) if recovery else layout
 
 
 def _check_configured_paths(layout: RepoLayout, text: str) -> None:

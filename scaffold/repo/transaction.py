@@ -16,24 +16,27 @@ leaves its journal; the next command that loads the repo rolls it back the same 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from scaffold.errors import ScaffoldError, StaleRepoError
-from scaffold.model.changes import ChangeSet
+from scaffold.errors import RepoLayoutError, ScaffoldError, StaleRepoError
+from scaffold.model.changes import Change, ChangeSet
+from scaffold.repo.files import read_regular
+from scaffold.repo.journal import (
+    JOURNAL_NAME,
+    NEW_SUFFIX,
+    OLD_SUFFIX,
+    Journal,
+    JournalEntry,
+    Recovery,
+    check_contained,
+    temp_path,
+)
+from scaffold.repo.lock import LOCK_NAME, clear_stale_lock, release_lock, take_lock
 
-if TYPE_CHECKING:
-    from filelock import FileLock
-
-LOCK_NAME = ".scaffold.lock"
-JOURNAL_NAME = ".scaffold.journal"
-#: Temporary files beside a target: its new text, and the backup of its old one.
-NEW_SUFFIX = ".scaffold-new.tmp"
-OLD_SUFFIX = ".scaffold-old.tmp"
+__all__ = ["JOURNAL_NAME", "LOCK_NAME", "NEW_SUFFIX", "OLD_SUFFIX", "ApplyError", "Transaction", "apply_changes", "recover"]
 
 #: A check of the planned result: receives the change set, raises ScaffoldError.
 Check = Callable[[ChangeSet], None]
@@ -41,37 +44,6 @@ Check = Callable[[ChangeSet], None]
 
 class ApplyError(ScaffoldError):
     """Writing the change set failed; the repo was restored (or the message says what was not)."""
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    """One file of a transaction: its path and the sha256 of its text before and after."""
-
-    path: str
-    before: str | None
-    after: str | None
-
-
-@dataclass(frozen=True)
-class Journal:
-    """What a transaction is about to write: enough to undo it after a crash."""
-
-    files: list[JournalEntry]
-    #: directories the transaction creates, outermost first
-    dirs: list[str] = field(default_factory=list)
-
-    def dump(self) -> str:
-        return json.dumps({"files": [asdict(entry) for entry in self.files], "dirs": self.dirs}, indent=1)
-
-    @classmethod
-    def load(cls, text: str) -> Journal:
-        """Read a journal back; ValueError unless it is one this module wrote."""
-        data = json.loads(text)
-        journal = cls([JournalEntry(**entry) for entry in data["files"]], list(data["dirs"]))
-        for path in [entry.path for entry in journal.files] + journal.dirs:
-            if not isinstance(path, str) or Path(path).is_absolute() or ".." in Path(path).parts:
-                raise ValueError(f"{path!r} is not a path inside the repo")
-        return journal
 
 
 @dataclass
@@ -86,7 +58,7 @@ class Transaction:
     post_checks: list[Check] = field(default_factory=list)
 
     def run(self) -> None:
-        lock = _lock(self.root)
+        lock = take_lock(self.root)
         if lock is None:
             raise ScaffoldError(
                 "another scaffold command is changing this repo",
@@ -94,37 +66,34 @@ class Transaction:
             )
         try:
             recovered = _recover_locked(self.root)
+            files = real_files(self.root, self.changes)
             try:
-                self._check_unchanged(recovered)
+                self._check_unchanged(files, recovered)
                 for validate in self.validators:
                     validate(self.changes)
                 # Someone may have saved a file while the validators ran.
-                self._check_unchanged(recovered)
+                self._check_unchanged(files, recovered)
             except OSError as err:
                 raise ApplyError(
                     f"could not check the changes: {err}",
                     hint="nothing was changed; fix the cause and run the command again",
                 ) from err
-            self._write()
+            self._write(files)
         finally:
-            lock.release()
-            _remove_quietly(self.root / LOCK_NAME)
+            release_lock(self.root, lock)
 
-    def _check_unchanged(self, recovered: list[str]) -> None:
-        for change in self.changes.changes:
+    def _check_unchanged(self, files: list[Change], recovered: Recovery) -> None:
+        for change in files:
             if _sha_of_file(self.root / change.path) != _sha(change.before):
                 hint = "nothing was written; run the command again"
                 if recovered:
-                    hint = (
-                        "a scaffold command killed while writing had left the repo half-written; "
-                        f"its changes to {', '.join(recovered)} were rolled back. " + hint
-                    )
+                    hint = f"{recovered.describe()}. {hint}"
                 raise StaleRepoError("changed on disk since the plan was made", hint=hint, path=change.path)
 
-    def _journal(self) -> Journal:
-        entries = [JournalEntry(c.path, _sha(c.before), _sha(c.after)) for c in self.changes.changes]
+    def _journal(self, files: list[Change]) -> Journal:
+        entries = [JournalEntry(c.path, _sha(c.before), _sha(c.after)) for c in files]
         dirs: list[str] = []
-        for change in self.changes.changes:
+        for change in files:
             if change.after is None:
                 continue
             for parent in reversed(Path(change.path).parents):
@@ -133,22 +102,22 @@ class Transaction:
                     dirs.append(name)
         return Journal(entries, dirs)
 
-    def _write(self) -> None:
-        journal = self._journal()
+    def _write(self, files: list[Change]) -> None:
+        journal = self._journal(files)
         _write_journal(self.root, journal)
         try:
             for directory in journal.dirs:
                 (self.root / directory).mkdir()
-            for change in self.changes.changes:
+            for change in files:
                 target = self.root / change.path
                 if change.before is not None:
                     stage_text(target, change.before, OLD_SUFFIX)
                 if change.after is not None:
                     stage_text(target, change.after, NEW_SUFFIX)
-            for change in self.changes.changes:
+            for change in files:
                 target = self.root / change.path
                 if change.after is not None:
-                    replace_file(_temp(target, NEW_SUFFIX), target)
+                    replace_file(temp_path(target, NEW_SUFFIX), target)
                 else:
                     delete_file(target)
             for check in self.post_checks:
@@ -170,8 +139,8 @@ class Transaction:
             ) from err
         # The commit: once the journal is gone, nothing will roll these changes back.
         _remove_quietly(self.root / JOURNAL_NAME)
-        for change in self.changes.changes:
-            _remove_quietly(_temp(self.root / change.path, OLD_SUFFIX))
+        for change in files:
+            _remove_quietly(temp_path(self.root / change.path, OLD_SUFFIX))
 
 
 def apply_changes(
@@ -186,41 +155,59 @@ def apply_changes(
         Transaction(root, changes, list(validators), list(post_checks)).run()
 
 
-def recover(root: Path) -> list[str]:
-    """Roll back what a scaffold command killed while writing left behind; return the files
-    restored. Does nothing while a live command holds the lock (the journal is its own)."""
-    if not (root / JOURNAL_NAME).exists():
-        return []
-    lock = _lock(root)
+def real_files(root: Path, changes: ChangeSet) -> list[Change]:
+    """The changes, each at the file it writes: a path through a symlink is the file the link
+    leads to, so that editing a linked module edits its target and keeps the link. A path that
+    leads out of the repo is refused (the workspace already refuses to read one)."""
+    inside = root.resolve()
+    files: dict[str, Change] = {}
+    for change in changes.changes:
+        real = (root / change.path).resolve()
+        if not real.is_relative_to(inside):
+            raise RepoLayoutError(
+                f"{change.path} resolves outside the repo (a symlink?)",
+                hint="replace the link with the file itself",
+                path=change.path,
+            )
+        path = real.relative_to(inside).as_posix()
+        if path in files:
+            raise RepoLayoutError(
+                f"{change.path} and {files[path].path} are one file (a symlink): scaffold would edit it twice",
+                hint="replace the link with the file itself",
+                path=change.path,
+            )
+        files[path] = Change(path, change.before, change.after)
+    return list(files.values())
+
+
+def recover(root: Path) -> Recovery:
+    """Roll back what a scaffold command killed while writing left behind, and say what was
+    undone. Does nothing while a live command holds the lock (the journal is its own)."""
+    if not any(os.path.lexists(path) for path in (root / JOURNAL_NAME, _journal_temp(root))):
+        # Killed before it wrote anything, it left its lock file at most.
+        return Recovery(removed=(LOCK_NAME,)) if clear_stale_lock(root) else Recovery()
+    stale = os.path.lexists(root / LOCK_NAME)
+    lock = take_lock(root)
     if lock is None:
-        return []
+        return Recovery()
     try:
-        return _recover_locked(root)
+        recovered = _recover_locked(root)
     finally:
-        lock.release()
-        _remove_quietly(root / LOCK_NAME)
+        release_lock(root, lock)
+    return Recovery(recovered.restored, (*recovered.removed, *([LOCK_NAME] if stale else [])))
 
 
-def _lock(root: Path) -> FileLock | None:
-    """The repo lock, taken; None while another command holds it."""
-    # Imported here: commands that only read a repo never lock it.
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(root / LOCK_NAME), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        return None
-    except OSError as err:
-        raise ScaffoldError(
-            f"cannot take the lock {LOCK_NAME}: {err.strerror or err}",
-            hint=f"{LOCK_NAME} must be a plain file (or absent): delete it",
-            path=root / LOCK_NAME,
-        ) from None
-    return lock
+def may_need_recovery(root: Path) -> bool:
+    """Whether a killed command may have left something for `recover` to undo."""
+    return any(os.path.lexists(path) for path in (root / JOURNAL_NAME, _journal_temp(root), root / LOCK_NAME))
 
 
-def _recover_locked(root: Path) -> list[str]:
+def _journal_temp(root: Path) -> Path:
+    return temp_path(root / JOURNAL_NAME, NEW_SUFFIX)
+
+
+def _recover_locked(root: Path) -> Recovery:
+    """Roll back the journal's transaction, if there is a journal (the lock held)."""
     path = root / JOURNAL_NAME
     if path.is_symlink():
         raise ScaffoldError(
@@ -229,17 +216,24 @@ def _recover_locked(root: Path) -> list[str]:
             path=path,
         )
     try:
-        journal = Journal.load(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        return []
+        data = read_regular(path)
+        journal = None if data is None else Journal.load(data.decode("utf-8"))
     except (ValueError, KeyError, TypeError):
         raise ScaffoldError(
             f"{JOURNAL_NAME} is not a journal scaffold wrote",
             hint=f"check `git status` for half-written files, then delete {JOURNAL_NAME}",
             path=path,
         ) from None
+    if journal is not None:
+        check_contained(root, journal)
+    removed: list[str] = []
+    # Killed while writing its journal: that half-written journal is all it left.
+    if _remove_quietly(_journal_temp(root)):
+        removed.append(_journal_temp(root).name)
+    if journal is None:
+        return Recovery(removed=tuple(removed))
     restored = [entry.path for entry in journal.files if _differs(root, entry)]
-    failed = roll_back(root, journal)
+    failed = roll_back(root, journal, removed)
     if failed:
         raise ApplyError(
             f"a scaffold command was killed while writing, and restoring {', '.join(failed)} failed",
@@ -247,33 +241,36 @@ def _recover_locked(root: Path) -> list[str]:
             path=root / JOURNAL_NAME,
         )
     _remove_quietly(root / JOURNAL_NAME)
-    return restored
+    return Recovery(tuple(restored), (*removed, JOURNAL_NAME))
 
 
-def roll_back(root: Path, journal: Journal) -> list[str]:
-    """Undo a transaction, as far as it went; return the paths that could not be restored.
+def roll_back(root: Path, journal: Journal, removed: list[str] | None = None) -> list[str]:
+    """Undo a transaction, as far as it went; return the paths that could not be restored,
+    and add the temporary files and directories it removed to `removed`.
 
     Idempotent, and safe at any point of the transaction: a target still holding its old text
     was never replaced, so its backup (perhaps half-written) is dropped rather than put back.
     Every file is attempted even if one fails or Ctrl-C arrives (it is re-raised as a failure).
     """
     failed: list[str] = []
+    removed = [] if removed is None else removed
     for entry in reversed(journal.files):
         try:
-            _roll_back_file(root, entry)
+            _roll_back_file(root, entry, removed)
         except BaseException:  # noqa: BLE001 - even Ctrl-C: restore the other files, then report
             failed.append(entry.path)
     for directory in reversed(journal.dirs):
         try:
             (root / directory).rmdir()
+            removed.append(directory + "/")
         except OSError:
             pass
     return failed
 
 
-def _roll_back_file(root: Path, entry: JournalEntry) -> None:
+def _roll_back_file(root: Path, entry: JournalEntry, removed: list[str]) -> None:
     target = root / entry.path
-    new, old = _temp(target, NEW_SUFFIX), _temp(target, OLD_SUFFIX)
+    new, old = temp_path(target, NEW_SUFFIX), temp_path(target, OLD_SUFFIX)
     current = _sha_of_file(target)
     if entry.before is None:
         # Created by the transaction: remove it if it is ours (a file someone else put there
@@ -282,12 +279,14 @@ def _roll_back_file(root: Path, entry: JournalEntry) -> None:
             target.unlink()
     elif current == entry.before:
         # Never replaced (or already restored): the backup may be half-written; drop it.
-        _remove_quietly(old)
+        if _remove_quietly(old):
+            removed.append(old.relative_to(root).as_posix())
     elif current in (entry.after, None) and old.exists():
         replace_file(old, target)
     else:
         raise StaleRepoError("changed by someone else after the failed write", path=entry.path)
-    _remove_quietly(new)
+    if _remove_quietly(new):
+        removed.append(new.relative_to(root).as_posix())
 
 
 def _differs(root: Path, entry: JournalEntry) -> bool:
@@ -306,9 +305,9 @@ def _write_journal(root: Path, journal: Journal) -> None:
     target = root / JOURNAL_NAME
     try:
         stage_text(target, journal.dump(), NEW_SUFFIX)
-        replace_file(_temp(target, NEW_SUFFIX), target)
+        replace_file(temp_path(target, NEW_SUFFIX), target)
     except BaseException as err:
-        _remove_quietly(_temp(target, NEW_SUFFIX))
+        _remove_quietly(temp_path(target, NEW_SUFFIX))
         if isinstance(err, KeyboardInterrupt):
             raise
         raise ApplyError(
@@ -322,7 +321,7 @@ def _write_journal(root: Path, journal: Journal) -> None:
 
 def stage_text(target: Path, text: str, suffix: str = NEW_SUFFIX) -> Path:
     """Write `text` to the temporary file beside `target` named by `suffix`; return its path."""
-    name = _temp(target, suffix)
+    name = temp_path(target, suffix)
     # A leftover of a killed run is replaced, never written through (it could be a symlink).
     _remove_quietly(name)
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -349,23 +348,19 @@ def delete_file(target: Path) -> None:
     target.unlink()
 
 
-def _temp(target: Path, suffix: str) -> Path:
-    return target.parent / f".{target.name}{suffix}"
-
-
 def _sha(text: str | None) -> str | None:
     return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _sha_of_file(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return None
+    data = read_regular(path)
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def _remove_quietly(path: Path) -> None:
+def _remove_quietly(path: Path) -> bool:
+    """Remove `path` (a link itself, never what it leads to); whether there was one."""
     try:
         path.unlink()
     except FileNotFoundError:
-        pass
+        return False
+    return True

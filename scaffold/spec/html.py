@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,9 +51,19 @@ def docs_server(directory: Path, port: int) -> ThreadingHTTPServer:
     """A server for the built page on 127.0.0.1 (port 0 picks a free one)."""
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer  # only `docs serve`
 
+    root = os.path.realpath(directory)
+
     class _QuietHandler(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
             """The CLI says where the page is; one line per request would drown it."""
+
+        def send_head(self) -> Any:
+            """Nothing but the page's own files: a link in its directory serves nothing from elsewhere."""
+            real = os.path.realpath(self.translate_path(self.path))
+            if real != root and not real.startswith(root + os.sep):
+                self.send_error(404, "File not found")
+                return None
+            return super().send_head()
 
     if not (directory / "index.html").is_file():
         raise UsageError(f"no API reference in {directory}", hint="run `scaffold docs build --html` first")

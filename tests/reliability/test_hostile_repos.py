@@ -210,7 +210,7 @@ def missing_init(repo: Path, outside: Path) -> Expect:
 
 def not_utf8(repo: Path, outside: Path) -> Expect:
     (repo / "api/v4/source/teams.yaml").write_bytes(b"  /api/v4/teams:\n    get: \xff\xfe\n")
-    return Expect(2, "api/v4/source/teams.yaml: ", ("not UTF-8",))
+    return Expect(2, "api/v4/source/teams.yaml:2: ", ("not UTF-8",))
 
 
 NAMED_IN_CONFIG = {"server/model/client4.py", "server/api4/api.py", "server/web/context.py"}

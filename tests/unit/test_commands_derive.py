@@ -408,7 +408,7 @@ def test_endpoint_of_a_driver_method_alone() -> None:
         pytest.param(
             "GET",
             "/users",
-            {"query": "page:integer,q"},
+            {"query": "page:integer,q:string"},
             True,
             "GET /api/v4/users --fill --permission none --query page:integer,q:string",
             id="query",
