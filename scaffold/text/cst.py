@@ -307,6 +307,12 @@ def add_imports(
 ) -> str:
     """`text` with each (module, name, alias) import added to its head (see `add_import`)."""
     head, rest = split_head(text)
+    # Most modules an endpoint joins import what it needs already: told by the stdlib parser,
+    # the module is then left as it is, without libcst's slower round trip.
+    present = _present_imports(head)
+    imports = [wanted for wanted in imports if wanted not in present]
+    if not imports:
+        return text
     try:
         module = cst.parse_module(head)
     except cst.ParserSyntaxError:
@@ -315,6 +321,22 @@ def add_imports(
     for from_module, name, alias in imports:
         module = add_import(module, from_module, name, alias, local=local, line_length=line_length)
     return module.code + rest
+
+
+def _present_imports(head: str) -> set[tuple[str, str | None, str | None]]:
+    """The absolute (module, name, alias) imports at the top level of `head`, as `add_imports`
+    names them (name None: `import module`); none when it does not parse."""
+    try:
+        tree = ast.parse(head)
+    except SyntaxError:
+        return set()
+    present: set[tuple[str, str | None, str | None]] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            present |= {(node.module, alias.name, alias.asname) for alias in node.names}
+        elif isinstance(node, ast.Import):
+            present |= {(alias.name, None, alias.asname) for alias in node.names}
+    return present
 
 
 def only_imports(text: str) -> bool:

@@ -273,6 +273,34 @@ def test_add_imports(
     assert add_imports(text, "m.py", imports, local=LOCAL, line_length=100) == expected
 
 
+@pytest.mark.parametrize(
+    "imports",
+    [
+        pytest.param([("server.x", "a", None), ("os", None, None)], id="from-and-plain"),
+        pytest.param([("server.y", "b", "c")], id="aliased"),
+    ],
+)
+def test_imports_a_module_has_leave_it_unparsed_by_libcst(
+    imports: list[tuple[str, str | None, str | None]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scaffold.text.cst as module
+
+    def no_libcst(*args: object, **kwargs: object) -> None:
+        raise AssertionError("libcst parsed a module that had every import")
+
+    monkeypatch.setattr(module.cst, "parse_module", no_libcst)
+    text = "import os\nfrom server.x import a\nfrom server.y import b as c\n\n\ndef f():\n    pass\n"
+    assert add_imports(text, "m.py", imports, local=LOCAL, line_length=100) == text
+
+
+def test_only_the_missing_imports_are_added() -> None:
+    text = "from server.x import a\nfrom server.y import b as c\n\n\ndef f():\n    pass\n"
+    imports = [("server.x", "a", None), ("server.y", "b", None), ("server.y", "b", "c")]
+    assert add_imports(text, "m.py", imports, local=LOCAL, line_length=100) == (
+        "from server.x import a\nfrom server.y import b, b as c\n\n\ndef f():\n    pass\n"
+    )
+
+
 def test_add_imports_locates_a_syntax_error_in_the_head() -> None:
     with pytest.raises(RepoLayoutError) as raised:
         add_imports(
