@@ -14,7 +14,7 @@ from scaffold.model.fields import Field, value_checks
 from scaffold.naming import dotted, humanize
 from scaffold.repo.files import matching_files
 from scaffold.scan.handler import Handler, is_stub
-from scaffold.text.cst import add_imports
+from scaffold.text.head import add_imports
 from scaffold.text.imports import import_source, module_alias
 from scaffold.text.python import FUNCTIONS, Source, append_code, indented
 from scaffold.text.render import py_str

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from scaffold.artifacts.context import PlanContext
 from scaffold.scan.facts import Location
-from scaffold.text.cst import drop_unused_imports
+from scaffold.text.head import drop_unused_imports
 from scaffold.text.python import Source, first_line, names_in
 
 

@@ -5,25 +5,18 @@ from __future__ import annotations
 
 import ast
 import re
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from scaffold.artifacts.context import PlanContext
 from scaffold.artifacts.removal import Removal
 from scaffold.errors import RepoLayoutError
 from scaffold.naming import dotted
 from scaffold.scan.route import Route
-from scaffold.text.cst import (
-    add_import,
-    code_of,
-    drop_unused_imports,
-    insert_in_function,
-    parse_module,
-    parse_snippet,
-    statements_of,
-    top_level_function,
-)
+from scaffold.text.head import drop_unused_imports
 from scaffold.text.python import FUNCTIONS, Source, indented
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 _HANDLER_OF_ROUTE = re.compile(r"\.handle\([^,]*,\s*api\.\w+\((\w+)\)")
 
@@ -113,6 +106,17 @@ def _create_handlers_module(ctx: PlanContext, path: str, route_line: str) -> Non
 
 def _register_init(ctx: PlanContext, handlers_path: str) -> None:
     """Import init_<resource> in the routes module and call it beside the other init_ calls."""
+    # libcst only here, where a new resource changes the routes module: most adds never do.
+    import libcst as cst
+
+    from scaffold.text.cst import (
+        add_import,
+        code_of,
+        insert_in_function,
+        parse_module,
+        parse_snippet,
+        statements_of,
+    )
     routes_path = ctx.layout.routes
     name = f"init_{ctx.endpoint.resource}"
     module = parse_module(ctx.workspace.read(routes_path), routes_path)
@@ -178,6 +182,10 @@ def remove_empty_module(removal: Removal) -> None:
     source = Source.parse(text, path)
     if any(isinstance(s, (*FUNCTIONS, ast.ClassDef)) and s.name != name for s in source.tree.body):
         return  # other definitions are left: the common case, told without libcst
+    import libcst as cst
+
+    from scaffold.text.cst import code_of, parse_module, statements_of, top_level_function
+
     module = parse_module(text, path)
     index = top_level_function(module, name)
     if index is None:

@@ -22,8 +22,8 @@ from scaffold.model.fields import Field
 from scaffold.model.security import SecurityLayout
 from scaffold.repo.files import matching_files
 from scaffold.repo.workspace import Workspace
-from scaffold.text.cst import add_imports
 from scaffold.text.format import format_code
+from scaffold.text.head import add_imports
 from scaffold.text.imports import import_source
 from scaffold.text.python import Source, indented
 from scaffold.text.render import py_str

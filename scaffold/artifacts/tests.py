@@ -18,7 +18,7 @@ from scaffold.artifacts.removal import Removal
 from scaffold.naming import dotted
 from scaffold.repo.files import matching_files
 from scaffold.repo.workspace import Workspace
-from scaffold.text.cst import add_imports, drop_unused_imports
+from scaffold.text.head import add_imports, drop_unused_imports
 from scaffold.text.imports import import_source
 from scaffold.text.python import FUNCTIONS, Source, append_code, attr_chain
 

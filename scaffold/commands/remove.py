@@ -32,7 +32,7 @@ from scaffold.scan.catalog import EndpointRecord, catalog, parts_of
 from scaffold.scan.driver import DriverMethod
 from scaffold.scan.facts import Location, shape
 from scaffold.scan.scanner import Inventory, scan
-from scaffold.text.cst import only_imports
+from scaffold.text.head import only_imports
 
 
 @dataclass

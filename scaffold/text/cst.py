@@ -7,7 +7,6 @@ parsed, and placed as nodes; a parse failure is reported against the template, n
 
 from __future__ import annotations
 
-import ast
 import functools
 import sys
 from collections.abc import Callable, Sequence
@@ -16,7 +15,6 @@ import libcst as cst
 
 from scaffold.errors import RepoLayoutError
 from scaffold.text.format import format_code
-from scaffold.text.python import names_in
 
 
 @functools.lru_cache(maxsize=8)
@@ -271,97 +269,31 @@ def code_of(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
 
 
-_BODY_START = ("def ", "async def ", "class ", "@", "if __name__")
-
-
-def split_head(text: str) -> tuple[str, str]:
-    """The module's head (docstring, imports, constants) and the rest, from its first
-    top-level `def`/`class`/decorator on.
-
-    Imports are added to the head alone, so a 50,000-line test module is not parsed and
-    regenerated to add one name; libcst keeps the head's bytes as they were.
-    """
-    lines = text.splitlines(keepends=True)
-    for number, line in enumerate(lines):
-        if line.startswith(_BODY_START):
-            # Blank lines and comments just above the first definition belong to it.
-            start = number
-            while start > 0 and (not lines[start - 1].strip() or lines[start - 1].startswith("#")):
-                start -= 1
-            head = "".join(lines[:start])
-            try:
-                ast.parse(head)
-            except SyntaxError:
-                break  # the line is inside a string, say: no head to split off
-            return head, "".join(lines[start:])
-    return text, ""
-
-
 def add_imports(
-    text: str,
+    head: str,
+    rest: str,
     path: str,
     imports: Sequence[tuple[str, str | None, str | None]],
     *,
     local: frozenset[str],
     line_length: int,
 ) -> str:
-    """`text` with each (module, name, alias) import added to its head (see `add_import`)."""
-    head, rest = split_head(text)
-    # Most modules an endpoint joins import what it needs already: told by the stdlib parser,
-    # the module is then left as it is, without libcst's slower round trip.
-    present = _present_imports(head)
-    imports = [wanted for wanted in imports if wanted not in present]
-    if not imports:
-        return text
+    """The module `head + rest` (`scaffold.text.head.split_head`) with each (module, name,
+    alias) import added to its head (see `add_import`)."""
     try:
         module = cst.parse_module(head)
     except cst.ParserSyntaxError:
-        head, rest = text, ""
-        module = parse_module(text, path)
+        head, rest = head + rest, ""
+        module = parse_module(head, path)
     for from_module, name, alias in imports:
         module = add_import(module, from_module, name, alias, local=local, line_length=line_length)
     return module.code + rest
 
 
-def _present_imports(head: str) -> set[tuple[str, str | None, str | None]]:
-    """The absolute (module, name, alias) imports at the top level of `head`, as `add_imports`
-    names them (name None: `import module`); none when it does not parse."""
-    try:
-        tree = ast.parse(head)
-    except SyntaxError:
-        return set()
-    present: set[tuple[str, str | None, str | None]] = set()
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            present |= {(node.module, alias.name, alias.asname) for alias in node.names}
-        elif isinstance(node, ast.Import):
-            present |= {(alias.name, None, alias.asname) for alias in node.names}
-    return present
-
-
-def only_imports(text: str) -> bool:
-    """A module with nothing left but its docstring and imports."""
-    _, rest = split_head(text)
-    if rest.strip():
-        return False  # a definition is left (told without parsing a big module)
-    tree = ast.parse(text)
-    return all(
-        isinstance(node, ast.Import | ast.ImportFrom)
-        or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
-        for node in tree.body
-    )
-
-
-def drop_unused_imports(text: str, candidates: set[str], line_length: int) -> str:
-    """Remove imports of `candidates` that nothing in the module uses any more."""
-    # Every use of a name, `name.attr` included, is a Name node.
-    unused = candidates - names_in(ast.parse(text))
-    if not unused:
-        return text
-    # Imports are added to a module's head: they are taken out of it too, and the rest of a
-    # 50,000-line test module is neither parsed nor printed again.
-    text, rest = split_head(text)
-    module = cst.parse_module(text)
+def drop_imports(head: str, rest: str, unused: set[str], line_length: int) -> str:
+    """Remove the imports of `unused` (names nothing in the module uses any more; see
+    `scaffold.text.head.drop_unused_imports`)."""
+    module = cst.parse_module(head)
     body = list(module.body)
     index = 0
     while index < len(body):

@@ -6,7 +6,8 @@ import libcst as cst
 import pytest
 
 from scaffold.errors import RepoLayoutError
-from scaffold.text.cst import add_import, add_imports, drop_unused_imports, only_imports, split_head
+from scaffold.text.cst import add_import
+from scaffold.text.head import add_imports, drop_unused_imports, only_imports, split_head
 
 LOCAL = frozenset({"server"})
 
@@ -283,12 +284,10 @@ def test_add_imports(
 def test_imports_a_module_has_leave_it_unparsed_by_libcst(
     imports: list[tuple[str, str | None, str | None]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import scaffold.text.cst as module
-
     def no_libcst(*args: object, **kwargs: object) -> None:
         raise AssertionError("libcst parsed a module that had every import")
 
-    monkeypatch.setattr(module.cst, "parse_module", no_libcst)
+    monkeypatch.setattr(cst, "parse_module", no_libcst)
     text = "import os\nfrom server.x import a\nfrom server.y import b as c\n\n\ndef f():\n    pass\n"
     assert add_imports(text, "m.py", imports, local=LOCAL, line_length=100) == text
 
@@ -385,6 +384,24 @@ def test_only_imports(text: str, expected: bool) -> None:
             {"b", "d"},
             "from c import d\n\n\ndef f():\n    return d\n",
             id="only-the-unused-of-the-candidates",
+        ),
+        pytest.param(
+            "from __future__ import annotations\n\nfrom a import B\n\n\ndef f(x: B) -> None:\n    pass\n",
+            {"B"},
+            "from __future__ import annotations\n\nfrom a import B\n\n\ndef f(x: B) -> None:\n    pass\n",
+            id="used-in-an-annotation-only",
+        ),
+        pytest.param(
+            "from a import user\n\n\ndef f(c):\n    return c.user  # user\n",
+            {"user"},
+            "\n\n\ndef f(c):\n    return c.user  # user\n",
+            id="spelt-only-as-an-attribute-and-in-a-comment",
+        ),
+        pytest.param(
+            "from a import b\n\n\ndef f():\n    b = 1\n    return b\n",
+            {"b"},
+            "from a import b\n\n\ndef f():\n    b = 1\n    return b\n",
+            id="bound-again-in-a-function",
         ),
     ],
 )

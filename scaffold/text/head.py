@@ -1,0 +1,156 @@
+"""A module's head — its docstring, imports and constants — read with the stdlib parser.
+
+Imports go to a module's head and come out of it, and most edits change no import: the module
+has it already, or still uses it. That is told here with the stdlib alone; only an edit that
+changes the imports goes on to `scaffold.text.cst`, and only then is libcst loaded (a sixth of
+a second).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import symtable
+from collections.abc import Sequence
+
+from scaffold.text.python import names_in
+
+#: How a line opens the body of a module: its first definition.
+_BODY_START = ("def ", "async def ", "class ", "@", "if __name__")
+
+
+def split_head(text: str) -> tuple[str, str]:
+    """The module's head (docstring, imports, constants) and the rest, from its first
+    top-level `def`/`class`/decorator on.
+
+    Imports are added to the head alone, so a 50,000-line test module is not parsed and
+    regenerated to add one name; libcst keeps the head's bytes as they were.
+    """
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.startswith(_BODY_START):
+            # Blank lines and comments just above the first definition belong to it.
+            start = number
+            while start > 0 and (not lines[start - 1].strip() or lines[start - 1].startswith("#")):
+                start -= 1
+            head = "".join(lines[:start])
+            try:
+                ast.parse(head)
+            except SyntaxError:
+                break  # the line is inside a string, say: no head to split off
+            return head, "".join(lines[start:])
+    return text, ""
+
+
+def present_imports(head: str) -> set[tuple[str, str | None, str | None]]:
+    """The absolute (module, name, alias) imports at the top level of `head`, as `add_imports`
+    names them (name None: `import module`); none when it does not parse."""
+    try:
+        tree = ast.parse(head)
+    except SyntaxError:
+        return set()
+    present: set[tuple[str, str | None, str | None]] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            present |= {(node.module, alias.name, alias.asname) for alias in node.names}
+        elif isinstance(node, ast.Import):
+            present |= {(alias.name, None, alias.asname) for alias in node.names}
+    return present
+
+
+def only_imports(text: str) -> bool:
+    """A module with nothing left but its docstring and imports."""
+    _, rest = split_head(text)
+    if rest.strip():
+        return False  # a definition is left (told without parsing a big module)
+    tree = ast.parse(text)
+    return all(
+        isinstance(node, ast.Import | ast.ImportFrom)
+        or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        for node in tree.body
+    )
+
+
+def add_imports(
+    text: str,
+    path: str,
+    imports: Sequence[tuple[str, str | None, str | None]],
+    *,
+    local: frozenset[str],
+    line_length: int,
+) -> str:
+    """`text` with each (module, name, alias) import added to its head, where it lacks it."""
+    head, rest = split_head(text)
+    present = present_imports(head)
+    missing = [wanted for wanted in imports if wanted not in present]
+    if not missing:
+        return text
+    from scaffold.text import cst
+
+    return cst.add_imports(head, rest, path, missing, local=local, line_length=line_length)
+
+
+def drop_unused_imports(text: str, candidates: set[str], line_length: int) -> str:
+    """Remove imports of `candidates` that nothing in the module uses any more."""
+    unused = unused_names(text, candidates)
+    if not unused:
+        return text
+    from scaffold.text import cst
+
+    # Imports are added to a module's head: they are taken out of it too, and the rest of a
+    # 50,000-line test module is neither parsed nor printed again.
+    return cst.drop_imports(*split_head(text), unused, line_length)
+
+
+def unused_names(text: str, candidates: set[str]) -> set[str]:
+    """The `candidates` no code of the module uses: no Name node of its ast has them (every
+    use of a name, `name.attr` included, is one).
+
+    Walking the ast of a 16,000-line test module costs a quarter of a second; its symbol
+    table, built in C, a third of that, and settles the common case: a name some scope
+    references is used. Annotations are references too: symtable skips them under `from
+    __future__ import annotations`, so it reads the module without that line. A name no scope
+    references that the text never spells outside the head's import statements is unused; any
+    other (spelt in a comment, a string, an attribute) is left to the ast.
+    """
+    evaluated = _FUTURE_ANNOTATIONS.sub("pass", text)
+    doubtful = candidates - _referenced(symtable.symtable(evaluated, "<module>", "exec"), candidates)
+    if not doubtful:
+        return set()
+    head, rest = split_head(text)
+    outside_imports = _without_imports(head) + rest
+    spelt = {name for name in doubtful if re.search(rf"(?<![\w.]){re.escape(name)}\b", outside_imports)}
+    if not spelt:
+        return doubtful
+    return doubtful - (spelt & names_in(ast.parse(text)))
+
+
+#: The future import that keeps annotations out of the symbol table (alone on its line).
+_FUTURE_ANNOTATIONS = re.compile(r"^from __future__ import annotations[ \t]*(?=#|\r?$)", re.MULTILINE)
+
+
+def _referenced(table: symtable.SymbolTable, names: set[str]) -> set[str]:
+    """The `names` some scope of `table` reads or assigns."""
+    found: set[str] = set()
+    tables = [table]
+    while tables:
+        scope = tables.pop()
+        for name in names - found:
+            try:
+                symbol = scope.lookup(name)
+            except KeyError:
+                continue
+            if symbol.is_referenced() or symbol.is_assigned():
+                found.add(name)
+        tables.extend(scope.get_children())
+    return found
+
+
+def _without_imports(head: str) -> str:
+    """The head with its top-level import statements blanked out, line for line."""
+    lines = head.splitlines(keepends=True)
+    for node in ast.parse(head).body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for index in range(node.lineno - 1, node.end_lineno or node.lineno):
+                lines[index] = "\n"
+    return "".join(lines)
