@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 
@@ -18,6 +19,7 @@ def to_pascal(snake: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in snake.split("_") if part)
 
 
+@functools.lru_cache(maxsize=8192)  # the catalog asks for every test's name, once per endpoint
 def to_snake(name: str) -> str:
     """`GetUserStatus` → `get_user_status`; `get_user_status` stays as it is."""
     return _CAMEL_BOUNDARY.sub("_", name).replace("-", "_").lower()

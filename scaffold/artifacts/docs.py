@@ -63,8 +63,8 @@ def find_path_item(
     for name in layout.build:
         fragment = layout.fragment_path(name)
         text = workspace.read_or_none(fragment)
-        if text is None:
-            continue
+        if text is None or full_path not in text:
+            continue  # a fragment that never spells the path holds no item of it: not parsed
         root = compose(text, fragment)
         if not isinstance(root, yaml.MappingNode):
             continue
