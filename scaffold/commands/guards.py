@@ -95,18 +95,18 @@ def spec_check(layout: RepoLayout, notes: list[str] | None = None) -> Callable[[
         touched = {c.path for c in changes.changes if c.path.startswith(planned.docs_source + "/")}
         if not touched and CONFIG_NAME not in changes.paths:
             return
-        merged = merge(read_fragments(planned, workspace.read_or_none))
         # Path items of fragments the change leaves alone were valid before and still are;
         # a change of the build list or of shared components validates everything.
         definitions = planned.fragment_path(planned.build[-1])
         introduction = planned.fragment_path(planned.build[0])
         whole = CONFIG_NAME in changes.paths or definitions in touched or introduction in touched
         only = None if whole else touched
+        merged = merge(read_fragments(planned, workspace.read_or_none), paths_of=only)
         try:
             validate(merged, only=only)
         except SpecInvalid:
             before = Workspace(layout.root)
-            old = merge(read_fragments(before.layout(), before.read_or_none))
+            old = merge(read_fragments(before.layout(), before.read_or_none), paths_of=only)
             left = validate_change(merged, old, only=only)
             if notes is not None:
                 notes.append(

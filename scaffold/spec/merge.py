@@ -8,6 +8,7 @@ fragment and line they came from, because that is the file a contributor has to 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -88,11 +89,15 @@ def read_fragments(layout: RepoLayout, read: Callable[[str], str | None]) -> lis
     return fragments
 
 
-def merge(fragments: list[tuple[str, str]], *, only: str | None = None) -> MergedSpec:
+def merge(
+    fragments: list[tuple[str, str]], *, only: str | None = None, paths_of: set[str] | None = None
+) -> MergedSpec:
     """Concatenate and parse fragments; report the fragment and line of any problem.
 
     With `only`, `data` holds that top-level key alone: building Python values for the whole
     document costs twice what reading it does, and planning an add needs only `components`.
+    With `paths_of`, `data` holds the path items of those fragments alone (`root` still has
+    them all): validating what a change touched needs no more.
     """
     placed, line = [], 0
     for index, (path, text) in enumerate(fragments):
@@ -134,6 +139,8 @@ def merge(fragments: list[tuple[str, str]], *, only: str | None = None) -> Merge
     _check_structure(merged)
     if only is not None:
         root = yaml.MappingNode(root.tag, [(k, v) for k, v in root.value if k.value == only])
+    if paths_of is not None and not _MAY_TAG_OR_MERGE.search(text):
+        root = _with_paths_of(merged, root, paths_of)
     try:
         data = yaml.constructor.SafeConstructor().construct_document(root)
     except (yaml.MarkedYAMLError, ValueError, TypeError) as err:
@@ -149,6 +156,37 @@ def merge(fragments: list[tuple[str, str]], *, only: str | None = None) -> Merge
             line=where[1],
         ) from None
     return MergedSpec(text, tuple(placed), merged.root, data)
+
+
+#: What makes building every path item's data worth its cost: an explicit tag (`!!int abc`,
+#: `!!python/object`), refused wherever it stands, or a merge key, which may bring in what
+#: would be left out. Text that merely looks like one (`Warning !`) costs only time.
+_MAY_TAG_OR_MERGE = re.compile(r"(?:^|[\s\[{,])!|<<")
+
+
+def _with_paths_of(merged: MergedSpec, root: yaml.MappingNode, fragments: set[str]) -> yaml.MappingNode:
+    """`root` with only the path items whose key stands in `fragments`."""
+    entries = []
+    for key, value in root.value:
+        if key.value == "paths" and isinstance(value, yaml.MappingNode):
+            kept = [(k, v) for k, v in value.value if merged.locate_node(k)[0] in fragments]
+            value = yaml.MappingNode(value.tag, kept, value.start_mark, value.end_mark, value.flow_style)
+        entries.append((key, value))
+    return yaml.MappingNode(root.tag, entries, root.start_mark, root.end_mark, root.flow_style)
+
+
+def operation_id_nodes(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    """The operationId of every operation of the document, as its node (its value a string)."""
+    paths = mapping_value(root, "paths")
+    if not isinstance(paths, yaml.MappingNode):
+        return
+    for _, item in paths.value:
+        if not isinstance(item, yaml.MappingNode):
+            continue
+        for method, operation in item.value:
+            node = mapping_value(operation, "operationId") if method.value in HTTP_METHODS else None
+            if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+                yield node
 
 
 def mapping_value(node: yaml.Node, key: str) -> yaml.Node | None:

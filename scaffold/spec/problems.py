@@ -16,7 +16,15 @@ import yaml
 
 from scaffold.errors import ValidationError
 from scaffold.spec.issue import Issue, pointer
-from scaffold.spec.merge import MergedSpec, key_node_at, mapping_value, merge, raise_twice, shorten
+from scaffold.spec.merge import (
+    MergedSpec,
+    key_node_at,
+    mapping_value,
+    merge,
+    operation_id_nodes,
+    raise_twice,
+    shorten,
+)
 
 #: More problems than this are one problem to fix first, not a list to read.
 MAX_PROBLEMS = 50
@@ -152,12 +160,9 @@ def _restricted(merged: MergedSpec, fragments: set[str]) -> dict[str, Any]:
 
 
 def _check_duplicate_operation_ids(merged: MergedSpec) -> None:
+    # Read from the nodes: the data may hold only the path items a change touched.
     first: dict[str, yaml.Node] = {}
-    for _, _, node, operation in merged.operations():
-        operation_id = operation.get("operationId")
-        if not isinstance(operation_id, str):
-            continue
-        id_node = mapping_value(node, "operationId") or node
-        if operation_id in first:
-            raise_twice(merged, f"operationId {operation_id} is used twice", first[operation_id], id_node)
-        first[operation_id] = id_node
+    for node in operation_id_nodes(merged.root):
+        if node.value in first:
+            raise_twice(merged, f"operationId {node.value} is used twice", first[node.value], node)
+        first[node.value] = node

@@ -146,6 +146,25 @@ def test_the_validator_follows_the_openapi_version(version: str, count: int) -> 
 def test_problems_of_some_fragments(only: set[str] | None, expected: list[str]) -> None:
     merged = merge(spec(operation("/b", "B"), BAD_SUMMARY))
     assert [p.path for p in problems(merged, only=only)] == expected
+    # The same when only the path items of those fragments were read into data.
+    restricted = merge(spec(operation("/b", "B"), BAD_SUMMARY), paths_of=only)
+    assert [p.path for p in problems(restricted, only=only)] == expected
+
+
+def test_an_unsafe_tag_is_refused_in_a_fragment_the_change_leaves_alone() -> None:
+    unsafe = operation("/b", "B").replace("description: ok", "description: !!python/object/apply:os.getcwd []")
+    with pytest.raises(ValidationError) as raised:
+        merge(spec(unsafe, operation("/a", "A")), paths_of={"tag2.yaml"})
+    assert raised.value.message.startswith("YAML value error")
+    assert str(raised.value.path) == "tag1.yaml"
+
+
+def test_the_data_can_hold_the_path_items_of_some_fragments_alone() -> None:
+    fragments = spec(operation("/b", "B"), operation("/a", "A"))
+    merged = merge(fragments, paths_of={"tag2.yaml"})
+    assert list(merged.data["paths"]) == ["/a"]
+    assert list(merge(fragments).data["paths"]) == ["/b", "/a"]
+    assert [k.value for k, _ in merged.root.value] == [k.value for k, _ in merge(fragments).root.value]
 
 
 def test_problems_stop_at_the_limit() -> None:
@@ -174,7 +193,7 @@ def test_validate_raises_the_first_problem() -> None:
 def test_validate_refuses_an_operation_id_used_twice(only: set[str] | None) -> None:
     with pytest.raises(ValidationError) as raised:
         second = operation("/b", "A").replace("    get:\n", "    get:\n      summary: b\n")
-        validate(merge(spec(operation("/a", "A"), second)), only=only)
+        validate(merge(spec(operation("/a", "A"), second), paths_of=only), only=only)
     error = raised.value
     assert (error.message, str(error.path), error.line) == (
         "operationId A is used twice: first at tag1.yaml:3",
