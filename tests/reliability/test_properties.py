@@ -335,7 +335,7 @@ def test_text_that_is_not_unicode_is_refused(shared_repo: Path, tally: Tally, op
 @pytest.mark.parametrize("where", ["path", "query"])
 def test_names_the_generated_code_binds_are_refused(shared_repo: Path, tally: Tally, name: str, where: str) -> None:
     tally("inputs tried", 1)
-    path, options = (f"/widgets/{{{name}}}", []) if where == "path" else ("/widgets", [f"--query={name}"])
+    path, options = (f"/widgets/{{{name}}}", []) if where == "path" else ("/widgets", [f"--query={name}:string"])
     result = run_add(CliRunner(), shared_repo, "GET", path, options, "--dry-run")
     assert_refused_cleanly(result)
     assert f"{name!r} is a name the generated code uses for itself" in result.stderr
