@@ -465,7 +465,7 @@ if step in ("stage_text", "replace_file"):
     setattr(apply, step, counting(getattr(apply, step)))
 else:
     factory = getattr(validate, step)
-    setattr(validate, step, lambda layout: counting(factory(layout)))
+    setattr(validate, step, lambda *made: counting(factory(*made)))
 sys.argv = ["scaffold", *sys.argv[3:]]
 main()
 """
