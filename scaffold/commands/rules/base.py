@@ -21,7 +21,8 @@ class RuleBase:
         self.docs_alone = layout.docs_only or only_docs
         self.driver_class = layout.driver_class
         self.dialect = layout.dialect
-        self.test_names = {t.name for t in catalog.inventory.tests}
+        #: every test's name, sorted: the names that start alike stand together
+        self.test_names = sorted({t.name for t in catalog.inventory.tests})
 
     # -- helpers --------------------------------------------------------------------------
 
