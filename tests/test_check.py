@@ -376,3 +376,14 @@ def test_an_operation_id_used_twice_is_one_finding(cli: Cli, repo: Path) -> None
     code, data = check_json(cli, repo)
     twice = [f for f in data["findings"] if "is used twice" in f["message"]]
     assert code == 1 and [f["rule"] for f in twice] == ["operation-id"]
+
+
+@pytest.mark.parametrize(("key", "path"), [("routes", "server/api4/api.py"), ("driver", DRIVER)])
+def test_a_file_the_layout_names_that_is_gone_is_the_configurations_to_fix(
+    cli: Cli, repo: Path, key: str, path: str
+) -> None:
+    (repo / path).unlink()
+    result = cli("check", "--repo", str(repo))
+    assert result.exit_code == 2
+    assert f"{path} does not exist — fix [server] {key} in scaffold.toml" in result.stderr
+    assert "scaffold.toml" in result.stderr.split(" does not exist")[0]

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from scaffold.model.fields import Field, field_from_schema
-from scaffold.scan.facts import Location
+from scaffold.scan.facts import Location, under_prefix
 from scaffold.scan.tag_groups import TagFacts, tag_facts
 from scaffold.text.yaml import compose
 
@@ -100,8 +100,8 @@ def docs_facts(text: str, fragment: str, prefix: str) -> DocFacts:
         key = str(key_node.value)
         if not key.startswith("/") or not isinstance(item, yaml.MappingNode):
             continue
-        prefixed = key.startswith(prefix + "/")
-        relative = key[len(prefix) :] if prefixed else key
+        below = under_prefix(key, prefix)
+        prefixed, relative = below is not None, below or key
         for method_node, operation in item.value:
             if method_node.value in HTTP_METHODS and isinstance(operation, yaml.MappingNode):
                 found = _doc_operation(method_node.value, relative, operation, fragment, method_node)

@@ -1,9 +1,14 @@
-"""What every reader of the scan shares: where a fact stands, and paths compared by shape."""
+"""What every reader of the scan shares: where a fact stands, paths compared by shape and
+read below the API prefix, and the files the layout names that must be there."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from scaffold.errors import RepoLayoutError
+from scaffold.model.layout import RepoLayout
 
 
 @dataclass(frozen=True)
@@ -32,3 +37,21 @@ def shared_prefix(a: list[str], b: list[str]) -> int:
             break
         count += 1
     return count
+
+
+def under_prefix(path: str, prefix: str) -> str | None:
+    """`path` relative to the API prefix (`/api/v4/users` → `/users`); None when it is not
+    under it."""
+    return path[len(prefix) :] if path.startswith(prefix + "/") else None
+
+
+def required_file(read: Callable[[str], str | None], layout: RepoLayout, key: str) -> str:
+    """The text of the file `[server] key` names (`routes`, `driver`): one that is not there
+    is scaffold.toml's to fix."""
+    path = getattr(layout, key)
+    text = read(path)
+    if text is None:
+        raise RepoLayoutError(
+            f"{path} does not exist", hint=f"fix [server] {key} in scaffold.toml", path=layout.config_path
+        )
+    return text

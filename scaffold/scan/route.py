@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from scaffold.scan.facts import Location
+from scaffold.scan.facts import Location, under_prefix
 from scaffold.text.python import attr_chain, const_str, parse_python
 
 
@@ -72,10 +72,9 @@ class RawRoute:
         if self.router not in routers:
             return None
         full = routers[self.router] + self.suffix
-        relative = full[len(prefix) :] if full.startswith(prefix + "/") else full
         return Route(
             method=self.method,
-            path=relative,
+            path=under_prefix(full, prefix) or full,
             router=self.router,
             suffix=self.suffix,
             wrapper=self.wrapper,

@@ -30,7 +30,7 @@ from scaffold.repo.files import (
 )
 from scaffold.scan.docs import DocFacts, DocOperation, docs_facts, resolve_docs
 from scaffold.scan.driver import DriverMethod, RouteHelper, driver_facts
-from scaffold.scan.facts import Location, shape
+from scaffold.scan.facts import Location, required_file, shape
 from scaffold.scan.handler import AppFunction, Handler, app_facts, context_facts, handlers_facts
 from scaffold.scan.route import Route, routes_facts
 from scaffold.scan.security import SecurityTable, security_facts
@@ -209,13 +209,7 @@ class _Scanner:
 
     def _routes(self) -> None:
         layout, inventory = self.layout, self.inventory
-        text = self.text(layout.routes)
-        if text is None:
-            raise RepoLayoutError(
-                f"{layout.routes} does not exist",
-                hint="fix [server] routes in scaffold.toml",
-                path=layout.config_path,
-            )
+        text = required_file(self.text, layout, "routes")
         routers, init_calls = self.memo(
             "routers", layout.routes, text, partial(routes_facts, text, layout.routes)
         )
@@ -270,13 +264,7 @@ class _Scanner:
 
     def _driver(self) -> None:
         layout = self.layout
-        text = self.text(layout.driver)
-        if text is None:
-            raise RepoLayoutError(
-                f"{layout.driver} does not exist",
-                hint="fix [server] driver in scaffold.toml",
-                path=layout.config_path,
-            )
+        text = required_file(self.text, layout, "driver")
         compute = partial(driver_facts, text, layout.driver, layout.driver_class)
         methods, helpers, sections = self.memo(
             f"driver:{layout.driver_class}", layout.driver, text, compute

@@ -19,7 +19,7 @@ from tree_sitter import Node
 
 from scaffold.errors import RepoLayoutError
 from scaffold.scan.driver import DriverMethod, RouteHelper
-from scaffold.scan.facts import Location
+from scaffold.scan.facts import Location, under_prefix
 from scaffold.scan.go.syntax import (
     call_parts,
     function_name,
@@ -287,9 +287,9 @@ def _api_path(value: Value, prefix: str) -> str | None:
     the routes scaffold reads), or a segment that mixes run-time text with literal text
     (`"%ss"` of a type name: `/groups/{id}/{}s/...`). The catalog pairs such a method by name."""
     full = path_of(value)
-    if full is None or not full.startswith(prefix + "/"):
+    relative = under_prefix(full, prefix) if full is not None else None
+    if relative is None:
         return None
-    relative = full[len(prefix) :]
     for segment in relative.split("/"):
         if "{" in segment and not (segment.startswith("{") and segment.endswith("}") and segment.count("{") == 1):
             return None

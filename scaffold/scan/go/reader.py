@@ -10,12 +10,11 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from scaffold.errors import RepoLayoutError
 from scaffold.model.golayout import GoLayout
 from scaffold.model.layout import RepoLayout
 from scaffold.repo.files import handler_modules, matching_files
 from scaffold.scan.driver import DriverMethod, RouteHelper
-from scaffold.scan.facts import Location
+from scaffold.scan.facts import Location, required_file
 from scaffold.scan.go.driver import driver_facts
 from scaffold.scan.go.handler import handlers_facts
 from scaffold.scan.go.route import registry_facts, resolve
@@ -46,13 +45,7 @@ def read_routes(
     route registered in `user_local.go` may name a handler of `user.go`.
     """
     go = _go(layout)
-    routes_text = text(layout.routes)
-    if routes_text is None:
-        raise RepoLayoutError(
-            f"{layout.routes} does not exist",
-            hint="fix [server] routes in scaffold.toml",
-            path=layout.config_path,
-        )
+    routes_text = required_file(text, layout, "routes")
     registry = partial(registry_facts, routes_text, layout.routes, go.registry)
     routers, init_calls = memo(f"go-routers:{go.registry}", layout.routes, routes_text, registry)
     routes: list[Route] = []
@@ -92,13 +85,7 @@ def read_driver(
     layout: RepoLayout, text: Text, memo: Memo
 ) -> tuple[list[DriverMethod], list[RouteHelper], dict[str, Location]]:
     go = _go(layout)
-    driver_text = text(layout.driver)
-    if driver_text is None:
-        raise RepoLayoutError(
-            f"{layout.driver} does not exist",
-            hint="fix [server] driver in scaffold.toml",
-            path=layout.config_path,
-        )
+    driver_text = required_file(text, layout, "driver")
     compute = partial(
         driver_facts, driver_text, layout.driver, layout.driver_class, go.driver_urls, layout.docs_prefix
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from tree_sitter import Node, Tree
 
-from scaffold.scan.facts import Location
+from scaffold.scan.facts import Location, under_prefix
 from scaffold.scan.go.syntax import (
     call_parts,
     captures,
@@ -190,11 +190,10 @@ def resolve(
     template = routers[raw.router] + raw.suffix
     routes = []
     for full in documented_paths(template, module, raw.line):
-        relative = full[len(prefix) :] if full.startswith(prefix + "/") else full
         routes.append(
             Route(
                 method=raw.method,
-                path=relative,
+                path=under_prefix(full, prefix) or full,
                 router=raw.router,
                 suffix=raw.suffix,
                 wrapper=raw.wrapper,
