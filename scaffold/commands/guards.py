@@ -15,7 +15,7 @@ from scaffold.errors import ValidationError
 from scaffold.model.changes import ChangeSet
 from scaffold.model.layout import CONFIG_NAME, RepoLayout
 from scaffold.repo.interpreter import repo_interpreter
-from scaffold.repo.runner import import_modules
+from scaffold.repo.runner import import_modules, written_modules
 from scaffold.repo.transaction import apply_changes
 from scaffold.repo.workspace import Workspace
 from scaffold.spec.merge import merge, read_fragments
@@ -50,7 +50,7 @@ def check_planned(layout: RepoLayout, changes: ChangeSet) -> None:
 def _require_interpreter(layout: RepoLayout, changes: ChangeSet) -> None:
     """The interpreter that will import the edited server: absent, or leading out of the repo,
     is an error before any write."""
-    if any(c.after is not None and c.path.endswith(".py") for c in changes.changes):
+    if written_modules(changes):
         repo_interpreter(layout)
 
 

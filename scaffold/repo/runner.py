@@ -83,10 +83,15 @@ def _run(layout: RepoLayout, python: Interpreter, path: str, text: str) -> str:
     return result.stdout
 
 
+def written_modules(changes: ChangeSet) -> list[str]:
+    """The dotted names of the Python modules `changes` writes: what the import check imports."""
+    return [dotted(c.path) for c in changes.changes if c.after is not None and c.path.endswith(".py")]
+
+
 def import_modules(layout: RepoLayout, changes: ChangeSet) -> None:
     """The Python modules `changes` writes import, with the routes module that ties them
     (run by the repo's interpreter, in the repo)."""
-    modules = [dotted(c.path) for c in changes.changes if c.after is not None and c.path.endswith(".py")]
+    modules = written_modules(changes)
     if not modules:
         return
     modules.append(dotted(layout.routes))
