@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,35 @@ def check_json(cli: Cli, repo: Path, *args: str) -> tuple[int, dict[str, Any]]:
 def where(data: dict[str, Any], rule: str) -> list[tuple[str, int]]:
     """The file:line of every finding of `rule`."""
     return [(f["path"], f["line"]) for f in data["findings"] if f["rule"] == rule]
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
+
+
+def apply_diff(before: str | None, diff: str) -> str:
+    """The text a unified diff (as `Change.diff` writes it) turns `before` into."""
+    old = [] if before is None else before.splitlines(keepends=True)
+    lines = diff.splitlines(keepends=True)
+    result: list[str] = []
+    position = 0
+    index = next((i for i, line in enumerate(lines) if line.startswith("@@")), len(lines))
+    while index < len(lines):
+        hunk = _HUNK.match(lines[index])
+        assert hunk, lines[index]
+        start, count = int(hunk.group(1)), int(hunk.group(2) or 1)
+        first = start - 1 if count else start
+        result += old[position:first]
+        position = first
+        index += 1
+        while index < len(lines) and not lines[index].startswith("@@"):
+            kind, text = lines[index][0], lines[index][1:]
+            if index + 1 < len(lines) and lines[index + 1].startswith("\\ No newline"):
+                text = text.removesuffix("\n")
+                index += 1
+            if kind in " -":
+                assert old[position] == text, (old[position], text)
+                position += 1
+            if kind in " +":
+                result.append(text)
+            index += 1
+    return "".join(result + old[position:])

@@ -6,6 +6,7 @@ are in place, the edited server must import — any failure restores every file.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 
@@ -65,7 +66,7 @@ def check_syntax(changes: ChangeSet) -> None:
             continue
         try:
             if change.path.endswith(".py"):
-                compile(change.after, change.path, "exec", dont_inherit=True)
+                compile(_code_to_compile(change.before, change.after), change.path, "exec", dont_inherit=True)
             elif change.path.endswith((".yaml", ".yml")):
                 yaml.compose(change.after, Loader=Loader)
             elif change.path.endswith(".toml"):
@@ -77,6 +78,27 @@ def check_syntax(changes: ChangeSet) -> None:
             raise _invalid(change.path, line, f"the result is not valid YAML: {err.problem}") from None
         except tomllib.TOMLDecodeError as err:
             raise _invalid(change.path, None, f"the result is not valid TOML: {err}") from None
+
+
+#: What, in appended code, could be an error only beside the code before it.
+_NEEDS_CONTEXT = re.compile(r"^[ \t]*(?:global\b|from[ \t]+__future__\b)", re.MULTILINE)
+
+
+def _code_to_compile(before: str | None, after: str) -> str:
+    """The part of a written module whose compiling proves the whole compiles.
+
+    A module that only grows at its end (how a handler, an app function and a test file
+    gain an endpoint) has its appended statements compiled alone, on the lines they will
+    have: the module before the change was parsed while the change was planned (a syntax
+    error there stops the command first), and compiling a 16,000-line test module again
+    would cost a sixth of a dry run.
+    """
+    if before and before.endswith("\n") and after.startswith(before):
+        appended = after[len(before) :]
+        if not _NEEDS_CONTEXT.search(appended):
+            lines = before.count("\n") + before.count("\r") - before.count("\r\n")
+            return "\n" * lines + appended
+    return after
 
 
 def _invalid(path: str, line: int | None, message: str) -> ValidationError:

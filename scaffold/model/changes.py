@@ -3,10 +3,44 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Action = Literal["create", "update", "delete"]
+
+
+#: Unchanged lines shown around each hunk (git's default, and difflib's).
+_CONTEXT = 3
+_HUNK = re.compile(r"@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+
+
+def _common_prefix(a: list[str], b: list[str], keep: int) -> int:
+    """How many leading lines of `a` and `b` are the same, less the `keep` a hunk shows."""
+    same = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        same += 1
+    return max(same - keep, 0)
+
+
+def _common_suffix(a: list[str], b: list[str], keep: int) -> int:
+    """How many trailing lines of `a` and `b` are the same, less the `keep` a hunk shows."""
+    return _common_prefix(a[::-1], b[::-1], keep)
+
+
+def _shift_hunk(line: str, offset: int) -> str:
+    """A hunk header of a diff of lines from `offset` on, numbered as in the whole file."""
+    if not line.startswith("@@"):
+        return line
+    header = _HUNK.match(line)
+    assert header is not None  # difflib writes every header this way
+    old, old_length, new, new_length = header.groups()
+    return (
+        f"@@ -{int(old) + offset}{old_length or ''} +{int(new) + offset}{new_length or ''} @@"
+        + line[header.end() :]
+    )
 
 
 @dataclass(frozen=True)
@@ -29,12 +63,20 @@ class Change:
         """The unified diff of this change, as `git diff` would show it."""
         before = [] if self.before is None else self.before.splitlines(keepends=True)
         after = [] if self.after is None else self.after.splitlines(keepends=True)
+        # Lines both sides share at the start and the end are left out, save the context
+        # a hunk shows: difflib matches whole files in time that grows with their length,
+        # and an edit of a 16,000-line module touches a few dozen.
+        skip = _common_prefix(before, after, _CONTEXT)
+        end = _common_suffix(before[skip:], after[skip:], _CONTEXT)
         lines = difflib.unified_diff(
-            before,
-            after,
+            before[skip : len(before) - end],
+            after[skip : len(after) - end],
             fromfile="/dev/null" if self.before is None else f"a/{self.path}",
             tofile="/dev/null" if self.after is None else f"b/{self.path}",
+            n=_CONTEXT,
         )
+        if skip:
+            lines = (_shift_hunk(line, skip) for line in lines)
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
     def counts(self) -> tuple[int, int]:

@@ -32,6 +32,7 @@ from scaffold.model.layout import parse_layout
 from scaffold.spec.merge import merge, read_fragments
 from scaffold.spec.problems import validate
 from tests.conftest import check_errors, run_repo_tests, tree_digest
+from tests.edits import apply_diff
 
 Tally = Callable[[str, int], None]
 
@@ -152,38 +153,6 @@ def assert_refused_cleanly(result: Result) -> None:
     assert result.stderr.startswith("error: "), result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
-
-
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
-
-
-def apply_diff(before: str | None, diff: str) -> str:
-    """The text a unified diff (as `Change.diff` writes it) turns `before` into."""
-    old = [] if before is None else before.splitlines(keepends=True)
-    lines = diff.splitlines(keepends=True)
-    result: list[str] = []
-    position = 0
-    index = next((i for i, line in enumerate(lines) if line.startswith("@@")), len(lines))
-    while index < len(lines):
-        hunk = _HUNK.match(lines[index])
-        assert hunk, lines[index]
-        start, count = int(hunk.group(1)), int(hunk.group(2) or 1)
-        first = start - 1 if count else start
-        result += old[position:first]
-        position = first
-        index += 1
-        while index < len(lines) and not lines[index].startswith("@@"):
-            kind, text = lines[index][0], lines[index][1:]
-            if index + 1 < len(lines) and lines[index + 1].startswith("\\ No newline"):
-                text = text.removesuffix("\n")
-                index += 1
-            if kind in " -":
-                assert old[position] == text, (old[position], text)
-                position += 1
-            if kind in " +":
-                result.append(text)
-            index += 1
-    return "".join(result + old[position:])
 
 
 def planned_files(repo: Path, report: dict[str, Any]) -> dict[str, str]:
