@@ -17,6 +17,7 @@ import scaffold.cli.main
 from scaffold.cli import entry
 from scaffold.cli.app import app
 from scaffold.commands.init import init_repo
+from scaffold.repo.cache import CACHE_DIR
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -102,9 +103,13 @@ class Script:
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    """Every file under `root` and the hash of its bytes (caches excluded)."""
+    """Every file under `root` and the hash of its bytes (caches excluded: Python's, pytest's and
+    scaffold's, which `check` fills and an applied change may add compiled modules to)."""
     digest = {}
+    cache = root / CACHE_DIR
     for path in sorted(root.rglob("*")):
+        if path.is_relative_to(cache):
+            continue
         if path.is_file() and "__pycache__" not in path.parts and ".pytest_cache" not in path.parts:
             digest[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digest

@@ -16,7 +16,7 @@ from scaffold.errors import ValidationError
 from scaffold.model.changes import ChangeSet
 from scaffold.model.layout import CONFIG_NAME, RepoLayout
 from scaffold.repo.interpreter import repo_interpreter
-from scaffold.repo.runner import import_modules, written_modules
+from scaffold.repo.runner import ImportCheck, written_modules
 from scaffold.repo.transaction import apply_changes
 from scaffold.repo.workspace import Workspace
 from scaffold.spec.merge import merge, read_fragments
@@ -31,12 +31,15 @@ def apply_checked(layout: RepoLayout, changes: ChangeSet) -> list[str]:
     the user."""
     notes: list[str] = []
     _require_interpreter(layout, changes)
-    apply_changes(
-        layout.root,
-        changes,
-        validators=_validators(layout, notes),
-        post_checks=[] if layout.docs_only else [import_check(layout)],
-    )
+    # The repo's interpreter starts now and loads what it can while the change is checked
+    # and written; it imports the written modules once they are in place.
+    with ImportCheck(layout, ChangeSet() if layout.docs_only else changes) as started:
+        apply_changes(
+            layout.root,
+            changes,
+            validators=_validators(layout, notes),
+            post_checks=[] if layout.docs_only else [import_check(layout, started)],
+        )
     return notes
 
 
@@ -139,10 +142,11 @@ def spec_check(layout: RepoLayout, notes: list[str] | None = None) -> Callable[[
     return check
 
 
-def import_check(layout: RepoLayout) -> Callable[[ChangeSet], None]:
-    """The touched Python modules import, once they are in place (with the repo's interpreter)."""
+def import_check(layout: RepoLayout, started: ImportCheck) -> Callable[[ChangeSet], None]:
+    """The touched Python modules import, once they are in place (with the repo's interpreter,
+    `started` before the change was written)."""
 
     def check(changes: ChangeSet) -> None:
-        import_modules(layout, changes)
+        started(changes)
 
     return check

@@ -166,6 +166,24 @@ def _write_ignore(path: Path) -> None:
         handle.write("# written by scaffold: nothing here belongs in version control\n*\n")
 
 
+def code_cache_dir(root: Path) -> Path | None:
+    """Where the import check keeps the repo's modules compiled (`scaffold.repo.import_child`),
+    so that the next one compiles only the modules that changed; None where the cache leads
+    out of the repo. Nothing is written into the repo's own folders."""
+    code = root / CACHE_DIR / "code"
+    return code if _inside(root, code) else None
+
+
+def ignore_cache(root: Path) -> None:
+    """The cache's `.gitignore`, where the cache has been written and lacks one."""
+    directory = root / CACHE_DIR
+    if directory.is_dir() and _inside(root, directory):
+        try:
+            _write_ignore(directory / ".gitignore")
+        except OSError:
+            return
+
+
 class CheckCache:
     """The cache of one repo; each store is read at most once and written at most once."""
 

@@ -10,29 +10,25 @@ environment's fault, said as such: the edited server is not broken.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import shlex
 import subprocess
+import threading
 from pathlib import Path
 
 from scaffold.errors import ValidationError
 from scaffold.model.changes import Change, ChangeSet
 from scaffold.model.layout import RepoLayout
 from scaffold.naming import dotted
+from scaffold.repo import import_child
+from scaffold.repo.cache import code_cache_dir, ignore_cache
+from scaffold.repo.files import read_regular
 from scaffold.repo.interpreter import Interpreter, repo_interpreter
 
 #: The first line each script prints: without it, the interpreter did not run the script.
-_STARTED = "scaffold: python runs"
-#: Imports the modules named on its command line.
-_IMPORT = f"""\
-import importlib, sys
-print({_STARTED!r}, flush=True)
-for name in sys.argv[1:]:
-    try:
-        importlib.import_module(name)
-    except ModuleNotFoundError as err:
-        sys.exit(f"ModuleNotFoundError: No module named {{err.name!r}}")
-"""
+_STARTED = import_child.STARTED
 #: Runs pytest with the arguments on its command line; without pytest, exits 4 (no run).
 _PYTEST = f"""\
 import sys
@@ -90,24 +86,107 @@ def written_modules(changes: ChangeSet) -> list[str]:
 
 def import_modules(layout: RepoLayout, changes: ChangeSet) -> None:
     """The Python modules `changes` writes import, with the routes module that ties them
-    (run by the repo's interpreter, in the repo)."""
-    modules = written_modules(changes)
-    if not modules:
-        return
-    modules.append(dotted(layout.routes))
-    python = repo_interpreter(layout)
-    env = {**python.environment(), "PYTHONPATH": str(layout.root), "PYTHONDONTWRITEBYTECODE": "1"}
-    result = _python_run(python, [str(python.executable), "-c", _IMPORT, *dict.fromkeys(modules)],
-                         cwd=layout.root, env=env, timeout=120)
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
-        lacking = python.missing_module(layout, last)
-        if lacking is not None:
-            raise python.lacking(lacking)
-        raise ValidationError(
-            f"the edited server does not import: {last}",
-            hint="nothing was written; fix the module named above, or the overriding template",
+    (run by the repo's interpreter, in the repo), once they are in place."""
+    with ImportCheck(layout, changes) as check:
+        check(changes)
+
+
+#: A top-level import: the module it names.
+_IMPORT_LINE = re.compile(r"^(?:from|import)[ \t]+([A-Za-z_][\w.]*)", re.MULTILINE)
+
+
+class ImportCheck:
+    """The import of the modules a change writes, by the repo's interpreter — started before
+    the change is written, so that what the modules import from outside the repo (the web
+    framework, the test runner: a third of a second) loads while the change is checked and
+    written, and only the repo's own modules are left once the files are in place."""
+
+    def __init__(self, layout: RepoLayout, changes: ChangeSet) -> None:
+        self.layout = layout
+        self.modules = written_modules(changes)
+        self.process: subprocess.Popen[str] | None = None
+        if not self.modules:
+            return
+        self.modules.append(dotted(layout.routes))
+        self.python = repo_interpreter(layout)
+        texts = [c.after or "" for c in changes.changes if c.path.endswith(".py")]
+        if layout.routes not in changes.paths:
+            texts.append((read_regular(layout.root / layout.routes) or b"").decode("utf-8", "replace"))
+        outside = dict.fromkeys(
+            name
+            for text in texts
+            for name in _IMPORT_LINE.findall(text)
+            if not _in_repo(layout.root, name.partition(".")[0]) and name != "__future__"
         )
+        cache = code_cache_dir(layout.root)
+        env = {**self.python.environment(), "PYTHONPATH": str(layout.root), "PYTHONDONTWRITEBYTECODE": "1"}
+        try:
+            self.process = subprocess.Popen(
+                [str(self.python.executable), "-c", _child_program(), str(cache or ""), *outside],
+                cwd=layout.root, env=env, text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            )
+        except OSError as err:
+            raise self.python.broken(err.strerror or str(err)) from None
+        # The texts the change writes, for the child to compile now; sent beside the work
+        # here, as a pipe holds less than a big module.
+        written = {c.path: c.after for c in changes.changes if c.after is not None and c.path.endswith(".py")}
+        self.feeding = threading.Thread(target=self._send, args=(json.dumps(written) + "\n",), daemon=True)
+        self.feeding.start()
+
+    def _send(self, line: str) -> None:
+        assert self.process is not None and self.process.stdin is not None
+        try:
+            self.process.stdin.write(line)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            pass  # the child ended (or was stopped): what it says, or its absence, is the verdict
+
+    def __call__(self, changes: ChangeSet) -> None:
+        """Import the written modules, now in place (`changes`, the change set this check was
+        made for, is written); a module that does not import is an error."""
+        if self.process is None:
+            return
+        self.feeding.join()
+        try:
+            stdout, stderr = self.process.communicate("\n".join(dict.fromkeys(self.modules)), timeout=120)
+        finally:
+            self.close()
+        if not stdout.startswith(_STARTED):
+            detail = (stderr.strip().splitlines() or [f"exit status {self.process.returncode}, no output"])[-1]
+            raise self.python.broken(detail)
+        if self.process.returncode != 0:
+            last = (stderr.strip().splitlines() or ["(no output)"])[-1]
+            lacking = self.python.missing_module(self.layout, last)
+            if lacking is not None:
+                raise self.python.lacking(lacking)
+            raise ValidationError(
+                f"the edited server does not import: {last}",
+                hint="nothing was written; fix the module named above, or the overriding template",
+            )
+        ignore_cache(self.layout.root)  # the child kept what it compiled
+
+    def close(self) -> None:
+        """Stop the interpreter if it is still waiting (the change was refused, or interrupted)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+    def __enter__(self) -> ImportCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@functools.cache
+def _child_program() -> str:
+    return Path(import_child.__file__).read_text(encoding="utf-8")
+
+
+def _in_repo(root: Path, name: str) -> bool:
+    """`name` is a top-level package or module of the repo (on the import check's path)."""
+    return (root / name).exists() or (root / f"{name}.py").exists()
 
 
 def passing_tests(layout: RepoLayout, node_ids: list[str]) -> set[str]:

@@ -32,6 +32,7 @@ from scaffold.commands import guards as validate
 from scaffold.errors import ValidationError
 from scaffold.model.changes import ChangeSet
 from scaffold.repo import transaction as apply
+from scaffold.repo.cache import CACHE_DIR
 from tests.conftest import run_repo_tests
 
 Tally = Callable[[str, int], None]
@@ -62,6 +63,8 @@ def snapshot(root: Path) -> dict[str, tuple[str, int, str]]:
     for path in sorted(root.rglob("*")):
         if "__pycache__" in path.parts or ".pytest_cache" in path.parts:
             continue
+        if path.is_relative_to(root / CACHE_DIR) or path == (root / CACHE_DIR).parent:
+            continue  # scaffold's cache: the import check keeps what it compiled
         info = path.lstat()
         if path.is_symlink():
             kind, content = "link", os.readlink(path)
@@ -260,7 +263,7 @@ def bytes_written(repo: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> int
     disk = FullDisk(10**12)
     with monkeypatch.context() as patch:
         patch.setattr(apply, "os", disk)
-        patch.setattr(validate, "import_check", lambda layout: lambda changes: None)  # writes nothing
+        patch.setattr(validate, "import_check", lambda layout, started: lambda changes: None)  # writes nothing
         assert add(probe, name).exit_code == 0
     return disk.used
 
@@ -296,7 +299,7 @@ def test_disk_full_by_the_time_the_post_check_fails(
     before = snapshot(repo)
     disk = FullDisk(total)
 
-    def fail_after_filling(layout: Any) -> Callable[[ChangeSet], None]:
+    def fail_after_filling(layout: Any, started: Any) -> Callable[[ChangeSet], None]:
         def check(changes: ChangeSet) -> None:
             disk.used = disk.budget
             raise ValidationError("the edited server does not import: injected", hint="nothing was written")
@@ -403,7 +406,7 @@ def test_file_changed_while_the_validators_run(
     assert result.exit_code == 2 and f"{path}: changed on disk since the plan was made" in line
     text = (repo / path).read_text(encoding="utf-8")
     assert text.endswith("# someone else's edit\n") and "def get_user_sessions" not in text
-    assert not [p for p in repo.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".scaffold")]
+    assert not [p for p in repo.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".scaffold.")]
 
 
 def test_someone_elses_edit_during_the_post_check_is_never_overwritten(
@@ -414,7 +417,7 @@ def test_someone_elses_edit_during_the_post_check_is_never_overwritten(
     path = "server/api4/user_test.py"
     before = snapshot(repo)
 
-    def edit_then_fail(layout: Any) -> Callable[[ChangeSet], None]:
+    def edit_then_fail(layout: Any, started: Any) -> Callable[[ChangeSet], None]:
         def check(changes: ChangeSet) -> None:
             someone_edits(repo, path, "update", "edit")
             raise ValidationError("the edited server does not import: injected")

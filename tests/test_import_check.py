@@ -1,0 +1,94 @@
+"""The import check: started before the change is written, it compiles the repo's modules into
+scaffold's cache once, and never takes the cache's word over the file it imports."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from scaffold.errors import ValidationError
+from scaffold.model.changes import Change, ChangeSet
+from scaffold.repo.cache import CACHE_DIR
+from scaffold.repo.open import open_repo
+from scaffold.repo.runner import ImportCheck, import_modules
+
+MODULE = "server/api4/extra.py"
+
+
+def write(repo: Path, text: str) -> ChangeSet:
+    (repo / MODULE).write_text(text, encoding="utf-8")
+    return ChangeSet([Change(MODULE, None, text)])
+
+
+def kept(repo: Path) -> dict[str, bytes]:
+    folder = repo / CACHE_DIR / "code"
+    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.is_dir() else {}
+
+
+def test_the_repos_modules_are_compiled_once_then_read_from_the_cache(repo: Path) -> None:
+    import_modules(open_repo(repo), write(repo, "VALUE = 1\n"))
+    first = kept(repo)
+    assert len(first) > 10  # the routes module and what it imports, not only the written one
+    assert (repo / CACHE_DIR / ".gitignore").is_file()
+    import_modules(open_repo(repo), write(repo, "VALUE = 2\n"))
+    second = kept(repo)
+    assert second.keys() == first.keys()
+    assert [name for name in first if first[name] != second[name]] != []
+    assert len([name for name in first if first[name] != second[name]]) == 1  # the edited module alone
+
+
+def test_a_module_changed_since_it_was_compiled_is_compiled_from_its_file(repo: Path) -> None:
+    import_modules(open_repo(repo), write(repo, "VALUE = 1\n"))
+    with pytest.raises(ValidationError, match="does not import: RuntimeError: the new text"):
+        import_modules(open_repo(repo), write(repo, "raise RuntimeError('the new text')\n"))
+
+
+def test_the_text_compiled_ahead_is_not_taken_for_the_file_written(repo: Path) -> None:
+    # The check compiles what the change will write before it is written; the file in place
+    # (say, a formatter's output, or someone's edit) is what must import.
+    planned = ChangeSet([Change(MODULE, None, "VALUE = 1\n")])
+    with ImportCheck(open_repo(repo), planned) as check:
+        (repo / MODULE).write_text("raise RuntimeError('what the file holds')\n", encoding="utf-8")
+        with pytest.raises(ValidationError, match="what the file holds"):
+            check(planned)
+
+
+def test_a_check_that_never_runs_keeps_nothing(repo: Path) -> None:
+    # A change refused before it is written: the interpreter started for it is stopped and
+    # leaves the cache as it was.
+    with ImportCheck(open_repo(repo), ChangeSet([Change(MODULE, None, "VALUE = 1\n")])) as check:
+        assert check.process is not None
+    assert check.process.poll() is not None
+    assert not (repo / ".scaffold").exists()
+
+
+def test_a_failed_import_keeps_nothing(repo: Path) -> None:
+    with pytest.raises(ValidationError):
+        import_modules(open_repo(repo), write(repo, "raise RuntimeError('no')\n"))
+    assert not (repo / ".scaffold").exists()
+
+
+def test_a_planted_cache_is_neither_waited_on_nor_written_through(repo: Path, tmp_path: Path) -> None:
+    import_modules(open_repo(repo), write(repo, "VALUE = 1\n"))
+    folder = repo / CACHE_DIR / "code"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for index, entry in enumerate(sorted(folder.iterdir())):
+        entry.unlink()
+        if index % 2:
+            os.mkfifo(entry)  # read, it would never end
+        else:
+            entry.symlink_to(outside / entry.name)  # written through, it would land outside
+    import_modules(open_repo(repo), write(repo, "VALUE = 2\n"))
+    assert list(outside.iterdir()) == []
+
+
+def test_a_cache_folder_leading_out_of_the_repo_is_not_used(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo / ".scaffold").mkdir()
+    (repo / CACHE_DIR).symlink_to(outside, target_is_directory=True)
+    import_modules(open_repo(repo), write(repo, "VALUE = 1\n"))
+    assert list(outside.iterdir()) == []
