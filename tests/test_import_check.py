@@ -4,6 +4,7 @@ scaffold's cache once, and never takes the cache's word over the file it imports
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,28 @@ def test_a_cache_folder_leading_out_of_the_repo_is_not_used(repo: Path, tmp_path
     (repo / CACHE_DIR).symlink_to(outside, target_is_directory=True)
     import_modules(open_repo(repo), write(repo, "VALUE = 1\n"))
     assert list(outside.iterdir()) == []
+
+
+def test_a_check_started_early_never_loads_the_repos_own_modules_before_they_are_written(
+    repo: Path,
+) -> None:
+    # What the last check loaded from outside the repo is loaded first, the next time; a name
+    # of the repo's own planted there would load the module as it was before the change.
+    import_modules(open_repo(repo), write(repo, "VALUE = 1\n"))
+    remembered = next((repo / CACHE_DIR / "code").glob("outside.*"))
+    remembered.write_text(remembered.read_text() + "\nserver.api4.extra\n")
+    with ImportCheck(open_repo(repo)) as check:
+        time.sleep(2)  # while the change is planned, the interpreter loads what it can
+        changes = write(repo, "raise RuntimeError('the change')\n")
+        check.expect(changes)
+        with pytest.raises(ValidationError, match="the change"):
+            check(changes)
+
+
+def test_a_check_started_early_for_a_change_without_python_stops(repo: Path) -> None:
+    with ImportCheck(open_repo(repo)) as check:
+        process = check.process
+        assert process is not None
+        check.expect(ChangeSet([Change("api/v4/source/users.yaml", "a: 1\n", "a: 2\n")]))
+        check(ChangeSet())
+    assert process.poll() is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from scaffold.model.changes import ChangeSet
     from scaffold.model.endpoint import Endpoint
     from scaffold.model.layout import RepoLayout
+    from scaffold.repo.runner import ImportCheck
 
 
 @endpoint_app.command("add", cls=Command, epilog=REPO_PYTHON)
@@ -60,15 +62,20 @@ def endpoint_add(
     """
     from scaffold.cli.prompts import ask_missing, ask_params, describe, known_permissions
     from scaffold.commands.add import add_endpoint, place, refuse_guesses
+    from scaffold.commands.guards import start_import_check
     from scaffold.commands.language import require_generated
     from scaffold.model.endpoint import ARTIFACTS
     from scaffold.model.options import EndpointOptions, parse_endpoint
     from scaffold.scan.scanner import cached_inventory
 
     check_format(format, ("text", "json"))
-    with user_errors():
+    with user_errors(), contextlib.ExitStack() as cleanup:
         layout = open_layout(repo)
         require_generated(layout, "endpoint add")
+        # A change to apply: the repo's interpreter starts now, and loads while it is planned.
+        started = None if dry_run else start_import_check(layout)
+        if started is not None:
+            cleanup.callback(started.close)
         options = EndpointOptions(
             summary=summary, description=description, permission=permission, auth=auth or "session",
             tag=tag, query=query, body=body, response=response, status=status, etag=etag, name=name,
@@ -105,7 +112,8 @@ def endpoint_add(
 
         review = (release_note(endpoint), pr_description(endpoint, layout, plan.changes, plan.planned, stub=plan.stub))
         _finish(layout, endpoint, plan.changes, "added", dry_run=dry_run, yes=yes, format=format,
-                question="Apply these changes?", intro=describe(endpoint), notes=_docs_alone(layout), review=review)
+                question="Apply these changes?", intro=describe(endpoint), notes=_docs_alone(layout), review=review,
+                started=started)
 
 
 @endpoint_app.command("remove", cls=Command, epilog=REPO_PYTHON)
@@ -163,10 +171,11 @@ def _finish(
     kept: list[str] | None = None,
     notes: list[str] | None = None,
     review: tuple[str, str] | None = None,
+    started: ImportCheck | None = None,
 ) -> None:
     """The tail of `add` and `remove`: confirm on a terminal, apply (guarded), and say what
     was done — or, for a dry run, show the diffs. `review`: the change's release-note line and
-    its description, for the pull request."""
+    its description, for the pull request; `started`: the import check, started early."""
     from scaffold.commands.guards import apply_checked, check_planned
     from scaffold.reporters.json import changes_json, endpoint_json
 
@@ -179,7 +188,7 @@ def _finish(
             err.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     if changes and not dry_run:
         confirm_changes(out, changes, question, yes=yes or format != "text", intro=intro)
-        notes += apply_checked(layout, changes)
+        notes += apply_checked(layout, changes, started)
         applied = True
     if format == "json":
         report = {"endpoint": endpoint_json(endpoint), "changes": changes_json(changes), "applied": applied}

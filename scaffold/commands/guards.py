@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import yaml
 
-from scaffold.errors import ValidationError
+from scaffold.errors import ScaffoldError, ValidationError
 from scaffold.model.changes import ChangeSet
 from scaffold.model.layout import CONFIG_NAME, RepoLayout
 from scaffold.repo.interpreter import repo_interpreter
@@ -24,23 +24,37 @@ from scaffold.spec.problems import SpecInvalid, validate, validate_change
 from scaffold.text.yaml import Loader
 
 
-def apply_checked(layout: RepoLayout, changes: ChangeSet) -> list[str]:
+def apply_checked(layout: RepoLayout, changes: ChangeSet, started: ImportCheck | None = None) -> list[str]:
     """Apply `changes` to the repo, all or nothing: they must parse, the spec validate (or,
     where it was already invalid, gain no problem), and the edited server import (with the
-    repo's interpreter, found before anything is written). Returns what the caller should tell
-    the user."""
+    repo's interpreter, found before anything is written; `started` early by the command, or
+    now). Returns what the caller should tell the user."""
     notes: list[str] = []
     _require_interpreter(layout, changes)
-    # The repo's interpreter starts now and loads what it can while the change is checked
-    # and written; it imports the written modules once they are in place.
-    with ImportCheck(layout, ChangeSet() if layout.docs_only else changes) as started:
+    # The repo's interpreter loads and compiles what it can while the change is checked and
+    # written; it imports the written modules once they are in place.
+    if started is None:
+        started = ImportCheck(layout, changes)
+    else:
+        started.expect(changes)
+    with started:
         apply_changes(
             layout.root,
             changes,
             validators=_validators(layout, notes),
-            post_checks=[] if layout.docs_only else [import_check(layout, started)],
+            post_checks=[import_check(layout, started)],
         )
     return notes
+
+
+def start_import_check(layout: RepoLayout) -> ImportCheck | None:
+    """The import check of a change not yet planned, started now so that it has loaded what
+    it can by the time the change is written; None where it cannot start (`apply_checked`
+    then says why, if the change needs it)."""
+    try:
+        return ImportCheck(layout)
+    except ScaffoldError:
+        return None
 
 
 def check_planned(layout: RepoLayout, changes: ChangeSet) -> None:

@@ -37,7 +37,8 @@ STARTED = "scaffold: python runs"
 
 class CodeCache:
     """The compiled code of the repo's modules: what the cache folder holds, and what this run
-    compiled, kept (`save`) only once every module imported."""
+    compiled, kept (`save`) only once every module imported. Beside it, the names of the
+    modules from outside the repo that the last check loaded: the next one loads them first."""
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
@@ -45,49 +46,67 @@ class CodeCache:
 
     def code(self, path: str, source: bytes) -> types.CodeType:
         """The code of `source` (the module at `path`), kept or compiled now."""
-        stored = os.path.join(self.folder, f"{importlib.util.source_hash(path.encode()).hex()}.{sys.implementation.cache_tag}")
+        stored = self._file(importlib.util.source_hash(path.encode()).hex())
         key = importlib.util.source_hash(source)
-        kept = self.fresh.get(stored) or self._read(stored)
+        kept = self.fresh.get(stored) or self._kept_code(stored)
         if kept is not None and kept[0] == key:
             return kept[1]
         code = compile(source, path, "exec", dont_inherit=True)
         self.fresh[stored] = (key, code)
         return code
 
-    @staticmethod
-    def _read(stored: str) -> tuple[bytes, types.CodeType] | None:
-        try:
-            # A plain file or nothing: never through a link, never a pipe (which would never end).
-            fd = os.open(stored, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "rb") as handle:
-                if stat.S_ISREG(os.fstat(fd).st_mode):
-                    key, code = marshal.load(handle)
-                    if isinstance(key, bytes) and isinstance(code, types.CodeType):
-                        return key, code
-        except (OSError, EOFError, ValueError, TypeError):
-            pass  # not there, or not whole: compile it
-        return None
+    def outside(self) -> list[str]:
+        kept = _read(self._file("outside")) if self.folder else None
+        return kept.decode("utf-8", "replace").split() if kept else []
 
-    def save(self) -> None:
+    def save(self, outside: list[str]) -> None:
         try:
             os.makedirs(self.folder, exist_ok=True)
         except OSError:
             return  # a cache that cannot be written only costs time
         for stored, kept in self.fresh.items():
-            temporary = f"{stored}.{os.getpid()}.tmp"
-            try:
-                fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-            except OSError:
-                continue  # left by a run that was stopped, or planted: not written through
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    marshal.dump(kept, handle)
-                os.replace(temporary, stored)  # whole or not at all, as another run reads it
-            except OSError:
-                try:
-                    os.unlink(temporary)
-                except OSError:
-                    pass
+            _write(stored, marshal.dumps(kept))
+        _write(self._file("outside"), "\n".join(sorted(outside)).encode("utf-8"))
+
+    def _file(self, name: str) -> str:
+        return os.path.join(self.folder, f"{name}.{sys.implementation.cache_tag}")
+
+    @staticmethod
+    def _kept_code(stored: str) -> tuple[bytes, types.CodeType] | None:
+        data = _read(stored)
+        try:
+            key, code = marshal.loads(data) if data else (None, None)
+        except (EOFError, ValueError, TypeError):
+            return None  # not whole, or not code: compile it
+        return (key, code) if isinstance(key, bytes) and isinstance(code, types.CodeType) else None
+
+
+def _read(path: str) -> bytes | None:
+    """A plain file's bytes, or None: never through a link, never a pipe (which would never end)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
+    except OSError:
+        return None
+
+
+def _write(path: str, data: bytes) -> None:
+    """Replace the file whole (another run may be reading it); never write through a link."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError:
+        return  # left by a run that was stopped, or planted: not written through
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
 
 
 class CachedLoader(importlib.machinery.SourceFileLoader):
@@ -117,19 +136,29 @@ class RepoFinder(importlib.machinery.PathFinder):
         return spec
 
 
-def main() -> None:
-    print(STARTED, flush=True)
-    folder, outside = sys.argv[1], sys.argv[2:]
-    written = json.loads(sys.stdin.readline() or "{}")
-    for name in outside:
+def load_outside(names: list[str], root: str) -> None:
+    """Import what the repo's modules need from elsewhere — never one of the repo's own, whose
+    files may not be in place yet. One that fails is skipped: step 2 says what is wrong, in
+    the words of the module that needs it."""
+    for name in names:
+        top = name.partition(".")[0]
+        if not top.isidentifier() or os.path.exists(os.path.join(root, top)) or os.path.exists(os.path.join(root, f"{top}.py")):
+            continue
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 (step 2 reports it, in the words of the module that needs it)
+        except Exception:  # noqa: BLE001
             pass
+
+
+def main() -> None:
+    print(STARTED, flush=True)
+    folder, root = sys.argv[1], os.getcwd()
     cache = CodeCache(folder)
+    load_outside(sys.argv[2:] + cache.outside(), root)
+    change = json.loads(sys.stdin.readline() or "{}")
+    load_outside(change.get("outside", []), root)
     if folder:
-        root = os.getcwd()
-        for path, text in written.items():
+        for path, text in change.get("written", {}).items():
             try:
                 cache.code(os.path.join(root, path), text.encode("utf-8"))
             except SyntaxError:
@@ -142,7 +171,14 @@ def main() -> None:
         except ModuleNotFoundError as err:
             sys.exit(f"ModuleNotFoundError: No module named {err.name!r}")
     if folder:
-        cache.save()
+        inside = os.path.join(root, "")
+        cache.save(
+            outside=[
+                name
+                for name, module in sys.modules.items()
+                if name != "__main__" and not (getattr(module, "__file__", None) or "").startswith(inside)
+            ]
+        )
 
 
 if __name__ == "__main__":

@@ -97,41 +97,47 @@ _IMPORT_LINE = re.compile(r"^(?:from|import)[ \t]+([A-Za-z_][\w.]*)", re.MULTILI
 
 class ImportCheck:
     """The import of the modules a change writes, by the repo's interpreter — started before
-    the change is written, so that what the modules import from outside the repo (the web
-    framework, the test runner: a third of a second) loads while the change is checked and
-    written, and only the repo's own modules are left once the files are in place."""
+    the change is written (before it is even planned, where the command can), so that what
+    the modules import from outside the repo (the web framework, the test runner: a third of
+    a second) loads, and the written modules compile, while scaffold plans, checks and writes
+    the change; once the files are in place, only importing them is left."""
 
-    def __init__(self, layout: RepoLayout, changes: ChangeSet) -> None:
+    def __init__(self, layout: RepoLayout, changes: ChangeSet | None = None) -> None:
+        """Start the interpreter; `changes`, where already known, is sent at once (else by
+        `expect`). Nothing starts for a change that writes no Python module."""
         self.layout = layout
-        self.modules = written_modules(changes)
+        self.modules: list[str] = []
         self.process: subprocess.Popen[str] | None = None
-        if not self.modules:
+        self.feeding: threading.Thread | None = None
+        if layout.docs_only or (changes is not None and not written_modules(changes)):
             return
-        self.modules.append(dotted(layout.routes))
         self.python = repo_interpreter(layout)
-        texts = [c.after or "" for c in changes.changes if c.path.endswith(".py")]
-        if layout.routes not in changes.paths:
-            texts.append((read_regular(layout.root / layout.routes) or b"").decode("utf-8", "replace"))
-        outside = dict.fromkeys(
-            name
-            for text in texts
-            for name in _IMPORT_LINE.findall(text)
-            if not _in_repo(layout.root, name.partition(".")[0]) and name != "__future__"
-        )
+        routes = (read_regular(layout.root / layout.routes) or b"").decode("utf-8", "replace")
         cache = code_cache_dir(layout.root)
         env = {**self.python.environment(), "PYTHONPATH": str(layout.root), "PYTHONDONTWRITEBYTECODE": "1"}
         try:
             self.process = subprocess.Popen(
-                [str(self.python.executable), "-c", _child_program(), str(cache or ""), *outside],
+                [str(self.python.executable), "-c", _child_program(), str(cache or ""), *_imported(routes)],
                 cwd=layout.root, env=env, text=True,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             )
         except OSError as err:
             raise self.python.broken(err.strerror or str(err)) from None
-        # The texts the change writes, for the child to compile now; sent beside the work
-        # here, as a pipe holds less than a big module.
+        if changes is not None:
+            self.expect(changes)
+
+    def expect(self, changes: ChangeSet) -> None:
+        """The change this check is for: its modules' imports load and its texts compile now."""
+        self.modules = written_modules(changes)
+        if not self.modules:
+            self.close()
+            self.process = None
+            return
+        self.modules.append(dotted(self.layout.routes))
         written = {c.path: c.after for c in changes.changes if c.after is not None and c.path.endswith(".py")}
-        self.feeding = threading.Thread(target=self._send, args=(json.dumps(written) + "\n",), daemon=True)
+        message = {"outside": [name for text in written.values() for name in _imported(text)], "written": written}
+        # Sent beside the work here: a pipe holds less than a big module.
+        self.feeding = threading.Thread(target=self._send, args=(json.dumps(message) + "\n",), daemon=True)
         self.feeding.start()
 
     def _send(self, line: str) -> None:
@@ -147,7 +153,8 @@ class ImportCheck:
         made for, is written); a module that does not import is an error."""
         if self.process is None:
             return
-        self.feeding.join()
+        if self.feeding is not None:
+            self.feeding.join()
         try:
             stdout, stderr = self.process.communicate("\n".join(dict.fromkeys(self.modules)), timeout=120)
         finally:
@@ -184,9 +191,9 @@ def _child_program() -> str:
     return Path(import_child.__file__).read_text(encoding="utf-8")
 
 
-def _in_repo(root: Path, name: str) -> bool:
-    """`name` is a top-level package or module of the repo (on the import check's path)."""
-    return (root / name).exists() or (root / f"{name}.py").exists()
+def _imported(text: str) -> list[str]:
+    """The modules a module imports at its top level (the child leaves out the repo's own)."""
+    return [name for name in dict.fromkeys(_IMPORT_LINE.findall(text)) if name != "__future__"]
 
 
 def passing_tests(layout: RepoLayout, node_ids: list[str]) -> set[str]:
