@@ -8,7 +8,6 @@ repo must be exactly what the winner alone would have made of it: no lost update
 
 from __future__ import annotations
 
-import hashlib
 import select
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scaffold.cli.app import app
-from tests.conftest import run_repo_tests
+from tests.conftest import run_repo_tests, tree_digest
 
 Tally = Callable[[str, int], None]
 
@@ -107,11 +106,7 @@ def race(repo: Path, first: list[str], second: list[str], go: Path | None) -> li
 
 def tree(root: Path) -> dict[str, str]:
     """Every file's hash; the lock and caches left aside."""
-    return {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts and ".pytest_cache" not in path.parts
-    }
+    return tree_digest(root)
 
 
 def applied_alone(pristine: Path, target: Path, *adds: list[str]) -> dict[str, str]:
