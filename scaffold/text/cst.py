@@ -313,8 +313,11 @@ def drop_imports(head: str, rest: str, unused: set[str], line_length: int) -> st
                 continue
             if len(keep) != len(names):
                 parts = [code_of(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)).strip().rstrip(",") for alias in keep]
-                source = code_of(node.module) if isinstance(node, cst.ImportFrom) and node.module else ""
-                code = f"from {source} import {', '.join(parts)}\n"
+                if isinstance(node, cst.ImportFrom):
+                    source = "." * len(node.relative) + (code_of(node.module) if node.module else "")
+                    code = f"from {source} import {', '.join(parts)}\n"
+                else:
+                    code = f"import {', '.join(parts)}\n"
                 replacement = cst.parse_statement(format_code(code, line_length))
                 body[index] = replacement.with_changes(leading_lines=statement.leading_lines)
         index += 1

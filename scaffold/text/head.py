@@ -93,13 +93,32 @@ def add_imports(
 def drop_unused_imports(text: str, candidates: set[str], line_length: int) -> str:
     """Remove imports of `candidates` that nothing in the module uses any more."""
     unused = unused_names(text, candidates)
-    if not unused:
+    head, rest = split_head(text)
+    # A name no longer used is often not imported at all (a removed function's own name):
+    # then nothing is dropped, and libcst is never loaded.
+    bound = _imported_names(head)
+    if not unused or (bound is not None and not unused & bound):
         return text
     from scaffold.text import cst
 
     # Imports are added to a module's head: they are taken out of it too, and the rest of a
     # 50,000-line test module is neither parsed nor printed again.
-    return cst.drop_imports(*split_head(text), unused, line_length)
+    return cst.drop_imports(head, rest, unused, line_length)
+
+
+def _imported_names(head: str) -> set[str] | None:
+    """The names the top-level imports of `head` bind (`import a.b` binds `a`), relative
+    ones too; None where the head does not parse (libcst then says why)."""
+    try:
+        tree = ast.parse(head)
+    except SyntaxError:
+        return None
+    return {
+        alias.asname or alias.name.partition(".")[0]
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
 
 
 def unused_names(text: str, candidates: set[str]) -> set[str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import libcst as cst
 import pytest
 
@@ -403,7 +406,27 @@ def test_only_imports(text: str, expected: bool) -> None:
             "from a import b\n\n\ndef f():\n    b = 1\n    return b\n",
             id="bound-again-in-a-function",
         ),
+        pytest.param(
+            "from . import helpers, other\nfrom .x import y\n\nprint(other)\n",
+            {"helpers", "y"},
+            "from . import other\n\nprint(other)\n",
+            id="relative",
+        ),
+        pytest.param("import os, sys\n\nprint(os)\n", {"sys"}, "import os\n\nprint(os)\n", id="some-of-an-import"),
     ],
 )
 def test_drop_unused_imports(text: str, candidates: set[str], expected: str) -> None:
     assert drop_unused_imports(text, candidates, 100) == expected
+
+
+def test_a_removed_name_that_no_import_binds_leaves_the_module_and_libcst_unloaded() -> None:
+    # The common removal: the removed function's own name is unused now, and imported nowhere.
+    code = (
+        "import sys\n"
+        "from scaffold.text.head import drop_unused_imports\n"
+        "text = 'import os\\n\\n\\ndef f():\\n    return os.sep\\n'\n"
+        "assert drop_unused_imports(text, {'g', 'os'}, 100) == text\n"
+        "print('libcst' in sys.modules)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shown == "False\n"
