@@ -1,5 +1,6 @@
-"""The import check: started before the change is written, it compiles the repo's modules into
-scaffold's cache once, and never takes the cache's word over the file it imports."""
+"""What an applied change leaves in scaffold's cache: the import check's compiled modules (it
+starts before the change is written, compiles each module once, and never takes the cache's
+word over the file it imports), and the facts of the test modules the change appended to."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import pytest
 
 from scaffold.errors import ValidationError
 from scaffold.model.changes import Change, ChangeSet
-from scaffold.repo.cache import CACHE_DIR
+from scaffold.repo.cache import CACHE_DIR, CheckCache
 from scaffold.repo.open import open_repo
 from scaffold.repo.runner import ImportCheck, import_modules
+from scaffold.scan.tests import tests_facts as read_test_cases
+from tests.conftest import Cli
 
 MODULE = "server/api4/extra.py"
 
@@ -118,3 +121,24 @@ def test_a_check_started_early_for_a_change_without_python_stops(repo: Path) -> 
         check.expect(ChangeSet([Change("api/v4/source/users.yaml", "a: 1\n", "a: 2\n")]))
         check(ChangeSet())
     assert process.poll() is not None
+
+
+def test_an_add_keeps_the_facts_of_the_test_module_it_appended_to_as_a_scan_reads_them(
+    cli: Cli, repo: Path
+) -> None:
+    path = "server/api4/user_test.py"
+
+    def add(url: str) -> None:
+        result = cli("endpoint", "add", "GET", url, "--permission", "edit_other_users", "--yes", "--repo", str(repo))
+        assert result.exit_code == 0, result.output
+
+    add("/users/{user_id}/sessions")  # brings the imports the next one needs
+    assert cli("check", "--repo", str(repo)).exit_code == 0  # the cache holds every module
+    before = (repo / path).read_text(encoding="utf-8")
+    add("/users/{user_id}/devices")
+    text = (repo / path).read_text(encoding="utf-8")
+    assert text.startswith(before)  # only appended to
+    kept = CheckCache(repo).facts("tests", path, text)
+    assert kept is not None
+    assert kept == read_test_cases(text, path)
+    assert any(case.name == "test_get_user_devices" for case in kept)

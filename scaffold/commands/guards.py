@@ -19,8 +19,10 @@ from scaffold.repo.interpreter import repo_interpreter
 from scaffold.repo.runner import ImportCheck, written_modules
 from scaffold.repo.transaction import apply_changes
 from scaffold.repo.workspace import Workspace
+from scaffold.scan.scanner import remember_appended_tests
 from scaffold.spec.merge import merge, read_fragments
 from scaffold.spec.problems import SpecInvalid, validate, validate_change
+from scaffold.text.python import appended_code
 from scaffold.text.yaml import Loader
 
 
@@ -44,6 +46,7 @@ def apply_checked(layout: RepoLayout, changes: ChangeSet, started: ImportCheck |
             validators=_validators(layout, notes),
             post_checks=[import_check(layout, started)],
         )
+    remember_appended_tests(layout, changes)
     return notes
 
 
@@ -110,12 +113,8 @@ def _code_to_compile(before: str | None, after: str) -> str:
     error there stops the command first), and compiling a 16,000-line test module again
     would cost a sixth of a dry run.
     """
-    if before and before.endswith("\n") and after.startswith(before):
-        appended = after[len(before) :]
-        if not _NEEDS_CONTEXT.search(appended):
-            lines = before.count("\n") + before.count("\r") - before.count("\r\n")
-            return "\n" * lines + appended
-    return after
+    appended = appended_code(before, after)
+    return after if appended is None or _NEEDS_CONTEXT.search(appended) else appended
 
 
 def _invalid(path: str, line: int | None, message: str) -> ValidationError:

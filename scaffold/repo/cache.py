@@ -9,6 +9,10 @@ Four things are kept, each by the hash of everything it was computed from:
 - and, kept by `scaffold.cli.replay`, what the last read-only commands printed, so that one run
   again on an unchanged repo does not even load the command line.
 
+Beside them, in `code/`, the import check of a command that writes keeps the repo's modules
+compiled (`scaffold.repo.import_child`); and such a command keeps the facts of the test
+modules it only appended to (`scaffold.scan.scanner.remember_appended_tests`).
+
 scaffold's own source is part of every key: upgrading or editing scaffold empties the cache.
 A cache must never fail a command: an unreadable or corrupt cache is an empty one, and a repo
 where it cannot be written simply runs cold every time.
@@ -201,16 +205,23 @@ class CheckCache:
 
     def memo(self, kind: str, path: str, text: str, compute: Callable[[], _T]) -> _T:
         """The facts of one file (a `scan.scanner.FactsMemo`)."""
-        key = digest(text)
-        found = self._facts.data.get((kind, path))
-        if found is not None and found[0] == key:
+        found = self.facts(kind, path, text)
+        if found is not None:
             self.hits += 1
-            return found[1]  # type: ignore[no-any-return]
+            return found  # type: ignore[no-any-return]
         self.misses += 1
         facts = compute()
-        self._facts.data[(kind, path)] = (key, facts)
-        self._facts.dirty = True
+        self.remember_facts(kind, path, text, facts)
         return facts
+
+    def facts(self, kind: str, path: str, text: str) -> Any | None:
+        """The facts of `kind` kept for the file at `path` holding `text`, if any."""
+        found = self._facts.data.get((kind, path))
+        return found[1] if found is not None and found[0] == digest(text) else None
+
+    def remember_facts(self, kind: str, path: str, text: str, facts: Any) -> None:
+        self._facts.data[(kind, path)] = (digest(text), facts)
+        self._facts.dirty = True
 
     # -- the spec ------------------------------------------------------------------------------
 

@@ -20,6 +20,16 @@ from scaffold.errors import RepoLayoutError
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
+def appended_code(before: str | None, after: str) -> str | None:
+    """What `after` adds at the end of `before`, on the lines it has there (blank lines stand
+    for those of `before`), where `after` is `before` and more; else None."""
+    if not before or not before.endswith("\n") or not after.startswith(before):
+        return None
+    # Python ends a line at \r\n, \r or \n
+    lines = before.count("\n") + before.count("\r") - before.count("\r\n")
+    return "\n" * lines + after[len(before) :]
+
+
 def parse_python(text: str, path: str) -> ast.Module:
     """The `ast` of a repo module; a syntax error is the user's to fix, located."""
     try:
