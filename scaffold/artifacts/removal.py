@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from scaffold.artifacts.context import PlanContext
 from scaffold.scan.facts import Location
-from scaffold.text.head import drop_unused_imports
+from scaffold.text.head import drop_unused_imports, head_edit_parses
 from scaffold.text.python import Source, first_line, names_in
 
 
@@ -62,7 +62,10 @@ class Removal:
             span = (first_line(node), source.end_of(node)) if index == 0 else source.region(body, index, 0)
             cuts[span] = ""
             self.used.setdefault(path, set()).update(names_in(node))
-        self.ctx.workspace.write(path, source.without(cuts))
+        # A definition owns its lines (nothing can share the line it starts or ends): taking
+        # whole definitions out of a module that parsed leaves one that compiles as it did.
+        definitions = all(isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for node in nodes)
+        self.ctx.workspace.write(path, source.without(cuts), cut_from_parsed=definitions)
 
     def drop_unused_imports(self) -> None:
         """Imports of names only the removed code used go too."""
@@ -70,7 +73,10 @@ class Removal:
         for path, names in self.used.items():
             text = workspace.read_or_none(path)
             if text is not None:
-                workspace.write(path, drop_unused_imports(text, names, line_length))
+                dropped = drop_unused_imports(text, names, line_length)
+                # Only the head changed, and it parses: the module compiles as it did.
+                kept = workspace.cut_from_parsed(path) and head_edit_parses(text, dropped)
+                workspace.write(path, dropped, cut_from_parsed=kept)
 
 
 def _diff(expected: str, actual: str, path: str) -> str:

@@ -130,15 +130,20 @@ def endpoint_remove(
 
     Like `endpoint add`, this runs the repo's own code: its formatter (`\\[format] command`) and an import of the edited server. Run it only on a repo whose code you trust.
     """
+    from scaffold.commands.guards import start_import_check
     from scaffold.commands.language import require_generated
     from scaffold.commands.remove import plan_remove
     from scaffold.errors import ConflictError
     from scaffold.scan.scanner import cached_inventory
 
     check_format(format, ("text", "json"))
-    with user_errors():
+    with user_errors(), contextlib.ExitStack() as cleanup:
         layout = open_layout(repo)
         require_generated(layout, "endpoint remove")
+        # A change to apply: the repo's interpreter starts now, and loads while it is planned.
+        started = None if dry_run else start_import_check(layout)
+        if started is not None:
+            cleanup.callback(started.close)
         plan = plan_remove(layout, method, path, force=force, inventory=cached_inventory(layout))
         endpoint = plan.endpoint
         if plan.edited:
@@ -151,7 +156,7 @@ def endpoint_remove(
                 hint="nothing was removed; re-run with --force to remove these parts too",
             )
         _finish(layout, endpoint, plan.changes, "removed", dry_run=dry_run, yes=yes, format=format,
-                question="Remove these?", kept=plan.kept, notes=_docs_alone(layout))
+                question="Remove these?", kept=plan.kept, notes=_docs_alone(layout), started=started)
         if format == "text":
             for note in plan.kept:
                 out.print(f"[yellow]kept:[/yellow] {escape(note)}")

@@ -80,9 +80,11 @@ def _validators(layout: RepoLayout, notes: list[str]) -> list[Callable[[ChangeSe
 
 
 def check_syntax(changes: ChangeSet) -> None:
-    """Every written Python file compiles, every YAML and TOML file loads."""
+    """Every written Python file compiles, every YAML and TOML file loads (a module that only
+    lost whole top-level statements compiles as it did: a removal from a 16,000-line test
+    module is not compiled again)."""
     for change in changes.changes:
-        if change.after is None:
+        if change.after is None or change.compiles_as_before:
             continue
         try:
             if change.path.endswith(".py"):

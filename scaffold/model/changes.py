@@ -50,6 +50,9 @@ class Change:
     path: str
     before: str | None
     after: str | None
+    #: `after` is a module that parsed with whole top-level statements taken out: it compiles
+    #: as that module did (no syntax check needs to compile it again)
+    compiles_as_before: bool = False
 
     @property
     def action(self) -> Action:

@@ -23,6 +23,8 @@ class Workspace:
         self._read = disk_reader(root)
         self._original: dict[str, str | None] = {}
         self._current: dict[str, str | None] = {}
+        #: modules whose text is one that parsed, less whole top-level statements
+        self._cut_from_parsed: set[str] = set()
 
     @classmethod
     def overlay(cls, root: Path, changes: ChangeSet) -> Workspace:
@@ -65,9 +67,20 @@ class Workspace:
         self._load(path)
         return self._current[path]
 
-    def write(self, path: str, text: str | None) -> None:
+    def write(self, path: str, text: str | None, *, cut_from_parsed: bool = False) -> None:
+        """Plan `text` for the file at `path`. `cut_from_parsed`: the text is the module's
+        current one, which parsed, with whole top-level statements taken out (it compiles as
+        that did, `Change.compiles_as_before`); any other edit of the module forgets it."""
         self._load(path)
+        if cut_from_parsed:
+            self._cut_from_parsed.add(path)
+        elif text != self._current[path]:
+            self._cut_from_parsed.discard(path)
         self._current[path] = text
+
+    def cut_from_parsed(self, path: str) -> bool:
+        """The module's text is one that parsed, less whole top-level statements (`write`)."""
+        return path in self._cut_from_parsed
 
     def original(self, path: str) -> str | None:
         self._load(path)
@@ -83,7 +96,7 @@ class Workspace:
     def change_set(self, warnings: list[str] | None = None) -> ChangeSet:
         return ChangeSet(
             [
-                Change(path, self._original[path], self._current[path])
+                Change(path, self._original[path], self._current[path], path in self._cut_from_parsed)
                 for path in self._current
                 if self._current[path] != self._original[path]
             ],

@@ -42,6 +42,21 @@ def split_head(text: str) -> tuple[str, str]:
     return text, ""
 
 
+def head_edit_parses(before: str, after: str) -> bool:
+    """`after` is `before` with another head, and that head parses: the rest of the module
+    starts where a top-level statement did, so the whole parses as `before` did."""
+    head, rest = split_head(before)
+    if after == before:
+        return True
+    if not rest or not after.endswith(rest):
+        return False
+    try:
+        ast.parse(after[: len(after) - len(rest)])
+    except SyntaxError:
+        return False
+    return True
+
+
 def present_imports(head: str) -> set[tuple[str, str | None, str | None]]:
     """The absolute (module, name, alias) imports at the top level of `head`, as `add_imports`
     names them (name None: `import module`); none when it does not parse."""

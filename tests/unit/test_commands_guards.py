@@ -57,3 +57,8 @@ def test_an_error_inside_the_module_is_found() -> None:
 
 def test_a_module_that_compiles_passes() -> None:
     check_syntax(ChangeSet([Change("a.py", MODULE, MODULE + "\n\ndef added():\n    return 1\n"), Change("b.py", None, MODULE)]))
+
+
+def test_a_module_that_only_lost_definitions_is_not_compiled_again() -> None:
+    # What the removal planner vouches for (`Change.compiles_as_before`) costs no compile.
+    check_syntax(ChangeSet([Change("a.py", MODULE, "this is not python (", compiles_as_before=True)]))

@@ -430,3 +430,18 @@ def test_a_removed_name_that_no_import_binds_leaves_the_module_and_libcst_unload
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert shown == "False\n"
+
+
+@pytest.mark.parametrize(
+    ("after", "parses"),
+    [
+        pytest.param("import os\n\n\ndef f():\n    return 1\n", True, id="head-edited"),
+        pytest.param("import (os\n\n\ndef f():\n    return 1\n", False, id="head-broken"),
+        pytest.param("import os, sys\n\n\ndef f():\n    return 2\n", False, id="rest-edited"),
+        pytest.param("import os, sys\n\n\ndef f():\n    return 1\n", True, id="unchanged"),
+    ],
+)
+def test_a_new_head_is_told_to_parse_without_parsing_the_rest(after: str, parses: bool) -> None:
+    from scaffold.text.head import head_edit_parses
+
+    assert head_edit_parses("import os, sys\n\n\ndef f():\n    return 1\n", after) is parses
