@@ -27,6 +27,7 @@ from scaffold.cli.replay import record
 from scaffold.errors import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
+    from scaffold.commands.guards import SpecCheckAhead
     from scaffold.model.changes import ChangeSet
     from scaffold.model.endpoint import Endpoint
     from scaffold.model.layout import RepoLayout
@@ -103,7 +104,12 @@ def endpoint_add(
                 hint="pass --permission NAME (a 403 case proves it), or --permission none for an endpoint with no permission check",
             )
         selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
-        plan = add_endpoint(layout, endpoint, only=selected, fill=fill, inventory=inventory, rename=options.name is None)
+        plan = add_endpoint(
+            layout, endpoint, only=selected, fill=fill, inventory=inventory, rename=options.name is None,
+            spec_ahead=True,
+        )
+        if plan.spec_ahead is not None:
+            cleanup.callback(plan.spec_ahead.cancel)
         endpoint = plan.endpoint  # under a distinct name, where another endpoint had its own
         if not plan.changes and format == "text" and not dry_run:
             out.print(f"{endpoint.method.value} {endpoint.full_path}: nothing to add")
@@ -113,7 +119,7 @@ def endpoint_add(
         review = (release_note(endpoint), pr_description(endpoint, layout, plan.changes, plan.planned, stub=plan.stub))
         _finish(layout, endpoint, plan.changes, "added", dry_run=dry_run, yes=yes, format=format,
                 question="Apply these changes?", intro=describe(endpoint), notes=_docs_alone(layout), review=review,
-                started=started)
+                started=started, ahead=plan.spec_ahead)
 
 
 @endpoint_app.command("remove", cls=Command, epilog=REPO_PYTHON)
@@ -177,23 +183,25 @@ def _finish(
     notes: list[str] | None = None,
     review: tuple[str, str] | None = None,
     started: ImportCheck | None = None,
+    ahead: SpecCheckAhead | None = None,
 ) -> None:
     """The tail of `add` and `remove`: confirm on a terminal, apply (guarded), and say what
     was done — or, for a dry run, show the diffs. `review`: the change's release-note line and
-    its description, for the pull request; `started`: the import check, started early."""
+    its description, for the pull request; `started`: the import check, started early;
+    `ahead`: the spec check, begun while the change was planned."""
     from scaffold.commands.guards import apply_checked, check_planned
     from scaffold.reporters.json import changes_json, endpoint_json
 
     applied = False
     notes = list(notes or [])
     if changes and dry_run:
-        check_planned(layout, changes)
+        check_planned(layout, changes, ahead)
     if format == "text" and dry_run:
         for note in notes:
             err.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     if changes and not dry_run:
         confirm_changes(out, changes, question, yes=yes or format != "text", intro=intro)
-        notes += apply_checked(layout, changes, started)
+        notes += apply_checked(layout, changes, started, ahead)
         applied = True
     if format == "json":
         report = {"endpoint": endpoint_json(endpoint), "changes": changes_json(changes), "applied": applied}

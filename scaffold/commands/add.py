@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from scaffold.artifacts.context import PlanContext, plan_context
@@ -12,6 +12,7 @@ from scaffold.artifacts.handler import app_is_stub, plan_app_function, plan_hand
 from scaffold.artifacts.route import plan_route
 from scaffold.artifacts.security import plan_security
 from scaffold.artifacts.tests import plan_tests
+from scaffold.commands.guards import SpecCheckAhead
 from scaffold.errors import ConflictError, UsageError
 from scaffold.model.changes import ChangeSet
 from scaffold.model.endpoint import ARTIFACTS, Endpoint, distinct_operation_id
@@ -36,6 +37,8 @@ class AddPlan:
     planned: tuple[str, ...] = ()
     #: True when the app function the handler calls is the 501 stub (its cases are pending)
     stub: bool = False
+    #: the spec check begun once the docs were planned (`spec_ahead`), for the guards to collect
+    spec_ahead: SpecCheckAhead | None = None
 
 
 def add_endpoint(
@@ -46,10 +49,18 @@ def add_endpoint(
     fill: bool = False,
     inventory: Inventory | None = None,
     rename: bool = False,
+    spec_ahead: bool = False,
 ) -> AddPlan:
-    """`endpoint add`: the plan, its Python passed through the repo's own formatter if it has one."""
-    plan = plan_add(layout, endpoint, only=only, fill=fill, inventory=inventory, rename=rename)
-    return replace(plan, changes=format_changes(layout, plan.changes))
+    """`endpoint add`: the plan, its Python passed through the repo's own formatter if it has one.
+    `spec_ahead`: begin the spec check while the code is planned (the caller collects or
+    cancels `AddPlan.spec_ahead`)."""
+    plan = plan_add(layout, endpoint, only=only, fill=fill, inventory=inventory, rename=rename, spec_ahead=spec_ahead)
+    try:
+        return replace(plan, changes=format_changes(layout, plan.changes))
+    except BaseException:
+        if plan.spec_ahead is not None:
+            plan.spec_ahead.cancel()
+        raise
 
 
 def place(layout: RepoLayout, inventory: Inventory, path: str, tag: str | None) -> tuple[RepoLayout, Placement]:
@@ -100,9 +111,11 @@ def plan_add(
     inventory: Inventory | None = None,
     workspace: Workspace | None = None,
     rename: bool = False,
+    spec_ahead: bool = False,
 ) -> AddPlan:
     """Plan the artifacts of `endpoint` that the repo lacks; refuse if any exists unless `fill`.
-    With `rename` (its name was derived, not said), a name another endpoint has is made distinct."""
+    With `rename` (its name was derived, not said), a name another endpoint has is made distinct.
+    `spec_ahead`: see `add_endpoint`."""
     selected = set(only)
     unknown = selected - set(ARTIFACTS)
     if unknown:
@@ -129,12 +142,20 @@ def plan_add(
         )
     ctx = plan_context(layout, workspace or Workspace(layout.root), inventory, endpoint)
     todo = [name for name in ARTIFACTS if name in selected and name not in present]
-    planned, stub = _plan(ctx, todo, route_exists=existing["route"] is not None)
-    notes += planned
-    if "tests" in selected:
-        # Part of the tests, though tests written by hand may stand without it.
-        notes += plan_security(ctx, app_is_stub(ctx))
-    return AddPlan(endpoint, ctx.workspace.change_set(notes), existing, tuple(todo), stub)
+    begun: list[SpecCheckAhead] = []
+    try:
+        planned, stub = _plan(
+            ctx, todo, route_exists=existing["route"] is not None, begin=begun.append if spec_ahead else None
+        )
+        notes += planned
+        if "tests" in selected:
+            # Part of the tests, though tests written by hand may stand without it.
+            notes += plan_security(ctx, app_is_stub(ctx))
+    except BaseException:
+        for ahead in begun:
+            ahead.cancel()  # a refusal, or Ctrl-C: no child is left behind
+        raise
+    return AddPlan(endpoint, ctx.workspace.change_set(notes), existing, tuple(todo), stub, next(iter(begun), None))
 
 
 def _docs_alone(selected: set[str], explicit: bool) -> set[str]:
@@ -178,9 +199,11 @@ def name_holder(joined: Catalog, name: str) -> EndpointRecord | None:
     return None
 
 
-def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> tuple[list[str], bool]:
+def _plan(
+    ctx: PlanContext, todo: list[str], *, route_exists: bool, begin: Callable[[SpecCheckAhead], None] | None
+) -> tuple[list[str], bool]:
     """Plan each artifact in `todo`; return what the plan should say, and whether the app
-    function is the stub."""
+    function is the stub. Once the docs are planned, the spec check is begun for `begin`."""
     notes = []
     endpoint = ctx.endpoint
     if endpoint.response_list and endpoint.response_schema is None and "docs" in todo:
@@ -192,6 +215,10 @@ def _plan(ctx: PlanContext, todo: list[str], *, route_exists: bool) -> tuple[lis
         notes.append(f"tag {endpoint.tag!r}: its code goes in module {module} ({why})")
     if "docs" in todo:
         plan_docs(ctx)
+    if begin is not None:
+        ahead = SpecCheckAhead.start(ctx.layout, ctx.workspace.change_set())
+        if ahead is not None:
+            begin(ahead)
     after = None
     if "route" in todo:
         after = plan_route(ctx)

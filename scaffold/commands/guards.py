@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
+from functools import partial
 
 import yaml
 
 from scaffold.errors import ScaffoldError, ValidationError
-from scaffold.model.changes import ChangeSet
+from scaffold.model.changes import Change, ChangeSet
 from scaffold.model.layout import CONFIG_NAME, RepoLayout
+from scaffold.repo.forked import Forked
 from scaffold.repo.interpreter import repo_interpreter
 from scaffold.repo.runner import ImportCheck, written_modules
 from scaffold.repo.transaction import apply_changes
@@ -26,7 +28,12 @@ from scaffold.text.python import appended_code
 from scaffold.text.yaml import Loader
 
 
-def apply_checked(layout: RepoLayout, changes: ChangeSet, started: ImportCheck | None = None) -> list[str]:
+def apply_checked(
+    layout: RepoLayout,
+    changes: ChangeSet,
+    started: ImportCheck | None = None,
+    ahead: SpecCheckAhead | None = None,
+) -> list[str]:
     """Apply `changes` to the repo, all or nothing: they must parse, the spec validate (or,
     where it was already invalid, gain no problem), and the edited server import (with the
     repo's interpreter, found before anything is written; `started` early by the command, or
@@ -43,7 +50,7 @@ def apply_checked(layout: RepoLayout, changes: ChangeSet, started: ImportCheck |
         apply_changes(
             layout.root,
             changes,
-            validators=_validators(layout, notes),
+            validators=_validators(layout, notes, ahead),
             post_checks=[import_check(layout, started)],
         )
     remember_appended_tests(layout, changes)
@@ -60,11 +67,11 @@ def start_import_check(layout: RepoLayout) -> ImportCheck | None:
         return None
 
 
-def check_planned(layout: RepoLayout, changes: ChangeSet) -> None:
+def check_planned(layout: RepoLayout, changes: ChangeSet, ahead: SpecCheckAhead | None = None) -> None:
     """What `apply_checked` checks before writing, for a plan only shown (`--dry-run`): a dry
     run refuses what the real one would."""
     _require_interpreter(layout, changes)
-    for validate_changes in _validators(layout, []):
+    for validate_changes in _validators(layout, [], ahead):
         validate_changes(changes)
 
 
@@ -75,8 +82,10 @@ def _require_interpreter(layout: RepoLayout, changes: ChangeSet) -> None:
         repo_interpreter(layout)
 
 
-def _validators(layout: RepoLayout, notes: list[str]) -> list[Callable[[ChangeSet], None]]:
-    return [check_syntax, spec_check(layout, notes)]
+def _validators(
+    layout: RepoLayout, notes: list[str], ahead: SpecCheckAhead | None = None
+) -> list[Callable[[ChangeSet], None]]:
+    return [check_syntax, spec_check(layout, notes, ahead)]
 
 
 def check_syntax(changes: ChangeSet) -> None:
@@ -125,11 +134,19 @@ def _invalid(path: str, line: int | None, message: str) -> ValidationError:
     )
 
 
-def spec_check(layout: RepoLayout, notes: list[str] | None = None) -> Callable[[ChangeSet], None]:
+def spec_check(
+    layout: RepoLayout, notes: list[str] | None = None, ahead: SpecCheckAhead | None = None
+) -> Callable[[ChangeSet], None]:
     """The merged spec, as the change set leaves it, validates — or, if it did not validate
-    before the change, has no problem the change brought (said in `notes`)."""
+    before the change, has no problem the change brought (said in `notes`). `ahead`: the same
+    check begun while the change was planned, whose verdict stands if it checked these docs."""
 
     def check(changes: ChangeSet) -> None:
+        passed = ahead.passed(changes) if ahead is not None else None
+        if passed is not None:
+            if notes is not None:
+                notes.extend(passed)
+            return
         workspace = Workspace.overlay(layout.root, changes)
         planned = workspace.layout()
         touched = {c.path for c in changes.changes if c.path.startswith(planned.docs_source + "/")}
@@ -155,6 +172,54 @@ def spec_check(layout: RepoLayout, notes: list[str] | None = None) -> Callable[[
                 )
 
     return check
+
+
+class SpecCheckAhead:
+    """The spec check of a change, begun as soon as its docs are planned: in a child process,
+    beside the planning of its code (a fifth of a second for a Mattermost-sized spec). Its
+    verdict stands for a change set with the same files other than Python modules, the only
+    ones the check reads; a refusal, or docs planned again, is checked anew where it is used."""
+
+    #: Below this many bytes of fragments, a child costs more than it saves.
+    THRESHOLD = 200_000
+
+    def __init__(self, layout: RepoLayout, changes: ChangeSet) -> None:
+        self.inputs = _spec_inputs(changes)
+        read = ChangeSet([Change(path, before, after) for path, before, after in self.inputs])
+        self._child: Forked[list[str]] | None = Forked(partial(_checked_notes, layout, read))
+        self._verdict: list[str] | None = None
+
+    @classmethod
+    def start(cls, layout: RepoLayout, changes: ChangeSet) -> SpecCheckAhead | None:
+        """The check begun, where the spec is big enough for it to pay."""
+        sizes = (layout.root / layout.fragment_path(name) for name in layout.build)
+        total = sum(path.stat().st_size for path in sizes if path.is_file())
+        return cls(layout, changes) if total >= cls.THRESHOLD else None
+
+    def passed(self, changes: ChangeSet) -> list[str] | None:
+        """The notes of the check begun ahead, if it checked what `changes` holds and passed;
+        None: check now."""
+        if self._child is not None:
+            done, notes = self._child.result()
+            self._child = None
+            self._verdict = notes if done else None
+        return self._verdict if _spec_inputs(changes) == self.inputs else None
+
+    def cancel(self) -> None:
+        if self._child is not None:
+            self._child.cancel()
+            self._child = None
+
+
+def _spec_inputs(changes: ChangeSet) -> tuple[tuple[str, str | None, str | None], ...]:
+    """What of a change set the spec check reads: every change but those of Python modules."""
+    return tuple((c.path, c.before, c.after) for c in changes.changes if not c.path.endswith(".py"))
+
+
+def _checked_notes(layout: RepoLayout, changes: ChangeSet) -> list[str]:
+    notes: list[str] = []
+    spec_check(layout, notes)(changes)
+    return notes
 
 
 def import_check(layout: RepoLayout, started: ImportCheck) -> Callable[[ChangeSet], None]:

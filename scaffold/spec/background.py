@@ -8,11 +8,10 @@ collects it at the end (measured: a cold check a tenth of a second faster than i
 
 from __future__ import annotations
 
-import os
-import pickle
-import signal
 from collections.abc import Callable
+from functools import partial
 
+from scaffold.repo.forked import Forked
 from scaffold.spec.problems import Fragments, SpecProblem, validate_fragments
 
 #: Above this many characters of YAML, a cold validation runs beside the scan (where the OS
@@ -25,49 +24,16 @@ class PendingValidation:
 
     def __init__(self, fragments: Fragments, *, parallel: bool) -> None:
         self._fragments = fragments
-        self._pid: int | None = None
-        self._read: int | None = None
-        if parallel and hasattr(os, "fork"):
-            self._fork()
-
-    def _fork(self) -> None:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: validate, send the result, and leave without cleanup
-            status = 1
-            try:
-                os.close(read)
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(pickle.dumps(validate_fragments(self._fragments)))
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        self._pid, self._read = pid, read
+        self._child = Forked(partial(validate_fragments, fragments)) if parallel else None
 
     def cancel(self) -> None:
         """Stop the child, if one runs, and reap it (an error or Ctrl-C ends the command)."""
-        if self._pid is not None and self._read is not None:
-            os.close(self._read)
-            try:
-                os.kill(self._pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self._pid, 0)
-            self._pid = self._read = None
+        if self._child is not None:
+            self._child.cancel()
 
     def result(self) -> list[SpecProblem]:
-        if self._pid is None or self._read is None:
-            return validate_fragments(self._fragments)
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = self._read = None
-        if status != 0 or not data:
-            # The child failed (out of memory, killed): validate here, where errors surface.
-            return validate_fragments(self._fragments)
-        problems: list[SpecProblem] = pickle.loads(data)
-        return problems
+        done, problems = self._child.result() if self._child is not None else (False, None)
+        return problems if done and problems is not None else validate_fragments(self._fragments)
 
 
 def start_validation(
