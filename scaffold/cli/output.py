@@ -9,8 +9,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.prompt import Confirm
-from rich.syntax import Syntax
 
 from scaffold.cli.app import out, print_json
 from scaffold.errors import ScaffoldError
@@ -58,6 +56,8 @@ def print_diff(console: Console, changes: ChangeSet) -> None:
     """Unified diffs: highlighted on a terminal, plain text otherwise."""
     text = changes.diff()
     if console.is_terminal:
+        from rich.syntax import Syntax  # with pygments: only a diff shown on a terminal needs them
+
         console.print(Syntax(text, "diff", theme="ansi_dark", background_color="default"))
     else:
         console.print(text, end="", markup=False, highlight=False)
@@ -83,6 +83,8 @@ def confirm_changes(console: Console, changes: ChangeSet, question: str, *, yes:
     if intro:
         console.print(intro)
     print_summary(console, changes, applied=False)
+    from rich.prompt import Confirm  # only a terminal is asked
+
     if not Confirm.ask(question, default=True, console=console):
         console.print("nothing was changed")
         raise typer.Exit(1)

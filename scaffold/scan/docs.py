@@ -20,7 +20,7 @@ import yaml
 from scaffold.model.fields import Field, field_from_schema
 from scaffold.scan.facts import Location, under_prefix
 from scaffold.scan.tag_groups import TagFacts, tag_facts
-from scaffold.text.yaml import compose
+from scaffold.text.yaml import compose, node_data
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -179,7 +179,7 @@ def _data(node: yaml.Node | None) -> Any:
     if node is None:
         return {}
     try:
-        return yaml.constructor.SafeConstructor().construct_document(node)
+        return node_data(node)
     except (yaml.YAMLError, ValueError, TypeError):
         return {}  # an explicit tag that does not fit: the spec check says where
 

@@ -17,7 +17,7 @@ import yaml
 
 from scaffold.errors import RepoLayoutError, ValidationError
 from scaffold.model.layout import RepoLayout
-from scaffold.text.yaml import Loader, error_position
+from scaffold.text.yaml import Loader, error_position, node_data
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -142,7 +142,7 @@ def merge(
     if paths_of is not None and not _MAY_TAG_OR_MERGE.search(text):
         root = _with_paths_of(merged, root, paths_of)
     try:
-        data = yaml.constructor.SafeConstructor().construct_document(root)
+        data = node_data(root)
     except (yaml.MarkedYAMLError, ValueError, TypeError) as err:
         # An explicit tag that does not fit its value (`!!int abc`) or that safe loading
         # refuses (`!!python/object`).

@@ -33,6 +33,50 @@ _CORE_NOT_STR = re.compile(
 )
 
 
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Shared(Exception):
+    """A node met twice (an alias), or a merge key: the safe constructor builds the whole."""
+
+
+def node_data(node: yaml.Node) -> Any:
+    """The Python values of a composed node, exactly as PyYAML's safe constructor builds them.
+
+    Text, mappings and sequences are built here directly, in a tenth of the constructor's
+    time (its generators and bookkeeping are most of the cost of reading a big spec); any
+    other scalar is the constructor's. A document with an alias (a node met twice: the
+    constructor shares one object) or a merge key (it merges mappings) is the constructor's
+    whole, and so is any error, which it reports with its place.
+    """
+    constructor = yaml.constructor.SafeConstructor()
+    seen: set[int] = set()
+    mapping, sequence, text = yaml.MappingNode, yaml.SequenceNode, yaml.ScalarNode
+
+    def build(node: yaml.Node) -> Any:
+        kind = type(node)
+        if kind is text:
+            if node.tag == _STR:
+                return node.value
+            if node.tag == _MERGE:
+                raise _Shared
+            return constructor.construct_object(node, deep=True)
+        if id(node) in seen:
+            raise _Shared
+        seen.add(id(node))
+        if kind is mapping and node.tag == _MAP:
+            return {build(key): build(value) for key, value in node.value}
+        if kind is sequence and node.tag == _SEQ:
+            return [build(item) for item in node.value]
+        raise _Shared  # a tagged collection (`!!set`, `!!omap`)
+
+    try:
+        return build(node)
+    except (_Shared, TypeError, ValueError, RecursionError, yaml.YAMLError):
+        return yaml.constructor.SafeConstructor().construct_document(node)
+
+
 def scalar(value: str, indent: int = 0, *, block: bool = False, folded: bool = False) -> str:
     """`value` as it may follow `key: ` at column `indent`, continuation lines indented.
 

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scaffold.errors import ValidationError
-from scaffold.text.yaml import compose, entries, error_position, indent_text, insert_lines, scalar
+from scaffold.text.yaml import (
+    Loader,
+    compose,
+    entries,
+    error_position,
+    indent_text,
+    insert_lines,
+    node_data,
+    scalar,
+)
 
 # ---------------------------------------------------------------------------------------------
 # scalar
@@ -279,3 +290,46 @@ def test_error_position_of_the_pure_python_reader() -> None:
     with pytest.raises(yaml.reader.ReaderError) as raised:
         yaml.load(text, Loader=yaml.SafeLoader)
     assert error_position(raised.value, text) == (2, "special characters are not allowed (#x0000)")
+
+
+# node_data: the safe constructor's values, built faster
+
+_DOCUMENTS = [
+    "a: 1\nb: [x, 2.5, true, null, ~, 2024-01-02]\n200: {description: ok}\n",
+    "anchor: &a {k: v}\nagain: *a\n",  # an alias: one object, shared
+    "base: &b {x: 1}\nmerged:\n  <<: *b\n  y: 2\n",  # a merge key
+    "set: !!set {a, b}\nomap: !!omap [{a: 1}]\nbinary: !!binary aGk=\n",
+    "? [unhashable]\n: 1\n",
+    "tagged: !!int abc\n",
+    "odd: !custom x\n",
+    "'=': 1\nyes: no\non: off\n0x1F: 017\n1_000: .inf\n",
+]
+
+
+@pytest.mark.parametrize("text", _DOCUMENTS)
+def test_node_data_is_what_the_safe_constructor_builds(text: str) -> None:
+    root = yaml.compose(text, Loader=Loader)
+    try:
+        expected = yaml.constructor.SafeConstructor().construct_document(root)
+    except (yaml.YAMLError, ValueError, TypeError) as refused:
+        with pytest.raises(type(refused)) as raised:
+            node_data(yaml.compose(text, Loader=Loader))
+        assert str(raised.value) == str(refused)
+        return
+    assert node_data(yaml.compose(text, Loader=Loader)) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6) | st.integers(), children, max_size=4),
+    max_leaves=20,
+))
+def test_node_data_of_dumped_values_is_the_values(value: object) -> None:
+    root = yaml.compose(yaml.safe_dump(value), Loader=Loader)
+    assert node_data(root) == yaml.constructor.SafeConstructor().construct_document(root) == value
+
+
+def test_an_alias_keeps_one_shared_object() -> None:
+    data = node_data(yaml.compose("a: &x [1]\nb: *x\n", Loader=Loader))
+    assert data["a"] is data["b"]
