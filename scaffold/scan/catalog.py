@@ -306,10 +306,17 @@ def _cover(entry: EndpointRecord, asserted: dict[int, list[TestCase]], *, limite
         mine = name == own or name.startswith(own + "_")
         return not mine, test.location.path, test.location.line
 
-    entry.tests = tuple(sorted({t for tests in asserted.values() for t in tests}, key=rank))
+    # Each test once (the same object stands under each status it asserts), ranked once.
+    unique = {id(t): t for tests in asserted.values() for t in tests}
+    ranks = {key: rank(test) for key, test in unique.items()}
+
+    def ranked(test: TestCase) -> tuple[bool, str, int]:
+        return ranks[id(test)]
+
+    entry.tests = tuple(sorted(unique.values(), key=ranked))
     documented = entry.doc.statuses if entry.doc is not None else ()
     for status in sorted({*entry.required, *documented, *asserted}):
-        tests = tuple(sorted(asserted.get(status, ()), key=rank))
+        tests = tuple(sorted(asserted.get(status, ()), key=ranked))
         if any(not t.xfail for t in tests):
             state: State = "done"
         elif tests:

@@ -29,6 +29,7 @@ from scaffold.repo.files import (
     matching_files,
     unbuilt_fragments,
 )
+from scaffold.repo.forked import Forked
 from scaffold.scan.docs import DocFacts, DocOperation, docs_facts, resolve_docs
 from scaffold.scan.driver import DriverMethod, RouteHelper, driver_facts
 from scaffold.scan.facts import Location, required_file, shape
@@ -172,6 +173,26 @@ def scan(
     return scanner.run()
 
 
+def _facts_into(found: dict[str, list[TestCase]], path: str, text: str) -> list[TestCase]:
+    found[path] = tests_facts(text, path)
+    return found[path]
+
+
+#: Above this many characters of test modules, their facts are read beside the rest ...
+TESTS_BESIDE_THRESHOLD = 1_000_000
+#: ... about this part of them (the rest of the scan, and the spec validation in a child of
+#: its own, take the other part of two cores' time).
+TESTS_BESIDE_SHARE = 0.55
+
+
+@dataclass
+class _TestsBeside:
+    """The texts of the test modules, and the child computing what the memo lacks of them."""
+
+    texts: dict[str, str | None]
+    child: Forked[dict[str, list[TestCase]]] | None
+
+
 @dataclass
 class _Scanner:
     layout: RepoLayout
@@ -193,10 +214,16 @@ class _Scanner:
             return self.inventory
         if self.layout.go is not None:
             return self._run_go()
-        self._routes()
-        self._docs()
-        self._driver()
-        self._tests()
+        tests = self._tests_beside()
+        try:
+            self._routes()
+            self._docs()
+            self._driver()
+        except BaseException:
+            if tests.child is not None:
+                tests.child.cancel()  # a bad repo, or Ctrl-C: no child is left behind
+            raise
+        self._tests(tests)
         self._security()
         self._app()
         context = self.text(self.layout.context)
@@ -294,13 +321,41 @@ class _Scanner:
         self.inventory.route_helpers += helpers
         self.inventory.driver_sections.update(sections)
 
-    def _tests(self) -> None:
-        for path, _ in matching_files(self.layout, self.layout.tests):
-            text = self.text(path)
-            if text is not None:
-                self.inventory.tests += self.memo(
-                    "tests", path, text, partial(tests_facts, text, path)
-                )
+    def _tests_beside(self) -> _TestsBeside:
+        """The test modules, read now; where they are big, the facts the memo lacks of the
+        bigger ones (about half the text: this process reads the routes, docs and driver
+        meanwhile, then the rest) are computed in a child process."""
+        texts = {path: self.read(path) for path, _ in matching_files(self.layout, self.layout.tests)}
+        sizes = {path: len(text) for path, text in texts.items() if text is not None}
+        if sum(sizes.values()) < TESTS_BESIDE_THRESHOLD:
+            return _TestsBeside(texts, None)
+        share, given = sum(sizes.values()) * TESTS_BESIDE_SHARE, 0
+        theirs: dict[str, str] = {}
+        for path in sorted(sizes, key=sizes.__getitem__, reverse=True):
+            if given + sizes[path] <= share:
+                theirs[path] = texts[path] or ""
+                given += sizes[path]
+        memo = self.memo
+
+        def computed() -> dict[str, list[TestCase]]:
+            found: dict[str, list[TestCase]] = {}
+            for path, text in theirs.items():
+                memo("tests", path, text, partial(_facts_into, found, path, text))
+            return found
+
+        return _TestsBeside(texts, Forked(computed))
+
+    def _tests(self, beside: _TestsBeside) -> None:
+        done, computed = beside.child.result() if beside.child is not None else (False, None)
+        for path, text in beside.texts.items():
+            if text is None:
+                continue
+            self.files.append(path)
+            if done and computed is not None and path in computed:
+                compute = partial(computed.__getitem__, path)
+            else:
+                compute = partial(tests_facts, text, path)
+            self.inventory.tests += self.memo("tests", path, text, compute)
 
     def _security(self) -> None:
         security = self.layout.security
