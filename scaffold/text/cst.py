@@ -15,6 +15,7 @@ import libcst as cst
 
 from scaffold.errors import RepoLayoutError
 from scaffold.text.format import format_code
+from scaffold.text.import_order import import_order
 
 
 @functools.lru_cache(maxsize=8)
@@ -164,12 +165,6 @@ def _is_docstring(statement: cst.BaseStatement) -> bool:
     )
 
 
-def _import_order(name: str) -> tuple[int, str]:
-    # isort's order within one statement: CONSTANTS, then Classes, then functions.
-    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
-    return kind, name.lower()
-
-
 def _merge_from_import(
     module: cst.Module, from_module: str, obj: str, asname: str | None, line_length: int
 ) -> cst.Module | None:
@@ -186,9 +181,9 @@ def _merge_from_import(
         ]
         if (obj, asname) in names:
             return module
-        keys = [_import_order(name) for name, _ in names]
+        keys = [import_order(name) for name, _ in names]
         if keys == sorted(keys):
-            position = sum(1 for key in keys if key < _import_order(obj))
+            position = sum(1 for key in keys if key < import_order(obj))
         else:
             position = len(names)
         names.insert(position, (obj, asname))

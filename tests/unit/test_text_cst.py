@@ -445,3 +445,47 @@ def test_a_new_head_is_told_to_parse_without_parsing_the_rest(after: str, parses
     from scaffold.text.head import head_edit_parses
 
     assert head_edit_parses("import os, sys\n\n\ndef f():\n    return 1\n", after) is parses
+
+
+# names joined to a statement the head has: without libcst, as libcst writes them
+
+_JOINED = [
+    ("from a import b, d\n\nx = 1\n", [("a", "c", None)]),
+    ("import os\n\nfrom a import (\n    b,\n    d,\n)\nfrom e import f\n", [("a", "c", None)]),
+    ("from a import d, b\n", [("a", "c", None)]),
+    ("from a import b\n", [("a", "c", "see")]),
+    ("from a import B, CONSTANT, function\n", [("a", "Class", None), ("a", "ZED", None)]),
+    ("# leading\nfrom a import b  # trailing\n# after\nfrom e import f\n", [("a", "c", None), ("e", "g", None)]),
+    ("from a import " + ", ".join(f"name_{n}" for n in range(12)) + "\n", [("a", "name_x", None)]),
+    ('"""Doc."""\n\nfrom a.b import c\n', [("a.b", "a_b", None)]),
+]
+
+
+@pytest.mark.parametrize(("head", "imports"), _JOINED)
+def test_a_name_joined_to_its_statement_is_written_as_libcst_writes_it(
+    head: str, imports: list[tuple[str, str | None, str | None]]
+) -> None:
+    from scaffold.text import cst as with_libcst
+    from scaffold.text.head import joined_imports
+
+    joined = joined_imports(head, imports, 60)
+    assert joined is not None
+    assert joined == with_libcst.add_imports(head, "", "m.py", imports, local=frozenset(), line_length=60)
+
+
+@pytest.mark.parametrize(
+    ("head", "imports"),
+    [
+        pytest.param("from a import b\r\n", [("a", "c", None)], id="crlf"),
+        pytest.param("x = 1; from a import b\n", [("a", "c", None)], id="after-a-statement"),
+        pytest.param("from a import b; x = 1\n", [("a", "c", None)], id="before-a-statement"),
+        pytest.param("from a import b\n", [("e", "f", None)], id="a-new-statement"),
+        pytest.param("from a import b\n", [("a", None, None)], id="import-module"),
+        pytest.param("from .a import b\n", [("a", "c", None)], id="relative"),
+        pytest.param("from a import *\n", [("a", "c", None)], id="star"),
+    ],
+)
+def test_what_needs_libcst_is_left_to_it(head: str, imports: list[tuple[str, str | None, str | None]]) -> None:
+    from scaffold.text.head import joined_imports
+
+    assert joined_imports(head, imports, 60) is None
