@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from typing import TYPE_CHECKING, Any
 
 from scaffold.errors import RepoLayoutError
 from scaffold.text.python import split_lines
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 
 def edit_node(text: str, start: int, end: int, change: Callable[[Any], None], path: str) -> str:
     """`text` with lines [start, end) — one node, `key:` first — loaded, changed by `change`
     (which edits the loaded mapping of that one key in place) and written back."""
+    from ruamel.yaml.error import YAMLError  # ruamel loads only for an edit inside a node
+
     lines = split_lines(text)
     block = lines[start:end]
     newline = "\r\n" if block and block[0].endswith("\r\n") else "\n"
@@ -58,6 +60,8 @@ def edit_node(text: str, start: int, end: int, change: Callable[[Any], None], pa
 
 def _yaml(plain: str) -> YAML:
     """A round-trip YAML that indents sequences as `plain` does (`- ` under or beside its key)."""
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt", pure=True)
     yaml.preserve_quotes = True
     yaml.width = 4096
