@@ -154,9 +154,10 @@ def assert_said_to_compile_compiles(changes: ChangeSet) -> None:
 
 
 def test_a_removal_says_which_modules_only_lost_definitions(cli: Cli, repo: Path) -> None:
-    for args in ISSUE_ENDPOINTS:
+    endpoints = ISSUE_ENDPOINTS[:2]  # GET with a parameter, POST with a body
+    for args in endpoints:
         assert cli("endpoint", "add", *args.values[0], "--repo", str(repo)).exit_code == 0
-    for args in ISSUE_ENDPOINTS:
+    for args in endpoints:
         method, path = args.values[0][:2]
         removal = plan_remove(open_repo(repo), method, path)
         said = {change.path for change in removal.changes.changes if change.compiles_as_before}
