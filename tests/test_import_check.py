@@ -4,7 +4,12 @@ word over the file it imports), and the facts of the test modules the change app
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -12,11 +17,13 @@ import pytest
 
 from scaffold.errors import ValidationError
 from scaffold.model.changes import Change, ChangeSet
+from scaffold.repo import import_child
 from scaffold.repo.cache import CACHE_DIR, CheckCache
 from scaffold.repo.open import open_repo
 from scaffold.repo.runner import ImportCheck, import_modules
 from scaffold.scan.tests import tests_facts as read_test_cases
 from tests.conftest import Cli
+from tests.test_environment import make_venv
 
 MODULE = "server/api4/extra.py"
 
@@ -142,3 +149,61 @@ def test_an_add_keeps_the_facts_of_the_test_module_it_appended_to_as_a_scan_read
     assert kept is not None
     assert kept == read_test_cases(text, path)
     assert any(case.name == "test_get_user_devices" for case in kept)
+
+
+def older_pythons() -> list[str]:
+    """Interpreters of Python 3.8 and 3.9 on this machine (on PATH, or installed by pyenv)."""
+    found = [shutil.which(f"python3.{minor}") for minor in (8, 9)]
+    root = Path(os.environ.get("PYENV_ROOT", "~/.pyenv")).expanduser()
+    found += [str(p) for p in sorted(root.glob("versions/3.[89].*/bin/python3"))]
+    return [p for p in dict.fromkeys(found) if p and subprocess.run([p, "-c", "pass"], capture_output=True).returncode == 0]
+
+
+@pytest.mark.skipif(not older_pythons(), reason="no Python 3.8 or 3.9 on this machine")
+def test_the_import_check_runs_on_the_oldest_python_a_repo_may_have(tmp_path: Path) -> None:
+    (tmp_path / "mod.py").write_text("VALUE = 1\n", encoding="utf-8")
+    program = Path(import_child.__file__).read_text(encoding="utf-8")
+    for index, python in enumerate(older_pythons()):
+        cache = tmp_path / f"cache-{index}"
+        ran = subprocess.run(
+            [python, "-c", program, str(cache), "json"],
+            input=json.dumps({"written": {"mod.py": "VALUE = 1\n"}}) + "\nmod\n",
+            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )
+        assert (ran.returncode, ran.stdout.splitlines()[:1]) == (0, [import_child.STARTED]), (python, ran.stderr)
+        assert len(list(cache.iterdir())) == 2  # the module's code, the names loaded
+
+
+def test_a_child_that_writes_much_as_it_starts_is_not_waited_on_forever(repo: Path) -> None:
+    # What the edited modules import from outside the repo may print, a lot, as it loads;
+    # the texts sent to be compiled ahead are bigger than a pipe holds.
+    python = make_venv(repo / ".venv", complete=True)
+    site = next(python.parent.parent.glob("lib/python3*/site-packages"))
+    (site / "noisy_dependency.py").write_text("import sys\nsys.stderr.write('x' * 300_000)\n", encoding="utf-8")
+    big = "import noisy_dependency\n" + "# padding\n" * 20_000 + "VALUE = 1\n"
+    done: list[BaseException | None] = []
+
+    def check() -> None:
+        try:
+            import_modules(open_repo(repo), write(repo, big))
+            done.append(None)
+        except BaseException as err:  # noqa: BLE001 (reported below)
+            done.append(err)
+
+    worker = threading.Thread(target=check, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert done == [None], "the import check waited on a child blocked writing its output"
+
+
+def test_a_module_the_repo_holds_on_another_path_is_never_loaded_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An editable install puts the repo's src/ on the path: its packages are the repo's own,
+    # whose files the change may not have written yet.
+    (tmp_path / "src" / "editable_pkg").mkdir(parents=True)
+    (tmp_path / "src" / "editable_pkg" / "__init__.py").write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "src"))
+    import_child.load_outside(["editable_pkg", "json"], str(tmp_path))
+    assert "editable_pkg" not in sys.modules
+    assert "json" in sys.modules

@@ -15,19 +15,14 @@ _CONTEXT = 3
 _HUNK = re.compile(r"@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 
-def _common_prefix(a: list[str], b: list[str], keep: int) -> int:
-    """How many leading lines of `a` and `b` are the same, less the `keep` a hunk shows."""
+def _common_prefix(a: list[str], b: list[str]) -> int:
+    """How many leading lines `a` and `b` share."""
     same = 0
     for x, y in zip(a, b):
         if x != y:
             break
         same += 1
-    return max(same - keep, 0)
-
-
-def _common_suffix(a: list[str], b: list[str], keep: int) -> int:
-    """How many trailing lines of `a` and `b` are the same, less the `keep` a hunk shows."""
-    return _common_prefix(a[::-1], b[::-1], keep)
+    return same
 
 
 def _shift_hunk(line: str, offset: int) -> str:
@@ -69,8 +64,11 @@ class Change:
         # Lines both sides share at the start and the end are left out, save the context
         # a hunk shows: difflib matches whole files in time that grows with their length,
         # and an edit of a 16,000-line module touches a few dozen.
-        skip = _common_prefix(before, after, _CONTEXT)
-        end = _common_suffix(before[skip:], after[skip:], _CONTEXT)
+        same = _common_prefix(before, after)
+        # The suffix is counted after the whole prefix: the two never share a line, and each
+        # hunk keeps its context on both sides.
+        skip = max(same - _CONTEXT, 0)
+        end = max(_common_prefix(before[same:][::-1], after[same:][::-1]) - _CONTEXT, 0)
         lines = difflib.unified_diff(
             before[skip : len(before) - end],
             after[skip : len(after) - end],

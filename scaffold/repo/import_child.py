@@ -19,8 +19,11 @@ again, the written ones in step 1 — and one whose file holds other bytes than 
 is compiled from its file, as Python would. Nothing is written outside the cache. The cache
 is trusted as Python trusts the repo's `__pycache__` folders, which it stands in for.
 
-The repo is the working directory (the imports' first path entry).
+The repo is the working directory (the imports' first path entry, added once the interpreter
+has started: a `sitecustomize` of the repo does not run). The program runs on Python 3.8 on.
 """
+
+from __future__ import annotations
 
 import importlib
 import importlib.machinery
@@ -69,7 +72,9 @@ class CodeCache:
         _write(self._file("outside"), "\n".join(sorted(outside)).encode("utf-8"))
 
     def _file(self, name: str) -> str:
-        return os.path.join(self.folder, f"{name}.{sys.implementation.cache_tag}")
+        # As a .pyc is: for this interpreter's bytecode and optimization level alone.
+        magic = importlib.util.MAGIC_NUMBER.hex()
+        return os.path.join(self.folder, f"{name}.{sys.implementation.cache_tag}-{magic}-{sys.flags.optimize}")
 
     @staticmethod
     def _kept_code(stored: str) -> tuple[bytes, types.CodeType] | None:
@@ -138,11 +143,20 @@ class RepoFinder(importlib.machinery.PathFinder):
 
 def load_outside(names: list[str], root: str) -> None:
     """Import what the repo's modules need from elsewhere — never one of the repo's own, whose
-    files may not be in place yet. One that fails is skipped: step 2 says what is wrong, in
-    the words of the module that needs it."""
+    files may not be in place yet (found in the repo, or through an editable install's path
+    into it: where its top-level package would be found is asked without importing it). One
+    that fails is skipped: step 2 says what is wrong, in the words of the module that needs it."""
+    inside = os.path.join(root, "")
     for name in names:
         top = name.partition(".")[0]
-        if not top.isidentifier() or os.path.exists(os.path.join(root, top)) or os.path.exists(os.path.join(root, f"{top}.py")):
+        if not top.isidentifier() or name in sys.modules:
+            continue
+        try:
+            spec = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            continue
+        places = [spec.origin or ""] + list(spec.submodule_search_locations or []) if spec else [""]
+        if spec is None or any(os.path.abspath(place).startswith(inside) for place in places if place):
             continue
         try:
             importlib.import_module(name)

@@ -16,7 +16,9 @@ import re
 import shlex
 import subprocess
 import threading
+import time
 from pathlib import Path
+from typing import IO
 
 from scaffold.errors import ValidationError
 from scaffold.model.changes import Change, ChangeSet
@@ -102,6 +104,9 @@ class ImportCheck:
     a second) loads, and the written modules compile, while scaffold plans, checks and writes
     the change; once the files are in place, only importing them is left."""
 
+    #: Seconds the import may take once the files are in place.
+    TIMEOUT = 120
+
     def __init__(self, layout: RepoLayout, changes: ChangeSet | None = None) -> None:
         """Start the interpreter; `changes`, where already known, is sent at once (else by
         `expect`). Nothing starts for a change that writes no Python module."""
@@ -109,12 +114,17 @@ class ImportCheck:
         self.modules: list[str] = []
         self.process: subprocess.Popen[str] | None = None
         self.feeding: threading.Thread | None = None
+        self.output: tuple[list[str], list[str]] = ([], [])
+        self.readers: list[threading.Thread] = []
         if layout.docs_only or (changes is not None and not written_modules(changes)):
             return
         self.python = repo_interpreter(layout)
         routes = (read_regular(layout.root / layout.routes) or b"").decode("utf-8", "replace")
         cache = code_cache_dir(layout.root)
-        env = {**self.python.environment(), "PYTHONPATH": str(layout.root), "PYTHONDONTWRITEBYTECODE": "1"}
+        # The repo is the child's working directory, so its modules are found first; it is
+        # not on PYTHONPATH, where a `sitecustomize` of the repo would run as Python starts.
+        env = {**self.python.environment(), "PYTHONDONTWRITEBYTECODE": "1"}
+        env.pop("PYTHONPATH", None)
         try:
             self.process = subprocess.Popen(
                 [str(self.python.executable), "-c", _child_program(), str(cache or ""), *_imported(routes)],
@@ -123,6 +133,11 @@ class ImportCheck:
             )
         except OSError as err:
             raise self.python.broken(err.strerror or str(err)) from None
+        # Read as it comes: a child that writes more than a pipe holds never waits on us.
+        for stream, lines in zip((self.process.stdout, self.process.stderr), self.output):
+            reader = threading.Thread(target=_drain, args=(stream, lines), daemon=True)
+            reader.start()
+            self.readers.append(reader)
         if changes is not None:
             self.expect(changes)
 
@@ -140,11 +155,13 @@ class ImportCheck:
         self.feeding = threading.Thread(target=self._send, args=(json.dumps(message) + "\n",), daemon=True)
         self.feeding.start()
 
-    def _send(self, line: str) -> None:
+    def _send(self, text: str, *, last: bool = False) -> None:
         assert self.process is not None and self.process.stdin is not None
         try:
-            self.process.stdin.write(line)
+            self.process.stdin.write(text)
             self.process.stdin.flush()
+            if last:
+                self.process.stdin.close()
         except (BrokenPipeError, OSError, ValueError):
             pass  # the child ended (or was stopped): what it says, or its absence, is the verdict
 
@@ -153,12 +170,21 @@ class ImportCheck:
         made for, is written); a module that does not import is an error."""
         if self.process is None:
             return
+        deadline = time.monotonic() + self.TIMEOUT
         if self.feeding is not None:
-            self.feeding.join()
-        try:
-            stdout, stderr = self.process.communicate("\n".join(dict.fromkeys(self.modules)), timeout=120)
-        finally:
+            self.feeding.join(self.TIMEOUT)
+        if self.feeding is not None and self.feeding.is_alive():
             self.close()
+            raise self._timed_out()
+        self._send("\n".join(dict.fromkeys(self.modules)) + "\n", last=True)
+        try:
+            self.process.wait(max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise self._timed_out() from None
+        for reader in self.readers:
+            reader.join()
+        stdout, stderr = ("".join(lines) for lines in self.output)
         if not stdout.startswith(_STARTED):
             detail = (stderr.strip().splitlines() or [f"exit status {self.process.returncode}, no output"])[-1]
             raise self.python.broken(detail)
@@ -173,17 +199,41 @@ class ImportCheck:
             )
         ignore_cache(self.layout.root)  # the child kept what it compiled
 
+    def _timed_out(self) -> ValidationError:
+        return ValidationError(
+            f"the edited server did not finish importing in {self.TIMEOUT} s",
+            hint="nothing was written; see what its modules wait for as they are imported "
+            "(run `python -c 'import <module>'` in the repo)",
+        )
+
     def close(self) -> None:
         """Stop the interpreter if it is still waiting (the change was refused, or interrupted)."""
-        if self.process is not None and self.process.poll() is None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
             self.process.kill()
-            self.process.communicate()
+            self.process.wait()
+        if self.feeding is not None:
+            self.feeding.join(5)  # its write fails now that the child is gone
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass  # a pipe whose reader is gone: closed all the same
+        for reader in self.readers:
+            reader.join(5)
 
     def __enter__(self) -> ImportCheck:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _drain(stream: IO[str] | None, lines: list[str]) -> None:
+    if stream is not None:
+        with stream:
+            lines.extend(iter(stream.readline, ""))
 
 
 @functools.cache

@@ -70,7 +70,8 @@ class Workspace:
     def write(self, path: str, text: str | None, *, cut_from_parsed: bool = False) -> None:
         """Plan `text` for the file at `path`. `cut_from_parsed`: the text is the module's
         current one, which parsed, with whole top-level statements taken out (it compiles as
-        that did, `Change.compiles_as_before`); any other edit of the module forgets it."""
+        that did, `Change.compiles_as_before`); any other edit of the module forgets it, until
+        a cut made on a parse of the edited text vouches for it again."""
         self._load(path)
         if cut_from_parsed:
             self._cut_from_parsed.add(path)

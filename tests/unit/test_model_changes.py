@@ -39,3 +39,19 @@ def test_a_hunk_deep_in_a_long_file_has_the_file_s_line_numbers_as_git_shows(tmp
     hunks = [line for line in Change("m.py", old, new).diff().splitlines() if line.startswith("@@")]
     assert hunks == ["@@ -1498,6 +1498,7 @@", "@@ -1697,7 +1698,6 @@"]
     assert hunks == [line.split(" @@")[0] + " @@" for line in shown.splitlines() if line.startswith("@@")]
+
+
+def test_a_hunk_between_lines_alike_keeps_its_context_on_both_sides(tmp_path: Path) -> None:
+    # The lines after the insertion repeat those before it: the shared start and end of the
+    # two texts overlap, and the hunk must still carry three lines of context after it.
+    function = "def {0}():\n    x = 1\n    return None\n\n\n"
+    old = function.format("a") + function.format("c")
+    new = function.format("a") + function.format("b") + function.format("c")
+    (tmp_path / "m.py").write_text(old)
+    patch = Change("m.py", old, new).diff()
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "change.diff").write_text(patch)
+    applied = subprocess.run(["git", "apply", "change.diff"], cwd=tmp_path, capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stderr + patch
+    assert (tmp_path / "m.py").read_text() == new, patch  # git puts it where the context says
+    assert apply_diff(old, patch) == new
