@@ -46,7 +46,6 @@ def test_the_repos_modules_are_compiled_once_then_read_from_the_cache(repo: Path
     import_modules(open_repo(repo), write(repo, "VALUE = 2\n"))
     second = kept(repo)
     assert second.keys() == first.keys()
-    assert [name for name in first if first[name] != second[name]] != []
     assert len([name for name in first if first[name] != second[name]]) == 1  # the edited module alone
 
 

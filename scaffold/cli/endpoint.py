@@ -63,7 +63,6 @@ def endpoint_add(
     """
     from scaffold.cli.prompts import ask_missing, ask_params, describe, known_permissions
     from scaffold.commands.add import add_endpoint, place, refuse_guesses
-    from scaffold.commands.guards import start_import_check
     from scaffold.commands.language import require_generated
     from scaffold.model.endpoint import ARTIFACTS
     from scaffold.model.options import EndpointOptions, parse_endpoint
@@ -73,10 +72,7 @@ def endpoint_add(
     with user_errors(), contextlib.ExitStack() as cleanup:
         layout = open_layout(repo)
         require_generated(layout, "endpoint add")
-        # A change to apply: the repo's interpreter starts now, and loads while it is planned.
-        started = None if dry_run else start_import_check(layout)
-        if started is not None:
-            cleanup.callback(started.close)
+        started = _start_early(layout, dry_run, cleanup)
         options = EndpointOptions(
             summary=summary, description=description, permission=permission, auth=auth or "session",
             tag=tag, query=query, body=body, response=response, status=status, etag=etag, name=name,
@@ -104,12 +100,15 @@ def endpoint_add(
                 hint="pass --permission NAME (a 403 case proves it), or --permission none for an endpoint with no permission check",
             )
         selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
+        aheads: list[SpecCheckAhead] = []
+
+        def begin(ahead: SpecCheckAhead) -> None:
+            aheads.append(ahead)
+            cleanup.callback(ahead.cancel)  # collected by the guards, or stopped on the way out
+
         plan = add_endpoint(
-            layout, endpoint, only=selected, fill=fill, inventory=inventory, rename=options.name is None,
-            spec_ahead=True,
+            layout, endpoint, only=selected, fill=fill, inventory=inventory, rename=options.name is None, begin=begin
         )
-        if plan.spec_ahead is not None:
-            cleanup.callback(plan.spec_ahead.cancel)
         endpoint = plan.endpoint  # under a distinct name, where another endpoint had its own
         if not plan.changes and format == "text" and not dry_run:
             out.print(f"{endpoint.method.value} {endpoint.full_path}: nothing to add")
@@ -119,7 +118,7 @@ def endpoint_add(
         review = (release_note(endpoint), pr_description(endpoint, layout, plan.changes, plan.planned, stub=plan.stub))
         _finish(layout, endpoint, plan.changes, "added", dry_run=dry_run, yes=yes, format=format,
                 question="Apply these changes?", intro=describe(endpoint), notes=_docs_alone(layout), review=review,
-                started=started, ahead=plan.spec_ahead)
+                started=started, ahead=next(iter(aheads), None))
 
 
 @endpoint_app.command("remove", cls=Command, epilog=REPO_PYTHON)
@@ -136,7 +135,6 @@ def endpoint_remove(
 
     Like `endpoint add`, this runs the repo's own code: its formatter (`\\[format] command`) and an import of the edited server. Run it only on a repo whose code you trust.
     """
-    from scaffold.commands.guards import start_import_check
     from scaffold.commands.language import require_generated
     from scaffold.commands.remove import plan_remove
     from scaffold.errors import ConflictError
@@ -146,10 +144,7 @@ def endpoint_remove(
     with user_errors(), contextlib.ExitStack() as cleanup:
         layout = open_layout(repo)
         require_generated(layout, "endpoint remove")
-        # A change to apply: the repo's interpreter starts now, and loads while it is planned.
-        started = None if dry_run else start_import_check(layout)
-        if started is not None:
-            cleanup.callback(started.close)
+        started = _start_early(layout, dry_run, cleanup)
         plan = plan_remove(layout, method, path, force=force, inventory=cached_inventory(layout))
         endpoint = plan.endpoint
         if plan.edited:
@@ -166,6 +161,17 @@ def endpoint_remove(
         if format == "text":
             for note in plan.kept:
                 out.print(f"[yellow]kept:[/yellow] {escape(note)}")
+
+
+def _start_early(layout: RepoLayout, dry_run: bool, cleanup: contextlib.ExitStack) -> ImportCheck | None:
+    """For a change to apply, the import check started now: the repo's interpreter loads what
+    it can while the change is planned (stopped on the way out, if never used)."""
+    from scaffold.commands.guards import start_import_check
+
+    started = None if dry_run else start_import_check(layout)
+    if started is not None:
+        cleanup.callback(started.close)
+    return started
 
 
 def _finish(

@@ -37,8 +37,6 @@ class AddPlan:
     planned: tuple[str, ...] = ()
     #: True when the app function the handler calls is the 501 stub (its cases are pending)
     stub: bool = False
-    #: the spec check begun once the docs were planned (`spec_ahead`), for the guards to collect
-    spec_ahead: SpecCheckAhead | None = None
 
 
 def add_endpoint(
@@ -49,18 +47,13 @@ def add_endpoint(
     fill: bool = False,
     inventory: Inventory | None = None,
     rename: bool = False,
-    spec_ahead: bool = False,
+    begin: Callable[[SpecCheckAhead], None] | None = None,
 ) -> AddPlan:
     """`endpoint add`: the plan, its Python passed through the repo's own formatter if it has one.
-    `spec_ahead`: begin the spec check while the code is planned (the caller collects or
-    cancels `AddPlan.spec_ahead`)."""
-    plan = plan_add(layout, endpoint, only=only, fill=fill, inventory=inventory, rename=rename, spec_ahead=spec_ahead)
-    try:
-        return replace(plan, changes=format_changes(layout, plan.changes))
-    except BaseException:
-        if plan.spec_ahead is not None:
-            plan.spec_ahead.cancel()
-        raise
+    `begin`: given the spec check begun while the code is planned (where the spec is big),
+    which the caller collects with the guards, or cancels."""
+    plan = plan_add(layout, endpoint, only=only, fill=fill, inventory=inventory, rename=rename, begin=begin)
+    return replace(plan, changes=format_changes(layout, plan.changes))
 
 
 def place(layout: RepoLayout, inventory: Inventory, path: str, tag: str | None) -> tuple[RepoLayout, Placement]:
@@ -111,11 +104,11 @@ def plan_add(
     inventory: Inventory | None = None,
     workspace: Workspace | None = None,
     rename: bool = False,
-    spec_ahead: bool = False,
+    begin: Callable[[SpecCheckAhead], None] | None = None,
 ) -> AddPlan:
     """Plan the artifacts of `endpoint` that the repo lacks; refuse if any exists unless `fill`.
     With `rename` (its name was derived, not said), a name another endpoint has is made distinct.
-    `spec_ahead`: see `add_endpoint`."""
+    `begin`: see `add_endpoint`."""
     selected = set(only)
     unknown = selected - set(ARTIFACTS)
     if unknown:
@@ -142,20 +135,12 @@ def plan_add(
         )
     ctx = plan_context(layout, workspace or Workspace(layout.root), inventory, endpoint)
     todo = [name for name in ARTIFACTS if name in selected and name not in present]
-    begun: list[SpecCheckAhead] = []
-    try:
-        planned, stub = _plan(
-            ctx, todo, route_exists=existing["route"] is not None, begin=begun.append if spec_ahead else None
-        )
-        notes += planned
-        if "tests" in selected:
-            # Part of the tests, though tests written by hand may stand without it.
-            notes += plan_security(ctx, app_is_stub(ctx))
-    except BaseException:
-        for ahead in begun:
-            ahead.cancel()  # a refusal, or Ctrl-C: no child is left behind
-        raise
-    return AddPlan(endpoint, ctx.workspace.change_set(notes), existing, tuple(todo), stub, next(iter(begun), None))
+    planned, stub = _plan(ctx, todo, route_exists=existing["route"] is not None, begin=begin)
+    notes += planned
+    if "tests" in selected:
+        # Part of the tests, though tests written by hand may stand without it.
+        notes += plan_security(ctx, app_is_stub(ctx))
+    return AddPlan(endpoint, ctx.workspace.change_set(notes), existing, tuple(todo), stub)
 
 
 def _docs_alone(selected: set[str], explicit: bool) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -13,16 +14,6 @@ Action = Literal["create", "update", "delete"]
 #: Unchanged lines shown around each hunk (git's default, and difflib's).
 _CONTEXT = 3
 _HUNK = re.compile(r"@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
-
-
-def _common_prefix(a: list[str], b: list[str]) -> int:
-    """How many leading lines `a` and `b` share."""
-    same = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        same += 1
-    return same
 
 
 def _shift_hunk(line: str, offset: int) -> str:
@@ -64,11 +55,11 @@ class Change:
         # Lines both sides share at the start and the end are left out, save the context
         # a hunk shows: difflib matches whole files in time that grows with their length,
         # and an edit of a 16,000-line module touches a few dozen.
-        same = _common_prefix(before, after)
+        same = len(os.path.commonprefix([before, after]))
         # The suffix is counted after the whole prefix: the two never share a line, and each
         # hunk keeps its context on both sides.
         skip = max(same - _CONTEXT, 0)
-        end = max(_common_prefix(before[same:][::-1], after[same:][::-1]) - _CONTEXT, 0)
+        end = max(len(os.path.commonprefix([before[same:][::-1], after[same:][::-1]])) - _CONTEXT, 0)
         lines = difflib.unified_diff(
             before[skip : len(before) - end],
             after[skip : len(after) - end],

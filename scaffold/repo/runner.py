@@ -173,9 +173,9 @@ class ImportCheck:
         deadline = time.monotonic() + self.TIMEOUT
         if self.feeding is not None:
             self.feeding.join(self.TIMEOUT)
-        if self.feeding is not None and self.feeding.is_alive():
-            self.close()
-            raise self._timed_out()
+            if self.feeding.is_alive():
+                self.close()
+                raise self._timed_out()
         self._send("\n".join(dict.fromkeys(self.modules)) + "\n", last=True)
         try:
             self.process.wait(max(deadline - time.monotonic(), 0))
@@ -185,9 +185,7 @@ class ImportCheck:
         for reader in self.readers:
             reader.join()
         stdout, stderr = ("".join(lines) for lines in self.output)
-        if not stdout.startswith(_STARTED):
-            detail = (stderr.strip().splitlines() or [f"exit status {self.process.returncode}, no output"])[-1]
-            raise self.python.broken(detail)
+        _require_started(self.python, stdout, stderr, self.process.returncode)
         if self.process.returncode != 0:
             last = (stderr.strip().splitlines() or ["(no output)"])[-1]
             lacking = self.python.missing_module(self.layout, last)
@@ -301,7 +299,12 @@ def _python_run(
         result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     except OSError as err:
         raise python.broken(err.strerror or str(err)) from None
-    if not result.stdout.startswith(_STARTED):
-        detail = (result.stderr.strip().splitlines() or [f"exit status {result.returncode}, no output"])[-1]
-        raise python.broken(detail)
+    _require_started(python, result.stdout, result.stderr, result.returncode)
     return result
+
+
+def _require_started(python: Interpreter, stdout: str, stderr: str, returncode: int) -> None:
+    """Without the first line every script prints, the interpreter did not run it."""
+    if not stdout.startswith(_STARTED):
+        detail = (stderr.strip().splitlines() or [f"exit status {returncode}, no output"])[-1]
+        raise python.broken(detail)

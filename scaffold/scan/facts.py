@@ -3,6 +3,7 @@ read below the API prefix, and the files the layout names that must be there."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,12 +32,7 @@ def params_of(path: str) -> tuple[str, ...]:
 
 def shared_prefix(a: list[str], b: list[str]) -> int:
     """How many leading segments two paths, split at `/`, have in common."""
-    count = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        count += 1
-    return count
+    return len(os.path.commonprefix([a, b]))
 
 
 def under_prefix(path: str, prefix: str) -> str | None:

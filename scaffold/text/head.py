@@ -47,9 +47,9 @@ def split_head(text: str) -> tuple[str, str]:
 def head_edit_parses(before: str, after: str) -> bool:
     """`after` is `before` with another head, and that head parses: the rest of the module
     starts where a top-level statement did, so the whole parses as `before` did."""
-    head, rest = split_head(before)
     if after == before:
         return True
+    _, rest = split_head(before)
     if not rest or not after.endswith(rest):
         return False
     try:
