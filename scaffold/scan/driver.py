@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from scaffold.errors import RepoLayoutError
 from scaffold.scan.facts import Location
-from scaffold.text.python import attr_chain, parse_python
+from scaffold.text.python import attr_chain, parse_python, walk
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def _is_mapping(annotation: ast.expr | None) -> bool:
 
 
 def _api_call(function: ast.FunctionDef) -> tuple[str, ast.expr] | None:
-    for child in ast.walk(function):
+    for child in walk(function):
         if (
             isinstance(child, ast.Call)
             and isinstance(child.func, ast.Attribute)

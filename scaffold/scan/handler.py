@@ -11,7 +11,7 @@ from typing import Any
 from scaffold.model.statuses import SUCCESS_STATUSES
 from scaffold.scan.facts import Location
 from scaffold.scan.route import RawRoute, raw_route
-from scaffold.text.python import attr_chain, const_str, parse_python
+from scaffold.text.python import attr_chain, const_str, parse_python, walk
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def _handler_of(node: ast.FunctionDef, path: str, aliases: dict[str, str]) -> Ha
     body_fields: list[tuple[str, str, bool]] = []
     value_checks: tuple[tuple[str, str, Any], ...] | None = None
     app_calls: list[tuple[str, str]] = []
-    for child in ast.walk(node):
+    for child in walk(node):
         if isinstance(child, ast.Attribute):
             owner = child.value  # c.params.<name>
             if (
@@ -235,7 +235,7 @@ def context_facts(text: str, path: str) -> frozenset[str]:
     tree = parse_python(text, path)
     return frozenset(
         node.name
-        for node in ast.walk(tree)
+        for node in walk(tree)
         if isinstance(node, ast.FunctionDef)
         and len(node.args.args) == 1
         and not node.args.kwonlyargs

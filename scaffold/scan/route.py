@@ -7,7 +7,7 @@ import ast
 from dataclasses import dataclass
 
 from scaffold.scan.facts import Location, under_prefix
-from scaffold.text.python import attr_chain, const_str, parse_python
+from scaffold.text.python import attr_chain, const_str, parse_python, walk
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def routes_facts(text: str, path: str) -> tuple[dict[str, str], tuple[str, ...]]
     """The sub-routers of the routes module (name → full prefix) and its init_* calls."""
     tree = parse_python(text, path)
     routers: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in walk(tree):
         # self.user = self.users.prefix("/{user_id}")  or  root.prefix("/api/v4")
         if not (
             isinstance(node, ast.Assign)
@@ -49,7 +49,7 @@ def routes_facts(text: str, path: str) -> tuple[dict[str, str], tuple[str, ...]]
             routers[target[1]] = (routers.get(parent, "") if parent else "") + suffix
     init_calls = tuple(
         node.func.id
-        for node in ast.walk(tree)
+        for node in walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id.startswith("init_")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from scaffold.model.security import SecurityLayout
 from scaffold.scan.facts import Location
-from scaffold.text.python import const_str, parse_python
+from scaffold.text.python import const_str, parse_python, walk
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _names(value: ast.expr | None) -> tuple[str, ...]:
 
 
 def _entries(function: ast.FunctionDef, path: str) -> dict[str, TableEntry]:
-    returned = next((n.value for n in ast.walk(function) if isinstance(n, ast.Return)), None)
+    returned = next((n.value for n in walk(function) if isinstance(n, ast.Return)), None)
     if not isinstance(returned, ast.Dict):
         return {}
     entries = {}

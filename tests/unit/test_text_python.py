@@ -7,7 +7,15 @@ import ast
 import pytest
 
 from scaffold.errors import RepoLayoutError
-from scaffold.text.python import Source, first_line, indented, last_line, parse_python, split_lines
+from scaffold.text.python import (
+    Source,
+    first_line,
+    indented,
+    last_line,
+    parse_python,
+    split_lines,
+    walk,
+)
 
 
 def _node(source: Source, path: tuple[int, ...]) -> ast.stmt:
@@ -457,3 +465,46 @@ def test_block_of_a_one_line_body_is_refused_with_its_line() -> None:
 )
 def test_indented(code: str, prefix: str, unit: str, expected: str) -> None:
     assert indented(code, prefix, unit) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# walk
+
+_EVERY_KIND = '''
+import a.b as c
+from d import (e, f as g)
+@decorator(1, key=[2, *three])
+async def handler(c, /, x: int = 1, *args, y, **kwargs) -> dict[str, int]:
+    global h
+    async with c.app.session() as (s, t):
+        async for item in c.params.items:
+            if (n := len(item)) > 2 and not item or item is None:
+                yield {k: v for k, v in item.items() if k}, [i async for i in s], {*t}
+            elif item:
+                await c.json({"a": 1}, status=201)
+            else:
+                del item[1:2, ::3]
+    try:
+        raise ValueError(f"{x!r:>{y}}") from None
+    except (KeyError, ValueError) as err:
+        lambda q=1: q ** 2
+    finally:
+        x += 1; y: int = -x
+    match x:
+        case {"k": [1, *rest]} | Point(x=0) if rest:
+            pass
+class Point(Base, metaclass=Meta):
+    x: int
+    def method(self): return self.x @ other[0]
+while True:
+    break
+'''
+
+
+def test_walk_visits_what_ast_walk_does_in_its_order_but_the_contexts() -> None:
+    tree = ast.parse(_EVERY_KIND)
+    expected = [node for node in ast.walk(tree) if not isinstance(node, ast.expr_context)]
+    found = list(walk(tree))
+    assert [type(node) for node in found] == [type(node) for node in expected]
+    assert all(a is b for a, b in zip(found, expected, strict=True))
+    assert len(found) > 150
