@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -83,6 +84,8 @@ class Script:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
         self.monkeypatch = monkeypatch
         self.capsys = capsys
+        #: how many objects the last run left frozen for its exit
+        self.frozen = 0
 
     def __call__(self, *argv: str) -> tuple[int, str, bool]:
         ran = []
@@ -96,7 +99,13 @@ class Script:
             patch.setattr(scaffold.cli.main, "main", counted)
             patch.setattr(sys, "argv", ["scaffold", *argv])
             with pytest.raises(SystemExit) as exited:
-                entry.main()
+                try:
+                    entry.main()
+                finally:
+                    # The console script freezes what is alive as its process ends; this one
+                    # goes on, and must collect its garbage as ever.
+                    self.frozen = gc.get_freeze_count()
+                    gc.unfreeze()
         captured = self.capsys.readouterr()
         assert "Traceback" not in captured.err
         return exited.value.code or 0, captured.out, bool(ran)

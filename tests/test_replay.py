@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -159,6 +160,17 @@ def test_the_console_script_replays_without_importing_typer(repo: Path) -> None:
     assert again.stdout == first.stdout and "0 errors" in again.stdout
     typer_imported = re.compile(r"\|\s+typer$", re.MULTILINE)
     assert typer_imported.search(first.stderr) and not typer_imported.search(again.stderr)
+
+
+def test_the_console_script_leaves_what_is_alive_out_of_its_exit_collection(
+    script: Script, repo: Path
+) -> None:
+    # A command that ran, and one the parser refused: both end through the freeze.
+    assert script("check", "--repo", str(repo), "--no-cache")[2]
+    assert script.frozen > 10_000
+    code, _, ran = script("nonsense-command")
+    assert code == 2 and ran and script.frozen > 10_000
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_journal_left_by_a_killed_command_is_never_replayed_over(script: Script, repo: Path) -> None:
