@@ -333,3 +333,51 @@ def test_node_data_of_dumped_values_is_the_values(value: object) -> None:
 def test_an_alias_keeps_one_shared_object() -> None:
     data = node_data(yaml.compose("a: &x [1]\nb: *x\n", Loader=Loader))
     assert data["a"] is data["b"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Loader: the safe loader's tags, resolved with less Python
+
+_SCALAR_KINDS = [
+    "", "~", "null", "Null", "NULL", "nothing", "yes", "No", "ON", "off", "y", "n", "true",
+    "False", "truth", "0", "-1", "+12", "0x1F", "0o17", "017", "0b101", "1_000", "190:20:30",
+    "1.5", "-.5", "1e3", "1.0e+3", ".inf", "-.Inf", ".NaN", ".nan.", "2001-12-14",
+    "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "<<", "=", "text", "émoji ✓",
+]
+
+
+def _tags(node: yaml.Node) -> list[tuple[str, object]]:
+    if isinstance(node, yaml.ScalarNode):
+        return [(node.tag, node.value)]
+    if isinstance(node, yaml.MappingNode):
+        return [("map", None)] + [t for pair in node.value for item in pair for t in _tags(item)]
+    return [("seq", None)] + [t for item in node.value for t in _tags(item)]
+
+
+@pytest.mark.parametrize("style", ["{}", "'{}'", '"{}"', "!!str {}", "[{}]", "{{{}: v}}"])
+def test_the_loader_resolves_tags_as_the_safe_loader_does(style: str) -> None:
+    values = [value for value in _SCALAR_KINDS if value or style != "{{{}: v}}"]
+    text = "".join(f"k{i}: {style.format(value)}\n" for i, value in enumerate(values))
+    expected = _tags(yaml.compose(text, Loader=yaml.CSafeLoader))
+    assert _tags(yaml.compose(text, Loader=Loader)) == expected
+    assert len({tag for tag, _ in expected}) >= (1 if "'" in style or '"' in style or "!!" in style else 6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_SCALAR_KINDS, "a", "- ", ": ", "\n", "  ", "#", "'", "&x ", "*x"]),
+        max_size=30,
+    )
+)
+def test_the_loader_composes_any_text_as_the_safe_loader_does(parts: list[str]) -> None:
+    text = "".join(parts)
+    try:
+        expected: object = _tags(yaml.compose(text, Loader=yaml.CSafeLoader) or yaml.ScalarNode("", ""))
+    except yaml.YAMLError as err:
+        expected = str(err)
+    try:
+        found: object = _tags(yaml.compose(text, Loader=Loader) or yaml.ScalarNode("", ""))
+    except yaml.YAMLError as err:
+        found = str(err)
+    assert found == expected
