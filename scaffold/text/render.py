@@ -15,7 +15,7 @@ import jinja2
 
 from scaffold.errors import RepoLayoutError
 from scaffold.resources import templates_dir
-from scaffold.text.format import format_code
+from scaffold.text.format import UnformattableCode, format_code
 from scaffold.text.yaml import quoted, scalar
 
 OVERRIDES = ".scaffold/templates"
@@ -98,16 +98,12 @@ class Renderer:
         Only the new code is formatted, never the module it goes into, so the rest of that
         file stays as its authors wrote it.
         """
-        import black
-
         code = self.render(template, **context)
         try:
             return format_code(code, line_length, depth)
-        except black.parsing.InvalidInput as err:
-            position = str(err).splitlines()[0].rsplit(": ", 1)[-1]
-            line = int(position.split(":")[0]) if position.split(":")[0].isdigit() else None
+        except UnformattableCode as err:
             raise RepoLayoutError(
-                f"the template renders Python that does not parse (rendered line {line})",
+                f"the template renders Python that does not parse (rendered line {err.line})",
                 hint="fix the template, or delete an override to use the built-in one",
                 path=self._source(template),
             ) from None
