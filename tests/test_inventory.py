@@ -313,3 +313,22 @@ def test_doc_facts_follow_refs_to_the_shared_components(pristine: Path) -> None:
     assert docs["GetUser"].path_params == ("user_id",)
     username = next(f for f in docs["CreateUser"].body_fields if f.name == "username")
     assert username.pattern is not None and username.required
+
+
+def test_a_catalog_without_coverage_joins_the_same_records_and_ranks_no_test(pristine: Path) -> None:
+    from dataclasses import fields
+
+    from scaffold.scan.catalog import catalog
+
+    layout = open_repo(pristine)
+    inventory = scan(layout)
+    full, joined = catalog(inventory, layout), catalog(inventory, layout, coverage=False)
+    coverage = {"required", "tests", "cases"}
+    assert any(record.cases for record in full.endpoints)
+    assert [(r.method, r.path) for r in joined.endpoints] == [(r.method, r.path) for r in full.endpoints]
+    for bare, covered in zip(joined.endpoints, full.endpoints):
+        assert not bare.required and not bare.tests and not bare.cases
+        for field in fields(bare):
+            if field.name not in coverage:
+                assert getattr(bare, field.name) == getattr(covered, field.name), field.name
+    assert joined.orphan_drivers == full.orphan_drivers

@@ -122,7 +122,7 @@ def plan_add(
     check_api_prefix(endpoint.path, endpoint.prefix)
     inventory = inventory or scan(layout)
     notes: list[str] = []
-    joined = catalog(inventory, layout)
+    joined = catalog(inventory, layout, coverage=False)
     if joined.find(endpoint.method.value, endpoint.path) is None:
         endpoint = _own_name(endpoint, joined, rename, notes)
     existing = existing_artifacts(endpoint, layout, joined)

@@ -57,7 +57,7 @@ def plan_remove(
     http_method = parse_method(method).value
     clean = parse_path(path, layout.docs_prefix)
     inventory = inventory or scan(layout)
-    joined = catalog(inventory, layout)
+    joined = catalog(inventory, layout, coverage=False)
     record = joined.find(http_method, clean) or _orphan_record(joined.orphan_drivers, http_method, clean, layout)
     if record is None:
         raise UsageError(

@@ -188,8 +188,12 @@ def parts_of(joined: Catalog, method: str, path: str, name: str, handlers_module
     )
 
 
-def catalog(inventory: Inventory, layout: RepoLayout) -> Catalog:
-    """Join routes, handlers, docs, driver methods and tests into one record per endpoint."""
+def catalog(inventory: Inventory, layout: RepoLayout, *, coverage: bool = True) -> Catalog:
+    """Join routes, handlers, docs, driver methods and tests into one record per endpoint.
+
+    Without `coverage`, no record has its required statuses, its tests or its cases (they
+    stay empty): adding or removing an endpoint needs none, and ranking every test of every
+    endpoint is a third of the join."""
     records: dict[tuple[str, str], EndpointRecord] = {}
 
     def record(method: str, path: str, prefix: str = layout.docs_prefix) -> EndpointRecord:
@@ -230,7 +234,7 @@ def catalog(inventory: Inventory, layout: RepoLayout) -> Catalog:
         for d in inventory.driver_methods
         if d.name not in claimed and d.path is not None and (d.method, shape(d.path)) not in records
     ]
-    checks = _checks_by_driver(inventory)
+    checks = _checks_by_driver(inventory) if coverage else {}
     for key, entry in records.items():
         if entry.name and entry.handler is not None:
             for module, function in entry.handler.app_calls:
@@ -239,8 +243,9 @@ def catalog(inventory: Inventory, layout: RepoLayout) -> Catalog:
                     entry.app_function = inventory.app_functions[(path, function)]
         # Every driver method that requests the endpoint tests it (`GetMe` and `GetUser` both
         # request GET /users/{user_id}), the one that names it first.
-        drivers = [entry.driver_name or "", *(d.name for d in drivers_by_key.get(key, []))]
-        _cover(entry, _asserted(checks, drivers), limited=bool(layout.body_limit))
+        if coverage:
+            drivers = [entry.driver_name or "", *(d.name for d in drivers_by_key.get(key, []))]
+            _cover(entry, _asserted(checks, drivers), limited=bool(layout.body_limit))
     ordered = sorted(records.values(), key=_order)
     return Catalog(ordered, orphans, inventory, records)
 
