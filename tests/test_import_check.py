@@ -1,6 +1,6 @@
 """What an applied change leaves in scaffold's cache: the import check's compiled modules (it
 starts before the change is written, compiles each module once, and never takes the cache's
-word over the file it imports), and the facts of the test modules the change appended to."""
+word over the file it imports), and the facts of the files the change wrote."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from scaffold.commands.guards import apply_checked
 from scaffold.errors import ValidationError
 from scaffold.model.changes import Change, ChangeSet
 from scaffold.repo import import_child
 from scaffold.repo.cache import CACHE_DIR, CheckCache
 from scaffold.repo.open import open_repo
 from scaffold.repo.runner import ImportCheck, import_modules
+from scaffold.scan.scanner import WrittenFacts, scan
 from scaffold.scan.tests import tests_facts as read_test_cases
 from tests.conftest import Cli
 from tests.test_environment import make_venv
@@ -129,9 +131,10 @@ def test_a_check_started_early_for_a_change_without_python_stops(repo: Path) -> 
     assert process.poll() is not None
 
 
-def test_an_add_keeps_the_facts_of_the_test_module_it_appended_to_as_a_scan_reads_them(
-    cli: Cli, repo: Path
+def test_an_add_keeps_the_facts_of_what_it_wrote_as_a_scan_reads_them(
+    cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(WrittenFacts, "THRESHOLD", 0)
     path = "server/api4/user_test.py"
 
     def add(url: str) -> None:
@@ -148,6 +151,28 @@ def test_an_add_keeps_the_facts_of_the_test_module_it_appended_to_as_a_scan_read
     assert kept is not None
     assert kept == read_test_cases(text, path)
     assert any(case.name == "test_get_user_devices" for case in kept)
+    # Every file the add wrote (handlers, docs, driver, security table) is read from the cache.
+    layout, cache = open_repo(repo), CheckCache(repo)
+    assert scan(layout, memo=cache.memo) == scan(layout)
+    assert cache.misses == 0 and cache.hits > 10
+    assert not list((repo / CACHE_DIR).glob("*.tmp"))
+
+
+def test_a_refused_change_leaves_the_facts_as_they_were(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(WrittenFacts, "THRESHOLD", 0)
+    layout = open_repo(repo)
+    cache = CheckCache(repo)
+    scan(layout, memo=cache.memo)
+    cache.save()
+    facts = repo / CACHE_DIR / "facts.pickle"
+    kept = facts.read_bytes()
+    module = "server/api4/user.py"
+    before = (repo / module).read_text(encoding="utf-8")
+    changes = ChangeSet([Change(module, before, before + "\nraise RuntimeError('no')\n")])
+    with pytest.raises(ValidationError, match="does not import"):
+        apply_checked(layout, changes)
+    assert facts.read_bytes() == kept
+    assert sorted(p.name for p in (repo / CACHE_DIR).iterdir() if p.is_file()) == [".gitignore", "facts.pickle"]
 
 
 def older_pythons() -> list[str]:

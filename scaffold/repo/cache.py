@@ -10,8 +10,8 @@ Four things are kept, each by the hash of everything it was computed from:
   again on an unchanged repo does not even load the command line.
 
 Beside them, in `code/`, the import check of a command that writes keeps the repo's modules
-compiled (`scaffold.repo.import_child`); and such a command keeps the facts of the test
-modules it only appended to (`scaffold.scan.scanner.remember_appended_tests`).
+compiled (`scaffold.repo.import_child`); and such a command keeps the facts of the files it
+wrote (`scaffold.scan.scanner.WrittenFacts`).
 
 scaffold's own source is part of every key: upgrading or editing scaffold empties the cache.
 A cache must never fail a command: an unreadable or corrupt cache is an empty one, and a repo
@@ -135,29 +135,47 @@ class Store:
         return {}
 
     def save(self) -> None:
+        temp = self.written_aside()
+        if temp is not None:
+            self.put_in_place(temp)
+
+    def written_aside(self) -> Path | None:
+        """Write the store, if it changed, to a new file beside its own; None where nothing
+        was written. `put_in_place` makes it the store, or it is deleted."""
         if not (self.enabled and self.dirty and self._data is not None):
-            return
+            return None
         directory = self.path.parent
         if not _inside(self.root, directory):
-            return
+            return None
         try:
             directory.mkdir(parents=True, exist_ok=True)
             if not _inside(self.root, directory):  # a link swapped in meanwhile
-                return
+                return None
             _write_ignore(directory / ".gitignore")
             fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".tmp")
         except OSError:
-            return
+            return None
         try:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(
                     (self.fingerprint, self._data), handle, protocol=pickle.HIGHEST_PROTOCOL
                 )
-            # Replaced whole: a reader sees the old cache or the new one, never half of one.
-            os.replace(temp, self.path)
-            self.dirty = False
         except OSError:
             Path(temp).unlink(missing_ok=True)
+            return None
+        return Path(temp)
+
+    def put_in_place(self, temp: Path) -> None:
+        """Make a file `written_aside` the store: replaced whole, a reader sees the old store
+        or the new one, never half of one."""
+        try:
+            if temp.parent == self.path.parent and _inside(self.root, temp.parent):
+                os.replace(temp, self.path)
+                self.dirty = False
+                return
+        except OSError:
+            pass
+        temp.unlink(missing_ok=True)
 
 
 def _write_ignore(path: Path) -> None:
@@ -222,6 +240,11 @@ class CheckCache:
     def remember_facts(self, kind: str, path: str, text: str, facts: Any) -> None:
         self._facts.data[(kind, path)] = (digest(text), facts)
         self._facts.dirty = True
+
+    @property
+    def facts_store(self) -> Store:
+        """The store of the facts of files (written aside by a child process, say)."""
+        return self._facts
 
     # -- the spec ------------------------------------------------------------------------------
 

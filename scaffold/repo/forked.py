@@ -27,6 +27,7 @@ class Forked(Generic[_T]):
             status = 1
             try:
                 os.close(read)
+                close_inherited(write)
                 with os.fdopen(write, "wb") as pipe:
                     pipe.write(pickle.dumps(compute()))
                 status = 0
@@ -59,3 +60,18 @@ class Forked(Generic[_T]):
                 pass
             os.waitpid(self._pid, 0)
             self._pid = self._read = None
+
+
+def close_inherited(*keep: int) -> None:
+    """In a forked child, close every descriptor but the standard streams and `keep`: a pipe
+    the parent writes to another process (the import check's input) must see its end when
+    the parent closes it, not when this child ends."""
+    start = 3
+    for fd in sorted(keep):
+        os.closerange(start, fd)
+        start = max(start, fd + 1)
+    os.closerange(start, _MAX_FD)
+
+
+#: Past the highest descriptor a process holds (`closerange` skips those that are closed).
+_MAX_FD = 1 << 16

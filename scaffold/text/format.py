@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from scaffold.repo.forked import close_inherited
+
 #: a message's length, ahead of its pickled bytes
 _HEADER = struct.Struct("!I")
 
@@ -72,6 +74,7 @@ class _Beside:
             try:
                 os.close(self._requests)
                 os.close(self._replies)
+                close_inherited(requests, replies)
                 _serve(requests, replies)
                 status = 0
             finally:
