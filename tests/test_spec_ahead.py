@@ -76,3 +76,17 @@ def test_an_add_with_the_check_ahead_writes_and_says_what_one_without_does(
     assert (repo / "api/v4/source/users.yaml").read_bytes() == (other / "api/v4/source/users.yaml").read_bytes()
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+def test_a_remove_begins_the_check_of_its_docs_while_it_plans_its_code(
+    cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffold.commands.remove import plan_remove
+
+    args = ["GET", "/users/{user_id}/sessions"]
+    assert cli("endpoint", "add", *args, "--permission", "edit_other_users", "--yes", "--repo", str(repo)).exit_code == 0
+    monkeypatch.setattr(SpecCheckAhead, "THRESHOLD", 0)
+    begun: list[SpecCheckAhead] = []
+    plan = plan_remove(open_repo(repo), *args, begin=begun.append)
+    assert len(begun) == 1
+    assert begun[0].passed(plan.changes) == []  # it checked the docs the removal leaves

@@ -27,6 +27,8 @@ from scaffold.cli.replay import record
 from scaffold.errors import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from scaffold.commands.guards import SpecCheckAhead
     from scaffold.model.changes import ChangeSet
     from scaffold.model.endpoint import Endpoint
@@ -101,13 +103,9 @@ def endpoint_add(
             )
         selected = [part.strip() for part in only.split(",")] if only else list(ARTIFACTS)
         aheads: list[SpecCheckAhead] = []
-
-        def begin(ahead: SpecCheckAhead) -> None:
-            aheads.append(ahead)
-            cleanup.callback(ahead.cancel)  # collected by the guards, or stopped on the way out
-
         plan = add_endpoint(
-            layout, endpoint, only=selected, fill=fill, inventory=inventory, rename=options.name is None, begin=begin
+            layout, endpoint, only=selected, fill=fill, inventory=inventory, rename=options.name is None,
+            begin=_keeper(aheads, cleanup),
         )
         endpoint = plan.endpoint  # under a distinct name, where another endpoint had its own
         if not plan.changes and format == "text" and not dry_run:
@@ -145,7 +143,10 @@ def endpoint_remove(
         layout = open_layout(repo)
         require_generated(layout, "endpoint remove")
         started = _start_early(layout, dry_run, cleanup)
-        plan = plan_remove(layout, method, path, force=force, inventory=cached_inventory(layout))
+        aheads: list[SpecCheckAhead] = []
+        plan = plan_remove(
+            layout, method, path, force=force, inventory=cached_inventory(layout), begin=_keeper(aheads, cleanup)
+        )
         endpoint = plan.endpoint
         if plan.edited:
             if format == "text":
@@ -157,10 +158,22 @@ def endpoint_remove(
                 hint="nothing was removed; re-run with --force to remove these parts too",
             )
         _finish(layout, endpoint, plan.changes, "removed", dry_run=dry_run, yes=yes, format=format,
-                question="Remove these?", kept=plan.kept, notes=_docs_alone(layout), started=started)
+                question="Remove these?", kept=plan.kept, notes=_docs_alone(layout), started=started,
+                ahead=next(iter(aheads), None))
         if format == "text":
             for note in plan.kept:
                 out.print(f"[yellow]kept:[/yellow] {escape(note)}")
+
+
+def _keeper(aheads: list[SpecCheckAhead], cleanup: contextlib.ExitStack) -> Callable[[SpecCheckAhead], None]:
+    """Where a planner puts the spec check it begins: collected by the guards, or stopped on
+    the way out."""
+
+    def begin(ahead: SpecCheckAhead) -> None:
+        aheads.append(ahead)
+        cleanup.callback(ahead.cancel)
+
+    return begin
 
 
 def _start_early(layout: RepoLayout, dry_run: bool, cleanup: contextlib.ExitStack) -> ImportCheck | None:

@@ -201,9 +201,7 @@ def _plan(
     if "docs" in todo:
         plan_docs(ctx)
     if begin is not None:
-        ahead = SpecCheckAhead.start(ctx.layout, ctx.workspace.change_set())
-        if ahead is not None:
-            begin(ahead)
+        SpecCheckAhead.begin_for(ctx.layout, ctx.workspace.change_set(), begin)
     after = None
     if "route" in todo:
         after = plan_route(ctx)

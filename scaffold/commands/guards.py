@@ -201,6 +201,13 @@ class SpecCheckAhead:
         total = sum(path.stat().st_size for path in sizes if path.is_file())
         return cls(layout, changes) if total >= cls.THRESHOLD else None
 
+    @classmethod
+    def begin_for(cls, layout: RepoLayout, changes: ChangeSet, begin: Callable[[SpecCheckAhead], None]) -> None:
+        """Begin the check of `changes`, planned so far, and give it to `begin`."""
+        ahead = cls.start(layout, changes)
+        if ahead is not None:
+            begin(ahead)
+
     def passed(self, changes: ChangeSet) -> list[str] | None:
         """The notes of the check begun ahead, if it checked what `changes` holds and passed;
         None: check now."""

@@ -10,6 +10,7 @@ are empty, with their build-list entry, `[tags.*]` table and `init_` registratio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scaffold.artifacts.context import plan_context
@@ -22,6 +23,7 @@ from scaffold.artifacts.security import remove_security
 from scaffold.artifacts.tag import remove_empty_fragment
 from scaffold.artifacts.tests import remove_tests
 from scaffold.commands.derive import endpoint_of
+from scaffold.commands.guards import SpecCheckAhead
 from scaffold.errors import UsageError
 from scaffold.model.changes import ChangeSet
 from scaffold.model.endpoint import Endpoint
@@ -52,8 +54,10 @@ def plan_remove(
     *,
     force: bool = False,
     inventory: Inventory | None = None,
+    begin: Callable[[SpecCheckAhead], None] | None = None,
 ) -> RemovePlan:
-    """Plan the removal of every artifact of METHOD PATH."""
+    """Plan the removal of every artifact of METHOD PATH. `begin`: given the spec check begun
+    once the docs are planned, beside the planning of the code (where the spec is big)."""
     http_method = parse_method(method).value
     clean = parse_path(path, layout.docs_prefix)
     inventory = inventory or scan(layout)
@@ -69,6 +73,8 @@ def plan_remove(
     removal = Removal(plan_context(layout, Workspace(layout.root), inventory, endpoint), force)
     if parts.doc is not None:
         remove_docs(removal, parts.doc.location)
+    if begin is not None:
+        SpecCheckAhead.begin_for(layout, removal.ctx.workspace.change_set(), begin)
     if parts.route is not None:
         remove_route(removal, parts.route)
         if parts.handler is not None:
