@@ -79,10 +79,10 @@ def returns_value(endpoint: Endpoint) -> bool:
     return not (endpoint.method is HttpMethod.DELETE or endpoint.is_action)
 
 
-def app_module_alias(ctx: PlanContext, module_code: str) -> tuple[str, str, str | None]:
+def app_module_alias(ctx: PlanContext, handlers: Source) -> tuple[str, str, str | None]:
     """(package, module, local alias or None) of the app module as the handlers module imports it."""
     package, _, app_name = dotted(ctx.layout.app_module(ctx.endpoint.resource)).rpartition(".")
-    return package, app_name, module_alias(module_code, package, app_name)
+    return package, app_name, module_alias(handlers.tree, package, app_name)
 
 
 def render_handler(ctx: PlanContext, alias: str) -> str:
@@ -115,14 +115,13 @@ def render_handler(ctx: PlanContext, alias: str) -> str:
 def plan_handler(ctx: PlanContext, after: str | None) -> None:
     endpoint, layout = ctx.endpoint, ctx.layout
     path = layout.handlers_module(endpoint.resource)
-    text = ctx.workspace.read(path)
-    package, app_name, alias = app_module_alias(ctx, text)
+    source = Source.parse(ctx.workspace.read(path), path)
+    package, app_name, alias = app_module_alias(ctx, source)
     imports = []
     if alias is None:
         alias = f"{endpoint.resource}_app"
         imports.append((package, app_name, alias))
     code = render_handler(ctx, alias).strip("\n") + "\n"
-    source = Source.parse(text, path)
     taken = source.top_level((*FUNCTIONS, ast.ClassDef), endpoint.name)
     if taken is not None:
         # Never a second definition: the module's own would be shadowed, and every later
@@ -201,7 +200,7 @@ def remove_handler(removal: Removal, handler: Handler) -> None:
     node = source.top_level(FUNCTIONS, handler.name)
     if node is None:
         return
-    _, _, alias = app_module_alias(ctx, source.text)
+    _, _, alias = app_module_alias(ctx, source)
     expected = render_handler(ctx, alias or f"{ctx.endpoint.resource}_app")
     if removal.accept("handler", handler.location, expected, source.bare(node)):
         removal.cut_top_level(path, source, node)

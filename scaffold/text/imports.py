@@ -22,9 +22,9 @@ def import_source(texts: Iterable[str | None], name: str) -> str | None:
     return None
 
 
-def module_alias(text: str, package: str, module: str) -> str | None:
-    """The local name under which `text` imports `package.module` (`from package import module as x`)."""
-    tree = ast.parse(text)
+def module_alias(tree: ast.Module, package: str, module: str) -> str | None:
+    """The local name under which a module imports `package.module` (`from package import
+    module as x`), read from its `ast`."""
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == package:
             for alias in node.names:
