@@ -42,3 +42,25 @@ def test_a_test_module_that_does_not_parse_stops_the_scan_read_beside(
         scan(open_repo(repo))
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # the child was reaped
+
+
+def test_only_facts_the_cache_lacks_are_read_beside(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scanner, "TESTS_BESIDE_THRESHOLD", 1)
+    monkeypatch.setattr(scanner, "TESTS_BESIDE_SHARE", 1.0)
+    cache = CheckCache(repo)
+    inline = scan(open_repo(repo), memo=cache)
+    cache.save()
+    begun: list[object] = []
+    real = scanner.Forked
+
+    def counted(compute: object) -> object:
+        begun.append(compute)
+        return real(compute)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scanner, "Forked", counted)
+    assert scan(open_repo(repo), memo=CheckCache(repo)).tests == inline.tests
+    assert begun == []  # every test module's facts were kept: no child to start
+    path = repo / "server/api4/user_test.py"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\ndef test_more():\n    pass\n", encoding="utf-8")
+    again = scan(open_repo(repo), memo=CheckCache(repo))
+    assert len(begun) == 1 and any(case.name == "test_more" for case in again.tests)

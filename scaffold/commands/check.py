@@ -80,7 +80,7 @@ def scan_repo(
         fragments.append((path, texts[path]))
     spec = SpecValidation(fragments, cache) if validate_spec else None
     try:
-        inventory = scan(layout, texts.get, cache.memo)
+        inventory = scan(layout, texts.get, cache)
     except BaseException:
         if spec is not None:
             spec.cancel()  # no child process outlives the command

@@ -222,7 +222,7 @@ class CheckCache:
     # -- facts of files ------------------------------------------------------------------------
 
     def memo(self, kind: str, path: str, text: str, compute: Callable[[], _T]) -> _T:
-        """The facts of one file (a `scan.scanner.FactsMemo`)."""
+        """The facts of one file (a `scan.scanner.FactsMemo`, as the cache itself is)."""
         found = self.facts(kind, path, text)
         if found is not None:
             self.hits += 1
@@ -231,6 +231,12 @@ class CheckCache:
         facts = compute()
         self.remember_facts(kind, path, text, facts)
         return facts
+
+    __call__ = memo
+
+    def knows(self, kind: str, path: str, text: str) -> bool:
+        """Whether the facts of `kind` of the file holding `text` are kept."""
+        return self.facts(kind, path, text) is not None
 
     def facts(self, kind: str, path: str, text: str) -> Any | None:
         """The facts of `kind` kept for the file at `path` holding `text`, if any."""

@@ -125,6 +125,12 @@ class FactsMemo(Protocol):
     def __call__(self, kind: str, path: str, text: str, compute: Callable[[], _T]) -> _T: ...
 
 
+def _lacks(memo: FactsMemo, kind: str, path: str, text: str) -> bool:
+    """Whether `memo` would compute the facts (one that cannot say, `knows`, is taken to)."""
+    knows = getattr(memo, "knows", None)
+    return knows is None or not knows(kind, path, text)
+
+
 def _no_memo(kind: str, path: str, text: str, compute: Callable[[], _T]) -> _T:
     return compute()
 
@@ -145,7 +151,7 @@ class TextMemo:
 def cached_inventory(layout: RepoLayout) -> Inventory:
     """The repo's inventory, from the facts `check` cached for unchanged files (read, never
     written: a command that edits the repo keeps the facts of what it wrote, `WrittenFacts`)."""
-    return scan(layout, memo=CheckCache(layout.root).memo)
+    return scan(layout, memo=CheckCache(layout.root))
 
 
 class WrittenFacts:
@@ -202,7 +208,7 @@ def _facts_written_aside(layout: RepoLayout, changes: ChangeSet) -> Path | None:
         if appended is not None and kept is not None:
             facts = [*kept, *tests_facts(appended, change.path)]
             cache.remember_facts("tests", change.path, change.after or "", facts)
-    scan(layout, Workspace.overlay(layout.root, changes).read_or_none, cache.memo)
+    scan(layout, Workspace.overlay(layout.root, changes).read_or_none, cache)
     return cache.facts_store.written_aside()
 
 
@@ -363,11 +369,15 @@ class _Scanner:
         self.inventory.driver_sections.update(sections)
 
     def _tests_beside(self) -> _TestsBeside:
-        """The test modules, read now; where they are big, the facts the memo lacks of the
-        bigger ones (about half the text: this process reads the routes, docs and driver
-        meanwhile, then the rest) are computed in a child process."""
+        """The test modules, read now; where the memo lacks the facts of many of them, those
+        of the bigger ones (about half the text: this process reads the routes, docs and
+        driver meanwhile, then the rest) are computed in a child process."""
         texts = {path: self.read(path) for path, _ in matching_files(self.layout, self.layout.tests)}
-        sizes = {path: len(text) for path, text in texts.items() if text is not None}
+        sizes = {
+            path: len(text)
+            for path, text in texts.items()
+            if text is not None and _lacks(self.memo, "tests", path, text)
+        }
         if sum(sizes.values()) < TESTS_BESIDE_THRESHOLD:
             return _TestsBeside(texts, None)
         share, given = sum(sizes.values()) * TESTS_BESIDE_SHARE, 0
@@ -376,6 +386,8 @@ class _Scanner:
             if given + sizes[path] <= share:
                 theirs[path] = texts[path] or ""
                 given += sizes[path]
+        if not theirs:
+            return _TestsBeside(texts, None)
         memo = self.memo
 
         def computed() -> dict[str, list[TestCase]]:
