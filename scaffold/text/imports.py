@@ -5,20 +5,33 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
+from scaffold.text.head import split_head
+
 
 def import_source(texts: Iterable[str | None], name: str) -> str | None:
-    """The module that `from X import name` names in the first text that imports `name`."""
+    """The module that `from X import name` names in the first text that imports `name`: its
+    first such import, top-level ones first, then those in functions (`ast.walk`'s order)."""
     for text in texts:
         if not text or name not in text:
             continue
+        # A module's imports stand at its head: a top-level one there is the first a walk of
+        # the whole module meets, and the rest (a 16,000-line test module) need not be parsed.
         try:
-            tree = ast.parse(text)
+            found = _first_import(ast.parse(split_head(text)[0]).body, name)
+            if found is None:
+                found = _first_import(ast.walk(ast.parse(text)), name)
         except SyntaxError:
             continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                if any(alias.name == name and alias.asname is None for alias in node.names):
-                    return node.module
+        if found is not None:
+            return found
+    return None
+
+
+def _first_import(nodes: Iterable[ast.AST], name: str) -> str | None:
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if any(alias.name == name and alias.asname is None for alias in node.names):
+                return node.module
     return None
 
 

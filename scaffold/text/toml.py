@@ -19,9 +19,6 @@ import tomllib
 from collections.abc import Callable
 from typing import Any
 
-import tomlkit
-from tomlkit.items import InlineTable
-
 from scaffold.errors import RepoLayoutError
 from scaffold.model.layout import CONFIG_NAME
 from scaffold.model.taglayout import TagLayout
@@ -81,6 +78,9 @@ def add_tag_table(text: str, tag: TagLayout, *, fragment: str | None = None) -> 
         pass  # the tags are written otherwise than as [tags.*] tables: let tomlkit place it
 
     def edit(document: Any) -> None:
+        import tomlkit
+        from tomlkit.items import InlineTable
+
         if "tags" not in document:
             document.add("tags", tomlkit.table(is_super_table=True))
         tags = document["tags"]
@@ -118,6 +118,8 @@ def remove_tag_table(text: str, name: str) -> str:
 
 
 def _splice_table(text: str, name: str, values: dict[str, Any]) -> str:
+    import tomlkit
+
     document = tomlkit.document()
     document.add("tags", tomlkit.table(is_super_table=True))
     table = tomlkit.table()
@@ -152,6 +154,8 @@ def _cut_table(text: str, name: str) -> str:
 
 def _through_tomlkit(text: str, edit: Callable[[Any], None]) -> str | None:
     """`text` edited through tomlkit's document; None when tomlkit cannot make the edit."""
+    import tomlkit  # loaded only for an edit of scaffold.toml: most commands make none
+
     try:
         document = tomlkit.parse(text)
         edit(document)
