@@ -90,3 +90,31 @@ def test_a_remove_begins_the_check_of_its_docs_while_it_plans_its_code(
     plan = plan_remove(open_repo(repo), *args, begin=begun.append)
     assert len(begun) == 1
     assert begun[0].passed(plan.changes) == []  # it checked the docs the removal leaves
+
+
+def test_the_files_a_check_ahead_loaded_are_not_loaded_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scaffold.commands import guards
+
+    changes = planned(repo)
+    assert any(c.path.endswith(".yaml") for c in changes.changes)
+    ahead = SpecCheckAhead(open_repo(repo), changes)
+    assert ahead.passed(changes) == []
+
+    def loading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("loaded again")
+
+    monkeypatch.setattr(guards.yaml, "compose", loading)
+    guards.syntax_check(ahead)(changes)  # the docs: loaded by the check ahead; the code: here
+    with pytest.raises(AssertionError, match="loaded again"):
+        guards.syntax_check()(changes)
+
+
+def test_a_check_ahead_vouches_only_for_files_that_load_on_their_own(repo: Path) -> None:
+    from scaffold.commands.guards import syntax_check
+
+    changes = planned(repo)
+    broken = ChangeSet([*changes.changes, Change("ci/workflow.yaml", None, "jobs: [\n")])
+    ahead = SpecCheckAhead(open_repo(repo), broken)
+    assert ahead.passed(broken) is None  # the spec validates, but that file does not load
+    with pytest.raises(ValidationError, match="not valid YAML"):
+        syntax_check(ahead)(broken)

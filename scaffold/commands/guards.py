@@ -90,15 +90,27 @@ def _require_interpreter(layout: RepoLayout, changes: ChangeSet) -> None:
 def _validators(
     layout: RepoLayout, notes: list[str], ahead: SpecCheckAhead | None = None
 ) -> list[Callable[[ChangeSet], None]]:
-    return [check_syntax, spec_check(layout, notes, ahead)]
+    return [syntax_check(ahead), spec_check(layout, notes, ahead)]
 
 
-def check_syntax(changes: ChangeSet) -> None:
+def syntax_check(ahead: SpecCheckAhead | None = None) -> Callable[[ChangeSet], None]:
+    """`check_syntax`, less the files the spec check begun `ahead` loaded: every file but
+    the Python modules, where its verdict stands for them."""
+
+    def check(changes: ChangeSet) -> None:
+        check_syntax(changes, python_only=ahead is not None and ahead.passed(changes) is not None)
+
+    return check
+
+
+def check_syntax(changes: ChangeSet, *, python_only: bool = False) -> None:
     """Every written Python file compiles, every YAML and TOML file loads (a module that only
     lost whole top-level statements compiles as it did: a removal from a 16,000-line test
-    module is not compiled again)."""
+    module is not compiled again). With `python_only`, the Python files alone."""
     for change in changes.changes:
         if change.after is None or change.compiles_as_before:
+            continue
+        if python_only and not change.path.endswith(".py"):
             continue
         try:
             if change.path.endswith(".py"):
@@ -182,8 +194,9 @@ def spec_check(
 class SpecCheckAhead:
     """The spec check of a change, begun as soon as its docs are planned: in a child process,
     beside the planning of its code (a fifth of a second for a Mattermost-sized spec). Its
-    verdict stands for a change set with the same files other than Python modules, the only
-    ones the check reads; a refusal, or docs planned again, is checked anew where it is used."""
+    verdict — those files load, each alone, and the merged spec validates — stands for a change
+    set with the same files other than Python modules, the only ones it reads; a refusal, or
+    docs planned again, is checked anew where it is used."""
 
     #: Below this many bytes of fragments, a child costs more than it saves.
     THRESHOLD = 200_000
@@ -229,6 +242,7 @@ def _spec_inputs(changes: ChangeSet) -> tuple[tuple[str, str | None, str | None]
 
 
 def _checked_notes(layout: RepoLayout, changes: ChangeSet) -> list[str]:
+    check_syntax(changes)  # each file the check reads loads on its own, too
     notes: list[str] = []
     spec_check(layout, notes)(changes)
     return notes

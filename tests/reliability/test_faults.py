@@ -133,9 +133,9 @@ def inject(monkeypatch: pytest.MonkeyPatch, step: str, nth: int, fault: str) -> 
     elif step == "check_syntax":
         real_check = validate.check_syntax
 
-        def failing_check(changes: ChangeSet) -> None:
+        def failing_check(changes: ChangeSet, **options: bool) -> None:
             injected.tick()
-            real_check(changes)
+            real_check(changes, **options)
 
         monkeypatch.setattr(validate, "check_syntax", failing_check)
     else:
@@ -387,10 +387,10 @@ def test_file_changed_while_the_validators_run(
     # Validating takes a while; an editor may save a file meanwhile: it must not be lost.
     path = "server/model/client4.py"
 
-    def editing_first(check: Callable[[ChangeSet], None]) -> Callable[[ChangeSet], None]:
-        def edit_then_check(changes: ChangeSet) -> None:
+    def editing_first(check: Callable[..., None]) -> Callable[..., None]:
+        def edit_then_check(changes: ChangeSet, **options: bool) -> None:
             someone_edits(repo, path, "update", "edit")
-            check(changes)
+            check(changes, **options)
 
         return edit_then_check
 
