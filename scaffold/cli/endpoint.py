@@ -180,9 +180,9 @@ def _start_early(layout: RepoLayout, dry_run: bool, cleanup: contextlib.ExitStac
     """For a change to apply, the import check started now: the repo's interpreter loads what
     it can while the change is planned (stopped on the way out, if never used)."""
     from scaffold.commands.guards import start_import_check
-    from scaffold.text.format import formatting_beside
+    from scaffold.text.beside import working_beside
 
-    cleanup.enter_context(formatting_beside())
+    cleanup.enter_context(working_beside())
     started = None if dry_run else start_import_check(layout)
     if started is not None:
         cleanup.callback(started.close)

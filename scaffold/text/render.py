@@ -7,6 +7,8 @@ string escaping), never pasted raw.
 
 from __future__ import annotations
 
+import functools
+import marshal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ import jinja2
 
 from scaffold.errors import RepoLayoutError
 from scaffold.resources import templates_dir
+from scaffold.text import beside
 from scaffold.text.format import UnformattableCode, format_code
 from scaffold.text.yaml import quoted, scalar
 
@@ -65,15 +68,7 @@ class Renderer:
         if repo is not None and self.override_dir is not None and self.override_dir.is_dir():
             loaders.append(_RepoLoader(self.override_dir, repo))
         loaders.append(jinja2.FileSystemLoader(templates_dir()))
-        self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            autoescape=False,
-        )
-        self.env.filters.update(py=py_str, yaml=yaml_value, yaml_block=yaml_block, yaml_quoted=quoted)
+        self.env = _environment(jinja2.ChoiceLoader(loaders))
 
     def render(self, template: str, **context: Any) -> str:
         try:
@@ -120,3 +115,70 @@ class Renderer:
             for path in sorted(templates_dir().iterdir())
             if path.is_file()
         ]
+
+
+def _environment(loader: jinja2.BaseLoader | None) -> jinja2.Environment:
+    """The environment templates render in; the one they compile in beside, without loader."""
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        bytecode_cache=_CompiledBeside() if loader is not None else None,
+    )
+    env.filters.update(py=py_str, yaml=yaml_value, yaml_block=yaml_block, yaml_quoted=quoted)
+    return env
+
+
+class _CompiledBeside(jinja2.BytecodeCache):
+    """Templates compiled by the child that works beside the command (`scaffold.text.beside`),
+    which compiles the built-in ones as it starts: each compile here costs a few milliseconds.
+    Without one, or where it cannot, jinja compiles the template here, as ever."""
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        bucket = jinja2.bccache.Bucket(
+            environment, self.get_cache_key(name, filename), self.get_source_checksum(source)
+        )
+        code = beside.ask("template", name, filename, source)
+        if isinstance(code, bytes):
+            bucket.code = marshal.loads(code)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        pass
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        pass
+
+    def set_bucket(self, bucket: jinja2.bccache.Bucket) -> None:
+        pass
+
+
+#: (name, filename, source) → its compiled code, marshalled: the child's, compiled as it starts
+_compiled: dict[tuple[str, str | None, str], bytes] = {}
+
+
+def _compile(name: str, filename: str | None, source: str) -> bytes:
+    key = (name, filename, source)
+    if key not in _compiled:
+        _compiled[key] = marshal.dumps(_compiling().compile(source, name, filename))
+    return _compiled[key]
+
+
+@functools.cache
+def _compiling() -> jinja2.Environment:
+    return _environment(None)
+
+
+def _compile_built_ins() -> None:
+    for path in sorted(templates_dir().iterdir()):
+        if path.is_file():
+            # As jinja's file loader reads it: its name, its path, its text.
+            _compile(path.name, str(path), path.read_text(encoding="utf-8"))
+
+
+beside.serves("template", _compile, ready=_compile_built_ins)

@@ -1,4 +1,5 @@
-"""scaffold.text.format: new code formatted as black would, here or in a child beside."""
+"""scaffold.text.format and .beside: new code formatted as black would, here or in a child
+beside; templates compiled there as here."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from scaffold.text import format as formatting
-from scaffold.text.format import UnformattableCode, format_code, formatting_beside
+from scaffold.text import beside as formatting
+from scaffold.text.beside import working_beside as formatting_beside
+from scaffold.text.format import UnformattableCode, format_code
 
 SNIPPETS = [
     ("def f(c):\n  x=c.app.get_user( c.params.user_id )\n  return c.json(x)\n", 100, 0),
@@ -68,8 +71,9 @@ def test_beside_black_is_never_imported_by_the_command_itself() -> None:
     program = textwrap.dedent(
         """
         import sys
-        from scaffold.text.format import format_code, formatting_beside
-        with formatting_beside():
+        from scaffold.text.beside import working_beside
+        from scaffold.text.format import format_code
+        with working_beside():
             print(format_code("x=1\\n", 88), end="")
             print("black" in sys.modules)
         print(format_code("y=2\\n", 88), end="")
@@ -78,3 +82,44 @@ def test_beside_black_is_never_imported_by_the_command_itself() -> None:
     )
     run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert run.stdout == "x = 1\nFalse\ny = 2\nTrue\n"
+
+
+def test_the_child_compiles_each_template_as_jinja_does_here(tmp_path: Path) -> None:
+    import marshal
+
+    import jinja2
+
+    from scaffold.text.render import Renderer
+
+    override = tmp_path / ".scaffold/templates/route.py.jinja"
+    override.parent.mkdir(parents=True)
+    override.write_text("{{ name | py }} = {{ value }}\n", encoding="utf-8")
+    renderer = Renderer(tmp_path)
+    loader = renderer.env.loader
+    assert loader is not None
+    names = sorted({*loader.list_templates()})
+    assert "route.py.jinja" in names and len(names) > 5
+    with formatting_beside():
+        for name in names:
+            source, filename, _ = loader.get_source(renderer.env, name)
+            code = formatting.ask("template", name, filename, source)
+            assert isinstance(code, bytes), name
+            assert marshal.loads(code) == jinja2.Environment.compile(renderer.env, source, name, filename), name
+    # A built-in template and an override, rendered from the child's code: as ever.
+    assert renderer.render("route.py.jinja", name="x", value=1) == "\"x\" = 1\n"
+
+
+def test_beside_this_process_compiles_no_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+
+    from scaffold.text.render import Renderer
+
+    with formatting_beside():
+
+        def compiling(*args: object, **kwargs: object) -> None:
+            raise AssertionError("compiled here")
+
+        monkeypatch.setattr(jinja2.Environment, "compile", compiling)
+        Renderer().env.get_template("handler.py.jinja")
+    with pytest.raises(AssertionError, match="compiled here"):
+        Renderer().env.get_template("handler.py.jinja")
