@@ -11,6 +11,7 @@ takes the name off that list (see `scaffold.commands.finish`).
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scaffold.artifacts.cases import scope_of
@@ -95,19 +96,20 @@ def plan_security(ctx: PlanContext, stub: bool) -> list[str]:
     if row is None:
         return notes
     path = security.table
-    text = _with_entry(ctx.workspace.read(path), path, security, row.code)
+    source = Source.parse(ctx.workspace.read(path), path)
     names = [security.public] if row.public else []
-    if not (row.public and _unpacks(Source.parse(text, path), security.operations, security.public)):
+    if not (row.public and _unpacks(source, security.operations, security.public)):
         names.append(security.operations)
     names += [security.pending] if stub else []
-    for listed in names:
-        text = with_name(text, path, listed, name, ctx.layout.line_length)
+    edits = [_entry_added(source, security, row.code)]
+    edits += [_name_added(source, listed, name, ctx.layout.line_length) for listed in dict.fromkeys(names)]
+    text = _edited(source, edits)
     if "new_id()" in row.code:
         # Imported where the tests import it (add_import keeps an import that is there).
         siblings = [ctx.workspace.read_or_none(p) for p, _ in matching_files(ctx.layout, ctx.layout.tests)]
-        source = import_source([text, *siblings], "new_id") or "server.model.ids"
+        module = import_source([text, *siblings], "new_id") or "server.model.ids"
         layout = ctx.layout
-        text = add_imports(text, path, [(source, "new_id", None)], local=layout.local_packages, line_length=layout.line_length)
+        text = add_imports(text, path, [(module, "new_id", None)], local=layout.local_packages, line_length=layout.line_length)
     ctx.workspace.write(path, text)
     return notes
 
@@ -120,10 +122,10 @@ def remove_security(removal: Removal) -> None:
     if security is None or table is None:
         return
     path = security.table
-    text = ctx.workspace.read(path)
+    source = Source.parse(ctx.workspace.read(path), path)
+    edits: list[_Edit | None] = []
     entry = table.entries.get(name)
     if entry is not None:
-        source = Source.parse(text, path)
         key, value = _entry_nodes(source, security, name)
         last = value.end_lineno or value.lineno
         actual = "".join(line.strip() + "\n" for line in source.lines[key.lineno - 1 : last])
@@ -131,19 +133,17 @@ def remove_security(removal: Removal) -> None:
         expected = "" if row is None else "".join(line.strip() + "\n" for line in (row.code + ",").splitlines())
         if not removal.accept("tests", entry.location, expected, actual):
             return
-        text = source.without({(key.lineno, last): ""})
-    for listed in security.lists:
-        text = without_name(text, path, listed, name, ctx.layout.line_length)
-    ctx.workspace.write(path, text)
+        edits.append(((key.lineno, last), ""))
+    edits += [_name_removed(source, listed, name, ctx.layout.line_length) for listed in dict.fromkeys(security.lists)]
+    ctx.workspace.write(path, _edited(source, edits))
 
 
 def drop_pending(workspace: Workspace, security: SecurityLayout, names: set[str], line_length: int) -> None:
     """Finish the operations `names`: they leave the pending ones."""
     path = security.table
-    text = workspace.read(path)
-    for name in sorted(names):
-        text = without_name(text, path, security.pending, name, line_length)
-    workspace.write(path, text)
+    source = Source.parse(workspace.read(path), path)
+    edits = [_name_removed(source, security.pending, name, line_length) for name in sorted(names)]
+    workspace.write(path, _edited(source, edits))
 
 
 # -- the table's text -------------------------------------------------------------------------
@@ -189,27 +189,24 @@ def _returned_dict(source: Source, security: SecurityLayout) -> ast.Dict:
     return returned
 
 
-def _with_entry(text: str, path: str, security: SecurityLayout, code: str) -> str:
-    """The table with `code` as the last entry of its dict."""
-    source = Source.parse(text, path)
+def _entry_added(source: Source, security: SecurityLayout, code: str) -> _Edit:
+    """`code` as the last entry of the table's dict."""
     returned = _returned_dict(source, security)
     close = returned.end_lineno or returned.lineno
-    if returned.values:
-        last = returned.values[-1].end_lineno or returned.values[-1].lineno
-        key = returned.keys[-1]
-        assert key is not None
-        prefix = source.lines[key.lineno - 1][: key.col_offset]
-        after = last
-        if not source.lines[last - 1].rstrip().endswith(","):
-            # The last entry had no comma after it: it gets one, as black would write it.
-            line = source.lines[last - 1]
-            body = line.rstrip("\r\n")
-            source.lines[last - 1] = body + "," + line[len(body) :]
-    else:
+    if not returned.values:
         line = source.lines[close - 1]
         prefix = line[: len(line) - len(line.lstrip())] + "    "
-        after = close - 1
-    return source.insert_after(after, indented(code + ",\n", prefix, "    "))
+        return (close, close - 1), _lines(source, indented(code + ",\n", prefix, "    "))
+    last = returned.values[-1].end_lineno or returned.values[-1].lineno
+    key = returned.keys[-1]
+    assert key is not None
+    block = _lines(source, indented(code + ",\n", source.lines[key.lineno - 1][: key.col_offset], "    "))
+    line = source.lines[last - 1]
+    if line.rstrip().endswith(","):
+        return (last + 1, last), block
+    # The last entry had no comma after it: it gets one, as black would write it.
+    body = line.rstrip("\r\n")
+    return (last, last), body + "," + line[len(body) :] + block
 
 
 def _tuple_of(source: Source, name: str) -> tuple[ast.stmt, ast.Tuple]:
@@ -227,41 +224,60 @@ def _unpacks(source: Source, listed: str, other: str) -> bool:
     return any(isinstance(e, ast.Starred) and isinstance(e.value, ast.Name) and e.value.id == other for e in value.elts)
 
 
-def with_name(text: str, path: str, listed: str, name: str, line_length: int) -> str:
-    """The text with `name` last among the strings of the tuple `listed`."""
-    source = Source.parse(text, path)
+def _name_added(source: Source, listed: str, name: str, line_length: int) -> _Edit:
+    """`name` last among the strings of the tuple `listed`."""
     statement, value = _tuple_of(source, listed)
     elements = value.elts
     last = elements[-1] if elements else None
     if last is not None and last.lineno != value.lineno and source.lines[(last.end_lineno or 0) - 1].rstrip().endswith(","):
         prefix = source.lines[last.lineno - 1][: last.col_offset]
-        return source.insert_after(last.end_lineno or last.lineno, f"{prefix}{py_str(name)},\n")
+        end = last.end_lineno or last.lineno
+        return (end + 1, end), _lines(source, f"{prefix}{py_str(name)},\n")
     return _rewritten(source, statement, value, [*_segments(source, value), py_str(name)], line_length)
 
 
-def without_name(text: str, path: str, listed: str, name: str, line_length: int) -> str:
-    """The text without the string `name` in the tuple `listed`."""
-    source = Source.parse(text, path)
+def _name_removed(source: Source, listed: str, name: str, line_length: int) -> _Edit | None:
+    """The string `name` out of the tuple `listed`; None where it is not there."""
     statement, value = _tuple_of(source, listed)
     found = [e for e in value.elts if isinstance(e, ast.Constant) and e.value == name]
     if not found:
-        return text
+        return None
     element = found[0]
     line = source.lines[element.lineno - 1]
     if len(value.elts) > 1 and element.lineno != value.lineno and line.strip() in (f"{py_str(name)},", f"{py_str(name)}"):
-        return source.without({(element.lineno, element.end_lineno or element.lineno): ""})
+        return (element.lineno, element.end_lineno or element.lineno), ""
     rest = [s for e, s in zip(value.elts, _segments(source, value)) if e is not element]
     return _rewritten(source, statement, value, rest, line_length)
+
+
+#: Lines `first` to `last` of a module (1-based, inclusive; `last` is `first - 1` for lines
+#: inserted before `first`) and the text that stands in their place.
+_Edit = tuple[tuple[int, int], str]
+
+
+def _edited(source: Source, edits: Iterable[_Edit | None]) -> str:
+    """The module with every edit made, all planned on its one parse: each names lines of
+    its own statement (the dict's entry, each tuple), so none moves another's lines."""
+    made = sorted(edit for edit in edits if edit is not None)
+    for ((first, last), _), ((after, _), _) in zip(made, made[1:]):
+        # Apart, and in an order that says where each goes: else a bug in a planner above.
+        assert after > max(first, last), "edits of the security table overlap"
+    return source.without(dict(made))
+
+
+def _lines(source: Source, code: str) -> str:
+    """Whole lines of new code, ended as the module ends its own."""
+    return code.replace("\n", source.newline) if source.newline != "\n" else code
 
 
 def _segments(source: Source, value: ast.Tuple) -> list[str]:
     return [ast.get_source_segment(source.text, e) or "" for e in value.elts]
 
 
-def _rewritten(source: Source, statement: ast.stmt, value: ast.Tuple, elements: list[str], line_length: int) -> str:
+def _rewritten(source: Source, statement: ast.stmt, value: ast.Tuple, elements: list[str], line_length: int) -> _Edit:
     """The statement assigning the tuple, written again with `elements`."""
     first, last = statement.lineno, statement.end_lineno or statement.lineno
     head = "".join(source.lines[first - 1 : value.lineno - 1]) + source.lines[value.lineno - 1][: value.col_offset]
     shown = "(" + ", ".join(elements) + ("," if len(elements) == 1 else "") + ")"
     code = format_code(head + shown + "\n", line_length)
-    return source.without({(first, last): code.replace("\n", source.newline)})
+    return (first, last), _lines(source, code)
