@@ -22,8 +22,9 @@ from scaffold.repo import import_child
 from scaffold.repo.cache import CACHE_DIR, CheckCache
 from scaffold.repo.open import open_repo
 from scaffold.repo.runner import ImportCheck, import_modules
-from scaffold.scan.scanner import WrittenFacts, scan
+from scaffold.scan.scanner import scan
 from scaffold.scan.tests import tests_facts as read_test_cases
+from scaffold.scan.written import WrittenFacts
 from tests.conftest import Cli
 from tests.test_environment import make_venv
 
@@ -231,3 +232,65 @@ def test_a_module_the_repo_holds_on_another_path_is_never_loaded_ahead(
     import_child.load_outside(["editable_pkg", "json"], str(tmp_path))
     assert "editable_pkg" not in sys.modules
     assert "json" in sys.modules
+
+
+def _warm(repo: Path) -> bytes:
+    cache = CheckCache(repo)
+    scan(open_repo(repo), memo=cache)
+    cache.save()
+    return (repo / CACHE_DIR / "facts.pickle").read_bytes()
+
+
+def _left(repo: Path) -> list[str]:
+    return sorted(p.name for p in (repo / CACHE_DIR).iterdir() if p.name.endswith(".tmp"))
+
+
+def test_ctrl_c_while_the_server_imports_leaves_no_facts_behind(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(WrittenFacts, "THRESHOLD", 0)
+    kept = _warm(repo)
+    module = "server/api4/user.py"
+    before = (repo / module).read_text(encoding="utf-8")
+
+    def interrupted(self: ImportCheck, changes: ChangeSet) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ImportCheck, "__call__", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        apply_checked(open_repo(repo), ChangeSet([Change(module, before, before + "\nX = 1\n")]))
+    assert (repo / module).read_text(encoding="utf-8") == before
+    assert (repo / CACHE_DIR / "facts.pickle").read_bytes() == kept and _left(repo) == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_ctrl_c_while_the_facts_are_kept_leaves_the_change_made(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffold.repo import forked
+
+    monkeypatch.setattr(WrittenFacts, "THRESHOLD", 0)
+    _warm(repo)
+    module = "server/api4/user.py"
+    before = (repo / module).read_text(encoding="utf-8")
+    real = forked.Forked.result
+
+    def interrupted(self: forked.Forked[object]) -> object:
+        if isinstance(self, forked.Forked) and self.__dict__.get("_kept_by_written_facts"):
+            raise KeyboardInterrupt
+        return real(self)
+
+    def marked(self: WrittenFacts) -> None:
+        if self._child is not None:
+            self._child.__dict__["_kept_by_written_facts"] = True
+        original_keep(self)
+
+    original_keep = WrittenFacts.keep
+    monkeypatch.setattr(WrittenFacts, "keep", marked)
+    monkeypatch.setattr(forked.Forked, "result", interrupted)
+    apply_checked(open_repo(repo), ChangeSet([Change(module, before, before + "\nX = 1\n")]))
+    assert (repo / module).read_text(encoding="utf-8") == before + "\nX = 1\n"
+    assert _left(repo) == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)

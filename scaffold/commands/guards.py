@@ -21,7 +21,7 @@ from scaffold.repo.interpreter import repo_interpreter
 from scaffold.repo.runner import ImportCheck, written_modules
 from scaffold.repo.transaction import apply_changes
 from scaffold.repo.workspace import Workspace
-from scaffold.scan.scanner import WrittenFacts
+from scaffold.scan.written import WrittenFacts
 from scaffold.spec.merge import merge, read_fragments
 from scaffold.spec.problems import SpecInvalid, validate, validate_change
 from scaffold.text.python import appended_code
@@ -55,8 +55,8 @@ def apply_checked(
                 validators=_validators(layout, notes, ahead),
                 post_checks=[import_check(layout, started)],
             )
-    except BaseException as stopped:
-        facts.cancel(interrupted=isinstance(stopped, KeyboardInterrupt))
+    except BaseException:
+        facts.cancel()
         raise
     facts.keep()
     return notes

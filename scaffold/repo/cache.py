@@ -135,39 +135,53 @@ class Store:
         return {}
 
     def save(self) -> None:
-        temp = self.written_aside()
-        if temp is not None:
-            self.put_in_place(temp)
-
-    def written_aside(self) -> Path | None:
-        """Write the store, if it changed, to a new file beside its own; None where nothing
-        was written. `put_in_place` makes it the store, or it is deleted."""
         if not (self.enabled and self.dirty and self._data is not None):
-            return None
+            return
         directory = self.path.parent
         if not _inside(self.root, directory):
-            return None
+            return
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            if not _inside(self.root, directory):  # a link swapped in meanwhile
-                return None
             _write_ignore(directory / ".gitignore")
+        except OSError:
+            return
+        temp = self.reserve()  # checks again that no link leads out, swapped in meanwhile
+        try:
+            if temp is not None and self.write_into(temp):
+                self.put_in_place(temp)
+                temp = None
+        finally:
+            if temp is not None:  # not written whole, or interrupted: never left behind
+                temp.unlink(missing_ok=True)
+
+    def reserve(self) -> Path | None:
+        """A new empty file beside the store, for `write_into` in another process; None where
+        the store's directory does not exist yet or leads out of the repo."""
+        directory = self.path.parent
+        if not (self.enabled and directory.is_dir() and _inside(self.root, directory)):
+            return None
+        try:
             fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".tmp")
         except OSError:
             return None
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(
-                    (self.fingerprint, self._data), handle, protocol=pickle.HIGHEST_PROTOCOL
-                )
-        except OSError:
-            Path(temp).unlink(missing_ok=True)
-            return None
+        os.close(fd)
         return Path(temp)
 
+    def write_into(self, temp: Path) -> bool:
+        """Write the store into `temp` (from `reserve`): True once it is all there."""
+        if self._data is None:
+            return False
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((self.fingerprint, self._data), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            return False
+        return True
+
     def put_in_place(self, temp: Path) -> None:
-        """Make a file `written_aside` the store: replaced whole, a reader sees the old store
-        or the new one, never half of one."""
+        """Make a file written `write_into` the store: replaced whole, a reader sees the old
+        store or the new one, never half of one; where it cannot be, the file is deleted."""
         try:
             if temp.parent == self.path.parent and _inside(self.root, temp.parent):
                 os.replace(temp, self.path)

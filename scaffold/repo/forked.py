@@ -19,10 +19,10 @@ class Forked(Generic[_T]):
     def __init__(self, compute: Callable[[], _T]) -> None:
         self._pid: int | None = None
         self._read: int | None = None
-        if not hasattr(os, "fork"):
-            return
-        read, write = os.pipe()
-        pid = os.fork()
+        started = _forked()
+        if started is None:
+            return  # no fork here, or none possible now (a process limit): computed inline
+        pid, read, write = started
         if pid == 0:  # the child: compute, send the value, and leave without cleanup
             status = 1
             try:
@@ -38,13 +38,19 @@ class Forked(Generic[_T]):
 
     def result(self) -> tuple[bool, _T | None]:
         """(True, the value), or (False, None) where no child ran or it failed (raised, was
-        killed, ran out of memory): then the caller computes it inline, where errors surface."""
-        if self._pid is None or self._read is None:
-            return False, None
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
+        killed, ran out of memory): then the caller computes it inline, where errors surface.
+        Interrupted meanwhile, the child is stopped and reaped before the interruption goes on."""
+        pid, read = self._pid, self._read
         self._pid = self._read = None
+        if pid is None or read is None:
+            return False, None
+        try:
+            with os.fdopen(read, "rb") as pipe:
+                data = pipe.read()
+        except BaseException:
+            _stop(pid)
+            raise
+        _, status = os.waitpid(pid, 0)
         if status != 0 or not data:
             return False, None
         value: _T = pickle.loads(data)
@@ -52,14 +58,36 @@ class Forked(Generic[_T]):
 
     def cancel(self) -> None:
         """Stop the child, if one runs, and reap it (an error or Ctrl-C ends the command)."""
-        if self._pid is not None and self._read is not None:
-            os.close(self._read)
-            try:
-                os.kill(self._pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self._pid, 0)
-            self._pid = self._read = None
+        pid, read = self._pid, self._read
+        self._pid = self._read = None
+        if read is not None:
+            os.close(read)
+        if pid is not None:
+            _stop(pid)
+
+
+def _forked() -> tuple[int, int, int] | None:
+    """(pid, read end, write end) of a child forked with a pipe; None where none can be."""
+    if not hasattr(os, "fork"):
+        return None
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
+    try:
+        return os.fork(), read, write
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
 
 
 def close_inherited(*keep: int) -> None:
@@ -70,8 +98,5 @@ def close_inherited(*keep: int) -> None:
     for fd in sorted(keep):
         os.closerange(start, fd)
         start = max(start, fd + 1)
-    os.closerange(start, _MAX_FD)
-
-
-#: Past the highest descriptor a process holds (`closerange` skips those that are closed).
-_MAX_FD = 1 << 16
+    # Past the highest descriptor the process may hold (`closerange` skips closed ones).
+    os.closerange(start, max(os.sysconf("SC_OPEN_MAX"), 1 << 16))

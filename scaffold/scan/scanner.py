@@ -16,11 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Protocol, TypeVar
 
 from scaffold.errors import RepoLayoutError
-from scaffold.model.changes import ChangeSet
 from scaffold.model.layout import RepoLayout
 from scaffold.repo.cache import CheckCache
 from scaffold.repo.files import (
@@ -31,7 +29,6 @@ from scaffold.repo.files import (
     unbuilt_fragments,
 )
 from scaffold.repo.forked import Forked
-from scaffold.repo.workspace import Workspace
 from scaffold.scan.docs import DocFacts, DocOperation, docs_facts, resolve_docs
 from scaffold.scan.driver import DriverMethod, RouteHelper, driver_facts
 from scaffold.scan.facts import Location, required_file, shape
@@ -40,7 +37,6 @@ from scaffold.scan.route import Route, routes_facts
 from scaffold.scan.security import SecurityTable, security_facts
 from scaffold.scan.tag_groups import TagFacts
 from scaffold.scan.tests import TestCase, tests_facts
-from scaffold.text.python import appended_code
 
 
 @dataclass
@@ -152,64 +148,6 @@ def cached_inventory(layout: RepoLayout) -> Inventory:
     """The repo's inventory, from the facts `check` cached for unchanged files (read, never
     written: a command that edits the repo keeps the facts of what it wrote, `WrittenFacts`)."""
     return scan(layout, memo=CheckCache(layout.root))
-
-
-class WrittenFacts:
-    """The facts of the files a change writes, kept in the cache once the change is: the next
-    command (a `check`, or removing the endpoint again) reads them from there, not anew — a
-    quarter of a second on a Mattermost-sized repo.
-
-    A child process computes them from the planned texts while this one checks and writes
-    them, and writes the cache it would keep beside the cache; keeping the change puts it in
-    place. A test module the change only appends to keeps the facts of its text before, with
-    those of the appended tests read alone on the lines they have: each test's facts come
-    from its own function, and the module is 16,000 lines long.
-    """
-
-    #: Below this many characters written, the next command reads the files again in less
-    #: time than a child takes to start.
-    THRESHOLD = 500_000
-
-    def __init__(self, layout: RepoLayout, changes: ChangeSet) -> None:
-        self.layout = layout
-        written = sum(len(change.after or "") for change in changes.changes)
-        self._child: Forked[Path | None] | None = (
-            Forked(partial(_facts_written_aside, layout, changes)) if written >= self.THRESHOLD else None
-        )
-
-    def keep(self) -> None:
-        """The change is kept: so are the facts (a child that failed leaves the cache as it was)."""
-        temp = self._collected()
-        if temp is not None:
-            CheckCache(self.layout.root).facts_store.put_in_place(temp)
-
-    def cancel(self, *, interrupted: bool = False) -> None:
-        """The change was refused or rolled back: nothing is kept. A child still computing is
-        stopped at once only on an interruption: else its file is deleted once written."""
-        if interrupted and self._child is not None:
-            self._child.cancel()
-            self._child = None
-        temp = self._collected()
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-
-    def _collected(self) -> Path | None:
-        child, self._child = self._child, None
-        done, temp = child.result() if child is not None else (False, None)
-        return temp if done else None
-
-
-def _facts_written_aside(layout: RepoLayout, changes: ChangeSet) -> Path | None:
-    """The cache of facts with those of the repo as `changes` leave it, written aside."""
-    cache = CheckCache(layout.root)
-    for change in changes.changes:
-        appended = None if change.after is None else appended_code(change.before, change.after)
-        kept = None if appended is None else cache.facts("tests", change.path, change.before or "")
-        if appended is not None and kept is not None:
-            facts = [*kept, *tests_facts(appended, change.path)]
-            cache.remember_facts("tests", change.path, change.after or "", facts)
-    scan(layout, Workspace.overlay(layout.root, changes).read_or_none, cache)
-    return cache.facts_store.written_aside()
 
 
 def scan(

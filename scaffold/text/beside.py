@@ -41,11 +41,16 @@ def ask(kind: str, *args: Any) -> Any | None:
 class _Beside:
     def __init__(self) -> None:
         self._pid: int | None = None
-        if not hasattr(os, "fork"):
+        requests = replies = None
+        try:
+            requests, self._requests = os.pipe()
+            self._replies, replies = os.pipe()
+            pid = os.fork()
+        except (AttributeError, OSError):  # no fork here, or none now (a process limit)
+            for fd in (requests, replies, getattr(self, "_requests", None), getattr(self, "_replies", None)):
+                if fd is not None:
+                    os.close(fd)
             return
-        requests, self._requests = os.pipe()
-        self._replies, replies = os.pipe()
-        pid = os.fork()
         if pid == 0:  # the child: serve until the parent closes its end, then leave
             status = 1
             try:
@@ -67,6 +72,9 @@ class _Beside:
         except (OSError, EOFError, pickle.UnpicklingError, TypeError, ValueError):
             self.stop()  # it failed once: the rest of the work is done here too
             return None
+        except BaseException:
+            self.stop()  # interrupted between a request and its reply: never ask it again
+            raise
         return value if done else None
 
     def stop(self) -> None:
@@ -126,6 +134,16 @@ def _read_exactly(fd: int, size: int) -> bytes:
 
 #: the child of the running command, if it started one
 _beside: _Beside | None = None
+
+
+def _forget() -> None:
+    """In any forked child: the pipes to the parent's helper are the parent's alone."""
+    global _beside
+    _beside = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget)
 
 
 @contextmanager

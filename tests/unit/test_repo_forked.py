@@ -6,6 +6,8 @@ import os
 import select
 import time
 
+import pytest
+
 from scaffold.repo.forked import Forked
 
 
@@ -33,3 +35,47 @@ def test_a_child_that_fails_leaves_the_computing_to_its_caller() -> None:
         raise ValueError("no")
 
     assert Forked(failing).result() == (False, None)
+
+
+def _slower() -> int:
+    time.sleep(3)
+    return 1
+
+
+def test_an_interrupted_wait_stops_and_reaps_the_child() -> None:
+    import signal
+
+    child = Forked(_slower)
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    try:
+        try:
+            child.result()
+        except KeyboardInterrupt:
+            pass
+        else:
+            raise AssertionError("not interrupted")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    child.cancel()  # nothing left to stop: no error, no other descriptor closed
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        pass
+    else:
+        raise AssertionError("a child was left")
+
+
+def test_where_no_child_can_start_the_caller_computes(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", failing)
+    before = len(os.listdir("/proc/self/fd"))
+    assert Forked(_slow).result() == (False, None)
+    assert len(os.listdir("/proc/self/fd")) == before  # its pipe closed again

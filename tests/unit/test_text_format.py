@@ -123,3 +123,45 @@ def test_beside_this_process_compiles_no_template(monkeypatch: pytest.MonkeyPatc
         Renderer().env.get_template("handler.py.jinja")
     with pytest.raises(AssertionError, match="compiled here"):
         Renderer().env.get_template("handler.py.jinja")
+
+
+def test_where_no_child_can_start_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", failing)
+    before = len(os.listdir("/proc/self/fd"))
+    with formatting_beside():
+        assert formatting.ask("format", "x=1\n", 88, 0) is None
+        assert format_code("x=1\n", 88) == "x = 1\n"
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_request_interrupted_before_its_reply_is_never_answered_by_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with formatting_beside():
+        child = formatting._beside
+        assert child is not None and child._pid is not None
+        real = formatting._receive
+        calls = []
+
+        def interrupted(fd: int) -> object:
+            if not calls:
+                calls.append(fd)
+                raise KeyboardInterrupt
+            return real(fd)
+
+        monkeypatch.setattr(formatting, "_receive", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            format_code("a=1\n", 88)
+        assert child._pid is None  # stopped: its pending reply is never read as another's
+        assert format_code("b=2\n", 88) == "b = 2\n"
+
+
+def test_a_child_forked_meanwhile_never_writes_to_the_helper() -> None:
+    from scaffold.repo.forked import Forked
+
+    with formatting_beside():
+        assert formatting._beside is not None
+        assert Forked(lambda: formatting._beside is None).result() == (True, True)
