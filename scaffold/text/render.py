@@ -174,11 +174,24 @@ def _compiling() -> jinja2.Environment:
     return _environment(None)
 
 
+#: The built-in templates every endpoint's code is written from, in the order an add renders
+#: them: compiled as the child starts. The rest (a new module's, the docs page) are compiled
+#: when asked for, in the few commands that need them.
+_EVERY_ENDPOINTS = (
+    "doc_operation.yaml.jinja",
+    "route.py.jinja",
+    "handler.py.jinja",
+    "app_function.py.jinja",
+    "driver_method.py.jinja",
+    "tests.py.jinja",
+)
+
+
 def _compile_built_ins() -> None:
-    for path in sorted(templates_dir().iterdir()):
-        if path.is_file():
-            # As jinja's file loader reads it: its name, its path, its text.
-            _compile(path.name, str(path), path.read_text(encoding="utf-8"))
+    for name in _EVERY_ENDPOINTS:
+        path = templates_dir() / name
+        # As jinja's file loader reads it: its name, its path, its text.
+        _compile(name, str(path), path.read_text(encoding="utf-8"))
 
 
 beside.serves("template", _compile, ready=_compile_built_ins)

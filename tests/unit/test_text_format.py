@@ -165,3 +165,10 @@ def test_a_child_forked_meanwhile_never_writes_to_the_helper() -> None:
     with formatting_beside():
         assert formatting._beside is not None
         assert Forked(lambda: formatting._beside is None).result() == (True, True)
+
+
+def test_the_templates_compiled_as_the_child_starts_are_built_in_ones() -> None:
+    from scaffold.resources import templates_dir
+    from scaffold.text.render import _EVERY_ENDPOINTS
+
+    assert set(_EVERY_ENDPOINTS) <= {path.name for path in templates_dir().iterdir()}
