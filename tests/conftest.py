@@ -19,6 +19,7 @@ from scaffold.cli import entry
 from scaffold.cli.app import app
 from scaffold.commands.init import init_repo
 from scaffold.repo.cache import CACHE_DIR
+from scaffold.text import beside
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,6 +41,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="the whole mutation suite (tests/mutation): every endpoint of the reference, every mutant",
     )
+
+
+class _NoHelper:
+    """In place of the helper child (`scaffold.text.beside`): the command does the work."""
+
+    def ask(self, kind: str, args: tuple[object, ...]) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+
+@pytest.fixture(autouse=True)
+def _commands_here_plan_alone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in the test process format and compile their templates themselves:
+    forking the whole test process for each add and remove costs the suite more than the
+    helper saves a command. The helper is tested on its own (`@pytest.mark.helper`), and
+    through the console script."""
+    if request.node.get_closest_marker("helper") is None:
+        monkeypatch.setattr(beside, "_Beside", _NoHelper)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from scaffold.text import beside as formatting
 from scaffold.text.beside import working_beside as formatting_beside
 from scaffold.text.format import UnformattableCode, format_code
 
+pytestmark = pytest.mark.helper
+
 SNIPPETS = [
     ("def f(c):\n  x=c.app.get_user( c.params.user_id )\n  return c.json(x)\n", 100, 0),
     ("call(argument_one, argument_two, argument_three, argument_four, argument_five)\n", 60, 1),
@@ -172,3 +174,24 @@ def test_the_templates_compiled_as_the_child_starts_are_built_in_ones() -> None:
     from scaffold.text.render import _EVERY_ENDPOINTS
 
     assert set(_EVERY_ENDPOINTS) <= {path.name for path in templates_dir().iterdir()}
+
+
+def test_the_console_script_plans_an_add_with_its_helper(pristine: Path, tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(pristine, repo)
+    program = textwrap.dedent(
+        """
+        import atexit, sys
+        atexit.register(lambda: print("black loaded:", "black" in sys.modules))
+        sys.argv = ["scaffold", "endpoint", "add", "GET", "/users/{user_id}/sessions",
+                    "--permission", "edit_other_users", "--dry-run", "--repo", sys.argv[1]]
+        from scaffold.cli.entry import main
+        main()
+        """
+    )
+    run = subprocess.run([sys.executable, "-c", program, str(repo)], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "def get_user_sessions" in run.stdout
+    assert run.stdout.rstrip().endswith("black loaded: False")
