@@ -208,18 +208,12 @@ class SpecCheckAhead:
         self._verdict: list[str] | None = None
 
     @classmethod
-    def start(cls, layout: RepoLayout, changes: ChangeSet) -> SpecCheckAhead | None:
-        """The check begun, where the spec is big enough for it to pay."""
-        sizes = (layout.root / layout.fragment_path(name) for name in layout.build)
-        total = sum(path.stat().st_size for path in sizes if path.is_file())
-        return cls(layout, changes) if total >= cls.THRESHOLD else None
-
-    @classmethod
     def begin_for(cls, layout: RepoLayout, changes: ChangeSet, begin: Callable[[SpecCheckAhead], None]) -> None:
-        """Begin the check of `changes`, planned so far, and give it to `begin`."""
-        ahead = cls.start(layout, changes)
-        if ahead is not None:
-            begin(ahead)
+        """Begin the check of `changes`, planned so far, and give it to `begin`: where the
+        spec is big enough for a child to pay."""
+        sizes = (layout.root / layout.fragment_path(name) for name in layout.build)
+        if sum(path.stat().st_size for path in sizes if path.is_file()) >= cls.THRESHOLD:
+            begin(cls(layout, changes))
 
     def passed(self, changes: ChangeSet) -> list[str] | None:
         """The notes of the check begun ahead, if it checked what `changes` holds and passed;

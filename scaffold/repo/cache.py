@@ -11,7 +11,7 @@ Four things are kept, each by the hash of everything it was computed from:
 
 Beside them, in `code/`, the import check of a command that writes keeps the repo's modules
 compiled (`scaffold.repo.import_child`); and such a command keeps the facts of the files it
-wrote (`scaffold.scan.scanner.WrittenFacts`).
+wrote (`scaffold.scan.written.WrittenFacts`).
 
 scaffold's own source is part of every key: upgrading or editing scaffold empties the cache.
 A cache must never fail a command: an unreadable or corrupt cache is an empty one, and a repo

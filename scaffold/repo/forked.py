@@ -19,10 +19,10 @@ class Forked(Generic[_T]):
     def __init__(self, compute: Callable[[], _T]) -> None:
         self._pid: int | None = None
         self._read: int | None = None
-        started = _forked()
+        started = fork_child(pipes=1)
         if started is None:
             return  # no fork here, or none possible now (a process limit): computed inline
-        pid, read, write = started
+        pid, [(read, write)] = started
         if pid == 0:  # the child: compute, send the value, and leave without cleanup
             status = 1
             try:
@@ -48,7 +48,7 @@ class Forked(Generic[_T]):
             with os.fdopen(read, "rb") as pipe:
                 data = pipe.read()
         except BaseException:
-            _stop(pid)
+            stop_child(pid)
             raise
         _, status = os.waitpid(pid, 0)
         if status != 0 or not data:
@@ -63,26 +63,28 @@ class Forked(Generic[_T]):
         if read is not None:
             os.close(read)
         if pid is not None:
-            _stop(pid)
+            stop_child(pid)
 
 
-def _forked() -> tuple[int, int, int] | None:
-    """(pid, read end, write end) of a child forked with a pipe; None where none can be."""
+def fork_child(pipes: int) -> tuple[int, list[tuple[int, int]]] | None:
+    """(pid, the (read, write) ends of `pipes` pipes) of a child forked now — the pid is 0 in
+    the child; None where none can be (no fork here, or a process limit), every pipe closed."""
     if not hasattr(os, "fork"):
         return None
+    made: list[tuple[int, int]] = []
     try:
-        read, write = os.pipe()
+        for _ in range(pipes):
+            made.append(os.pipe())
+        return os.fork(), made
     except OSError:
-        return None
-    try:
-        return os.fork(), read, write
-    except OSError:
-        os.close(read)
-        os.close(write)
+        for ends in made:
+            for fd in ends:
+                os.close(fd)
         return None
 
 
-def _stop(pid: int) -> None:
+def stop_child(pid: int) -> None:
+    """Stop a child, if it still runs, and reap it."""
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:

@@ -22,9 +22,9 @@ class WrittenFacts:
 
     A child process computes them from the planned texts while this one checks and writes
     them, and writes the cache it would keep into a file beside the cache; keeping the change
-    puts that file in place. A test module the change only appends to keeps the facts of its text before, with
-    those of the appended tests read alone on the lines they have: each test's facts come
-    from its own function, and the module is 16,000 lines long.
+    puts that file in place. A test module the change only appends to keeps the facts of its
+    text before, with those of the appended tests read alone on the lines they have: each
+    test's facts come from its own function, and the module is 16,000 lines long.
     """
 
     #: Below this many characters written, the next command reads the files again in less

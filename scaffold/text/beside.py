@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import os
 import pickle
-import signal
 import struct
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from scaffold.repo.forked import close_inherited
+from scaffold.repo.forked import close_inherited, fork_child, stop_child
 
 #: a message's length, ahead of its pickled bytes
 _HEADER = struct.Struct("!I")
@@ -41,16 +40,10 @@ def ask(kind: str, *args: Any) -> Any | None:
 class _Beside:
     def __init__(self) -> None:
         self._pid: int | None = None
-        requests = replies = None
-        try:
-            requests, self._requests = os.pipe()
-            self._replies, replies = os.pipe()
-            pid = os.fork()
-        except (AttributeError, OSError):  # no fork here, or none now (a process limit)
-            for fd in (requests, replies, getattr(self, "_requests", None), getattr(self, "_replies", None)):
-                if fd is not None:
-                    os.close(fd)
-            return
+        started = fork_child(pipes=2)
+        if started is None:
+            return  # no fork here, or none now (a process limit): the work is done here
+        pid, [(requests, self._requests), (self._replies, replies)] = started
         if pid == 0:  # the child: serve until the parent closes its end, then leave
             status = 1
             try:
@@ -82,12 +75,8 @@ class _Beside:
             return
         os.close(self._requests)  # the child's next read ends, and so does the child
         os.close(self._replies)
-        try:
-            os.kill(self._pid, signal.SIGTERM)  # it may still be getting ready
-        except ProcessLookupError:
-            pass
-        os.waitpid(self._pid, 0)
-        self._pid = None
+        pid, self._pid = self._pid, None
+        stop_child(pid)  # it may still be getting ready
 
 
 def _serve(requests: int, replies: int) -> None:

@@ -55,4 +55,5 @@ def _format_beside(code: str, line_length: int, depth: int) -> str:
 def _import_black() -> None:
     import black  # noqa: F401
 
+
 beside.serves("format", _format_beside, ready=_import_black)
