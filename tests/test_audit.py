@@ -15,7 +15,7 @@ from scaffold.scan.scanner import scan
 from scaffold.spec import background as speccheck
 from scaffold.spec.background import PendingValidation
 from scaffold.spec.merge import read_fragments
-from scaffold.spec.problems import SpecProblem, validate_fragments
+from scaffold.spec.problems import SpecVerdict, judge_fragments
 from tests.edits import drop_functions, edit, line_of
 
 SYSTEM_YAML = "api/v4/source/system.yaml"
@@ -198,7 +198,7 @@ def test_operation_ids(repo: Path, old: str, new: str, words: str) -> None:
 def test_spec_problems_are_located_in_their_fragment(repo: Path) -> None:
     edit(repo / SYSTEM_YAML, "          description: Status of the system\n", "")
     layout = open_repo(repo)
-    problems = validate_fragments(read_fragments(layout, lambda p: (repo / p).read_text()))
+    problems = judge_fragments(read_fragments(layout, lambda p: (repo / p).read_text())).problems
     assert problems and problems[0].path == SYSTEM_YAML
     [finding] = audit(catalog(scan(layout), layout), layout, spec_problems=problems[:1])
     assert finding.rule == "invalid-spec" and finding.path == SYSTEM_YAML and finding.line > 1
@@ -224,19 +224,19 @@ def test_a_validation_in_a_child_process_gives_the_same_problems(
     edit(repo / SYSTEM_YAML, "          description: Status of the system\n", "")
     layout = open_repo(repo)
     fragments = read_fragments(layout, lambda p: (repo / p).read_text())
-    inline = validate_fragments(fragments)
+    inline = judge_fragments(fragments)
     assert PendingValidation(fragments, parallel=True).result() == inline
 
     # A child that dies is replaced by a validation in the parent.
     parent = os.getpid()
-    real = speccheck.validate_fragments
+    real = speccheck.judge_fragments
 
-    def fail_in_child(fragments: list[tuple[str, str]]) -> list[SpecProblem]:
+    def fail_in_child(fragments: list[tuple[str, str]]) -> SpecVerdict:
         if os.getpid() != parent:
             raise MemoryError
         return real(fragments)
 
-    monkeypatch.setattr(speccheck, "validate_fragments", fail_in_child)
+    monkeypatch.setattr(speccheck, "judge_fragments", fail_in_child)
     assert PendingValidation(fragments, parallel=True).result() == inline
 
 
@@ -260,5 +260,5 @@ def test_a_ref_to_nothing_is_an_invalid_spec_finding(repo: Path) -> None:
         '$ref: "#/components/schemas/Nothing"',
     )
     layout = open_repo(repo)
-    [problem] = validate_fragments(read_fragments(layout, lambda p: (repo / p).read_text()))
+    [problem] = judge_fragments(read_fragments(layout, lambda p: (repo / p).read_text())).problems
     assert "points to nothing" in problem.message and problem.path == SYSTEM_YAML

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from scaffold.model.layout import parse_layout
 from scaffold.spec.merge import merge, read_fragments
 from scaffold.spec.openapi import document_issues
-from scaffold.spec.problems import MAX_PROBLEMS, SpecInvalid, problems, validate, validate_fragments
+from scaffold.spec.problems import MAX_PROBLEMS, SpecInvalid, judge_fragments, problems, validate
 from tests.spec_reference import fast_view, reference
 
 FIXTURES = Path(__file__).parent / "fixtures" / "openapi"
@@ -108,7 +108,7 @@ def test_every_problem_is_reported_at_once_each_in_its_fragment() -> None:
         validate(merge(fragments))
     found = raised.value.problems
     assert raised.value.message == f"{found[0].message} (and {len(found) - 1} more: `scaffold check` lists them all)"
-    assert found == validate_fragments(fragments)
+    assert found == list(judge_fragments(fragments).problems)
     for name, text in fragments:
         assert sorted({p.line for p in found if p.path == name}) == marked_lines(text), name
     assert any("first at users.yaml:3" in p.message for p in found)

@@ -58,6 +58,9 @@ def docs_build(
         bool,
         typer.Option("--allow-invalid", help="Write the merged spec even if it does not validate (still exit 1)."),
     ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Validate again, even fragments found valid before.")
+    ] = False,
 ) -> None:
     """Merge the doc fragments in build order, validate the result and write the spec."""
     from scaffold.commands.docs import build_docs
@@ -68,7 +71,7 @@ def docs_build(
     with user_errors():
         layout = open_layout(repo)
         try:
-            result = build_docs(layout, html=html, allow_invalid=allow_invalid)
+            result = build_docs(layout, html=html, allow_invalid=allow_invalid, use_cache=not no_cache)
         except SpecInvalid as invalid:
             _print_problems(invalid, format, written=None)
             raise typer.Exit(EXIT_FINDINGS) from None

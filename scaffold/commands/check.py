@@ -22,7 +22,7 @@ from scaffold.repo.files import content_key, read_sources
 # report is cached reads and hashes the files, and needs none of them.
 if TYPE_CHECKING:
     from scaffold.scan.catalog import Catalog
-    from scaffold.spec.problems import SpecProblem
+    from scaffold.spec.problems import SpecProblem, SpecVerdict
 
 
 @dataclass
@@ -41,19 +41,20 @@ class SpecValidation:
 
         self.cache = cache
         self.key = cache.key(fragments)
-        self._pending = start_validation(fragments, lambda: cache.spec_problems(self.key))
+        known = cache.spec_verdict(self.key)
+        self._verdict: SpecVerdict | None = known
+        self._pending = start_validation(fragments) if known is None else None
 
     def cancel(self) -> None:
-        if not isinstance(self._pending, list):
+        if self._pending is not None:
             self._pending.cancel()
 
     def problems(self) -> list[SpecProblem]:
-        if isinstance(self._pending, list):
-            return self._pending
-        problems = self._pending.result()
-        self.cache.remember_spec(self.key, problems)
-        self._pending = problems
-        return problems
+        if self._verdict is None:
+            assert self._pending is not None
+            self._verdict = self._pending.result()
+            self.cache.remember_spec(self.key, self._verdict)
+        return list(self._verdict.problems)
 
 
 def scan_repo(

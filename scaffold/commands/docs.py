@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from scaffold.model.changes import ChangeSet
 from scaffold.model.layout import RepoLayout
+from scaffold.repo.cache import CheckCache
 from scaffold.repo.workspace import Workspace
 from scaffold.spec.html import plan_html
-from scaffold.spec.merge import MergedSpec, merge, read_fragments
-from scaffold.spec.problems import SpecInvalid, SpecProblem, validate
+from scaffold.spec.merge import MergedSpec, concatenate, merge, read_fragments
+from scaffold.spec.problems import SpecInvalid, SpecProblem, SpecVerdict, validate
+from scaffold.spec.problems import problems as find_problems
 
 
 @dataclass(frozen=True)
@@ -33,30 +35,41 @@ def merged_spec(layout: RepoLayout, workspace: Workspace) -> MergedSpec:
     return merged
 
 
-def build_docs(layout: RepoLayout, *, html: bool = False, allow_invalid: bool = False) -> DocsBuild:
+def build_docs(
+    layout: RepoLayout, *, html: bool = False, allow_invalid: bool = False, use_cache: bool = True
+) -> DocsBuild:
     """The merged spec, validated; an invalid one raises `SpecInvalid` with every problem,
-    unless `allow_invalid` (then it is written, and its problems come back with it)."""
+    unless `allow_invalid` (then it is written, and its problems come back with it).
+
+    The verdict is kept in the cache by the fragments' content (as `check` keeps it): fragments
+    found valid before, by either command, are written again without being parsed.
+    """
     workspace = Workspace(layout.root)
-    merged = merge(read_fragments(layout, workspace.read_or_none))
-    problems: list[SpecProblem] = []
-    try:
-        validate(merged)
-    except SpecInvalid as invalid:
-        if not allow_invalid:
-            raise
-        problems = invalid.problems
-    workspace.write(layout.docs_output, merged.text)
+    fragments = read_fragments(layout, workspace.read_or_none)
+    cache = CheckCache(layout.root, enabled=use_cache)
+    key = cache.key(fragments)
+    verdict = cache.spec_verdict(key)
+    merged = None
+    if verdict is None or verdict.problems or html:
+        # A verdict with problems is found again: they are raised as a merge raises them.
+        merged = merge(fragments)
+        verdict = SpecVerdict.of(merged, find_problems(merged))
+        cache.remember_spec(key, verdict)
+        cache.save()
+    if verdict.problems and not allow_invalid:
+        raise SpecInvalid(list(verdict.problems))
+    workspace.write(layout.docs_output, merged.text if merged is not None else concatenate(fragments)[0])
     page = None
     if html:
         from scaffold.text.render import Renderer  # jinja: only the page needs it
 
+        assert merged is not None
         page = plan_html(layout.docs_output, merged.data, workspace, Renderer(layout.root))
-    paths = merged.data.get("paths") or {}
     return DocsBuild(
         output=layout.docs_output,
-        paths=len(paths),
-        operations=sum(1 for _ in merged.operations()),
+        paths=verdict.paths,
+        operations=verdict.operations,
         changes=workspace.change_set(),
         html=page,
-        problems=tuple(problems),
+        problems=verdict.problems,
     )

@@ -276,13 +276,14 @@ class CheckCache:
             hasher.update(name.encode() + b"\0" + digest(text))
         return hasher.digest()
 
-    def spec_problems(self, key: bytes) -> Any | None:
+    def spec_verdict(self, key: bytes) -> Any | None:
+        """What the spec of these fragments was found to be (`spec.problems.SpecVerdict`)."""
         return self._spec.data.get(key)
 
-    def remember_spec(self, key: bytes, problems: Any) -> None:
+    def remember_spec(self, key: bytes, verdict: Any) -> None:
         # Only the latest spec is kept: a branch switched back is validated once again.
         self._spec.data.clear()
-        self._spec.data[key] = problems
+        self._spec.data[key] = verdict
         self._spec.dirty = True
 
     # -- the report ----------------------------------------------------------------------------

@@ -57,6 +57,11 @@ class MergedSpec:
     def locate_node(self, node: yaml.Node) -> tuple[str, int]:
         return self.locate(node.start_mark.line)
 
+    def counts(self) -> tuple[int, int]:
+        """How many paths and operations the document holds."""
+        paths = self.data.get("paths")
+        return len(paths) if isinstance(paths, dict) else 0, sum(1 for _ in self.operations())
+
     def operations(self) -> Iterator[tuple[str, str, yaml.Node, dict[str, Any]]]:
         """Every (path, method, node, operation) of the document, in document order."""
         paths_node = mapping_value(self.root, "paths")
@@ -99,23 +104,8 @@ def merge(
     With `paths_of`, `data` holds the path items of those fragments alone (`root` still has
     them all): validating what a change touched needs no more.
     """
-    placed, line = [], 0
-    for index, (path, text) in enumerate(fragments):
-        if index and text.startswith("\ufeff"):
-            # Valid where a stream starts; in the middle of the concatenation, a YAML error
-            # that libyaml reports lines later.
-            raise ValidationError(
-                "the fragment starts with a byte-order mark, which the merged spec cannot hold",
-                hint="save it as UTF-8 without a BOM",
-                path=path,
-                line=1,
-            )
-        if text and not text.endswith("\n"):
-            text += "\n"  # its last line would run into the next fragment's first
-        placed.append(Fragment(path, text, line))
-        line += text.count("\n")
-    text = "".join(fragment.text for fragment in placed)
-    merged = MergedSpec(text, tuple(placed), yaml.MappingNode("", []), {})
+    text, placed = concatenate(fragments)
+    merged = MergedSpec(text, placed, yaml.MappingNode("", []), {})
     try:
         root = yaml.compose(text, Loader=Loader)
     except yaml.YAMLError as err:
@@ -135,7 +125,7 @@ def merge(
             hint="introduction.yaml must start with `openapi:`",
             path=placed[0].path,
         )
-    merged = MergedSpec(text, tuple(placed), root, {})
+    merged = MergedSpec(text, placed, root, {})
     _check_structure(merged)
     if only is not None:
         root = yaml.MappingNode(root.tag, [(k, v) for k, v in root.value if k.value == only])
@@ -155,7 +145,27 @@ def merge(
             path=where[0],
             line=where[1],
         ) from None
-    return MergedSpec(text, tuple(placed), merged.root, data)
+    return MergedSpec(text, placed, merged.root, data)
+
+
+def concatenate(fragments: list[tuple[str, str]]) -> tuple[str, tuple[Fragment, ...]]:
+    """The merged text of the fragments, and where each starts in it."""
+    placed, line = [], 0
+    for index, (path, text) in enumerate(fragments):
+        if index and text.startswith("\ufeff"):
+            # Valid where a stream starts; in the middle of the concatenation, a YAML error
+            # that libyaml reports lines later.
+            raise ValidationError(
+                "the fragment starts with a byte-order mark, which the merged spec cannot hold",
+                hint="save it as UTF-8 without a BOM",
+                path=path,
+                line=1,
+            )
+        if text and not text.endswith("\n"):
+            text += "\n"  # its last line would run into the next fragment's first
+        placed.append(Fragment(path, text, line))
+        line += text.count("\n")
+    return "".join(fragment.text for fragment in placed), tuple(placed)
 
 
 #: What makes building every path item's data worth its cost: an explicit tag (`!!int abc`,

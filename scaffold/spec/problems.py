@@ -3,7 +3,7 @@
 The checks (`spec.openapi`) speak of paths into the merged document; a contributor edits a
 fragment. Each problem is placed at the key its path names — the stray key itself, the `$ref`
 that points to nothing — through the merged spec's line map. `validate` raises them all at
-once (`SpecInvalid`); `problems` and `validate_fragments` return them.
+once (`SpecInvalid`); `problems` returns them, and `judge_fragments` the verdict they make.
 """
 
 from __future__ import annotations
@@ -138,13 +138,28 @@ def _identity(problem: SpecProblem) -> tuple[str | None, str, str | None]:
     return problem.path, problem.message, problem.check
 
 
-def validate_fragments(fragments: Fragments) -> list[SpecProblem]:
-    """Merge the fragments as `docs build` does and list every OpenAPI problem, located."""
+@dataclass(frozen=True)
+class SpecVerdict:
+    """What the merged fragments are found to be: their problems (none: valid), and how many
+    paths and operations they hold. Kept in the cache by the fragments' content, for `check`
+    and `docs build` alike."""
+
+    problems: tuple[SpecProblem, ...]
+    paths: int = 0
+    operations: int = 0
+
+    @classmethod
+    def of(cls, merged: MergedSpec, found: list[SpecProblem]) -> SpecVerdict:
+        return cls(tuple(found), *merged.counts())
+
+
+def judge_fragments(fragments: Fragments) -> SpecVerdict:
+    """Merge the fragments as `docs build` does and find every OpenAPI problem, located."""
     try:
         merged = merge(fragments)
     except ValidationError as err:
-        return [SpecProblem(err.message, str(err.path) if err.path else None, err.line, err.hint)]
-    return problems(merged)
+        return SpecVerdict((SpecProblem(err.message, str(err.path) if err.path else None, err.line, err.hint),))
+    return SpecVerdict.of(merged, problems(merged))
 
 
 def _restricted(merged: MergedSpec, fragments: set[str]) -> dict[str, Any]:

@@ -192,7 +192,7 @@ def test_the_spec_and_the_report_keep_only_the_latest(tmp_path: Path) -> None:
     cache.remember_report(b"r2", "report 2")
     cache.save()
     again = CheckCache(tmp_path)
-    assert (again.spec_problems(b"one"), again.spec_problems(b"two")) == (None, ["p2"])
+    assert (again.spec_verdict(b"one"), again.spec_verdict(b"two")) == (None, ["p2"])
     assert (again.report(b"r1"), again.report(b"r2")) == (None, "report 2")
 
 

@@ -6,7 +6,14 @@ import pytest
 
 from scaffold.errors import ValidationError
 from scaffold.spec.merge import merge
-from scaffold.spec.problems import MAX_PROBLEMS, SpecProblem, problems, validate, validate_fragments
+from scaffold.spec.problems import (
+    MAX_PROBLEMS,
+    SpecProblem,
+    SpecVerdict,
+    judge_fragments,
+    problems,
+    validate,
+)
 from tests.unit.test_spec_merge import DEFS, INTRO, operation
 
 HINT = "fix this key of the fragment; `scaffold docs build` shows the merged result"
@@ -90,10 +97,10 @@ PROBLEMS = [
 
 
 @pytest.mark.parametrize(("fragments", "message", "where", "hint"), PROBLEMS)
-def test_validate_fragments(
+def test_judge_fragments(
     fragments: list[tuple[str, str]], message: str, where: tuple[str, int | None], hint: str
 ) -> None:
-    found = validate_fragments(fragments)
+    found = judge_fragments(fragments).problems
     problem = found[0]  # every problem is listed: the first is the one this case is about
     assert problem.message.startswith(message)
     assert ((problem.path, problem.line), problem.hint) == (where, hint)
@@ -105,18 +112,18 @@ def test_a_ref_cycle_cannot_be_validated() -> None:
         "    A:\n      $ref: '#/components/schemas/B'\n"
         "    B:\n      $ref: '#/components/schemas/A'\n"
     )
-    found = validate_fragments(spec(operation("/a", "A"), defs=cycle))
+    found = judge_fragments(spec(operation("/a", "A"), defs=cycle)).problems
     # Each $ref of the loop, at its line.
     assert [(p.path, p.line) for p in found] == [("defs.yaml", 4), ("defs.yaml", 6)]
     assert all("part of a loop of $refs" in p.message for p in found)
 
 
 def test_a_valid_spec_has_no_problems() -> None:
-    assert validate_fragments(spec(operation("/a", "A"), operation("/b", "B"))) == []
+    assert judge_fragments(spec(operation("/a", "A"), operation("/b", "B"))) == SpecVerdict((), 2, 2)
 
 
 def test_a_duplicate_operation_id_does_not_hide_the_problems_behind_it() -> None:
-    found = validate_fragments(spec(operation("/c", "A"), operation("/b", "A"), BAD_SUMMARY))
+    found = judge_fragments(spec(operation("/c", "A"), operation("/b", "A"), BAD_SUMMARY)).problems
     assert [(p.message, p.path, p.line) for p in found] == [
         ('invalid OpenAPI at #/paths/~1a/get/summary: [1] is not of type "string"', "tag3.yaml", 4),
         ("operationId A is used twice: first at tag1.yaml:3", "tag2.yaml", 3),
