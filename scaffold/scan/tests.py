@@ -4,8 +4,9 @@ status it asserts of each response (`check_*_status(resp)` after `resp = client.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scaffold.model.statuses import STATUS_OF_CHECK
 from scaffold.scan.facts import Location
@@ -37,6 +38,53 @@ def tests_facts(text: str, path: str) -> list[TestCase]:
         for node in tree.body
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
     ]
+
+
+def tests_facts_after_cuts(before: str, after: str, kept: list[TestCase]) -> list[TestCase] | None:
+    """The facts of a test module that only lost whole top-level statements, from `kept`, the
+    facts of its text `before`: each test that is left is the same text on other lines, and
+    its facts come from its own function alone. None where the `def` lines of `before` are not
+    exactly those of its tests (a name defined twice, one in a string), or the tests of
+    `after` are not those of `before` less some: the module must then be read."""
+    old = _test_defs(before)
+    index = {name: i for i, (name, _) in enumerate(old)}
+    if old != [(case.name, case.location.line) for case in kept] or len(index) != len(old):
+        return None
+    facts: list[TestCase] = []
+    last = -1
+    for name, line in _test_defs(after):
+        i = index.get(name, -1)
+        if i <= last:
+            return None
+        last = i
+        facts.append(_moved(kept[i], line - kept[i].location.line))
+    return facts
+
+
+#: The header of a test function at the start of a line, as the top level has one.
+_TEST_DEF = re.compile(r"^def[ \t]+(test_\w*)[ \t]*\(", re.MULTILINE)
+
+
+def _test_defs(text: str) -> list[tuple[str, int]]:
+    """(name, line) of each `def test_…(` that starts a line, lines counted at each line feed
+    (a lone carriage return, a line end to Python, puts the tests after it on other lines
+    than their facts have)."""
+    found, line, position = [], 1, 0
+    for match in _TEST_DEF.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        found.append((match.group(1), line))
+    return found
+
+
+def _moved(case: TestCase, lines: int) -> TestCase:
+    """`case`, its function `lines` further down."""
+
+    def at(location: Location) -> Location:
+        return Location(location.path, location.line + lines)
+
+    checks = tuple(replace(check, location=at(check.location)) for check in case.checks)
+    return replace(case, location=at(case.location), checks=checks)
 
 
 def _test_case(node: ast.FunctionDef, path: str) -> TestCase:

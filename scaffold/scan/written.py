@@ -13,7 +13,7 @@ from scaffold.repo.cache import CheckCache
 from scaffold.repo.forked import Forked
 from scaffold.repo.workspace import Workspace
 from scaffold.scan.scanner import scan
-from scaffold.scan.tests import tests_facts
+from scaffold.scan.tests import TestCase, tests_facts, tests_facts_after_cuts
 from scaffold.text.python import appended_code
 
 
@@ -24,7 +24,8 @@ class WrittenFacts:
     them, and writes the cache it would keep into a file beside the cache; keeping the change
     puts that file in place. A test module the change only appends to keeps the facts of its
     text before, with those of the appended tests read alone on the lines they have: each
-    test's facts come from its own function, and the module is 16,000 lines long.
+    test's facts come from its own function, and the module is 16,000 lines long. One that
+    only lost whole tests keeps the facts of the others, moved to their lines.
     """
 
     #: Below this many characters written, the next command reads the files again in less
@@ -71,10 +72,16 @@ def _facts_written_into(layout: RepoLayout, changes: ChangeSet, temp: Path) -> b
     """The cache of facts, with those of the repo as `changes` leave it, written into `temp`."""
     cache = CheckCache(layout.root)
     for change in changes.changes:
-        appended = None if change.after is None else appended_code(change.before, change.after)
-        kept = None if appended is None else cache.facts("tests", change.path, change.before or "")
-        if appended is not None and kept is not None:
+        kept = cache.facts("tests", change.path, change.before or "") if change.after is not None else None
+        if kept is None or change.after is None:
+            continue
+        appended = appended_code(change.before, change.after)
+        facts: list[TestCase] | None = None
+        if appended is not None:
             facts = [*kept, *tests_facts(appended, change.path)]
-            cache.remember_facts("tests", change.path, change.after or "", facts)
+        elif change.compiles_as_before and change.before is not None:
+            facts = tests_facts_after_cuts(change.before, change.after, kept)
+        if facts is not None:
+            cache.remember_facts("tests", change.path, change.after, facts)
     scan(layout, Workspace.overlay(layout.root, changes).read_or_none, cache)
     return cache.facts_store.write_into(temp)
