@@ -104,3 +104,17 @@ def looks_mistyped(mine: str, theirs: str) -> bool:
     if mine.replace("_", "").lower() == theirs.replace("_", "").lower():
         return True
     return edits_apart(mine, theirs) <= max(1, min(len(mine), len(theirs)) // 4)
+
+
+def spelt(name: str, text: str) -> bool:
+    """Whether the Python name `name` stands in `text` as a name of its own: not a part of a
+    longer one, not an attribute (`x.name`). A comment or a string may hold it too: no more
+    is told. Found with `str.find` first: a pattern that starts with a lookbehind is tried at
+    every position of a 16,000-line module, a hundred times slower."""
+    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    start = text.find(name)
+    while start != -1:
+        if pattern.match(text, start):
+            return True
+        start = text.find(name, start + 1)
+    return False

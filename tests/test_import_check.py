@@ -25,7 +25,7 @@ from scaffold.repo.runner import ImportCheck, import_modules
 from scaffold.scan.scanner import scan
 from scaffold.scan.tests import tests_facts as read_test_cases
 from scaffold.scan.written import WrittenFacts
-from tests.conftest import Cli
+from tests.conftest import Cli, tree_digest
 from tests.test_environment import make_venv
 
 MODULE = "server/api4/extra.py"
@@ -157,6 +157,71 @@ def test_an_add_keeps_the_facts_of_what_it_wrote_as_a_scan_reads_them(
     assert scan(layout, memo=cache.memo) == scan(layout)
     assert cache.misses == 0 and cache.hits > 10
     assert not list((repo / CACHE_DIR).glob("*.tmp"))
+
+
+def test_a_remove_keeps_the_facts_of_the_tests_it_left_without_reading_them_again(
+    cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(WrittenFacts, "THRESHOLD", 0)
+    path = "server/api4/user_test.py"
+    for url in ("/users/{user_id}/sessions", "/users/{user_id}/devices"):
+        added = cli("endpoint", "add", "GET", url, "--permission", "edit_other_users", "--yes", "--repo", str(repo))
+        assert added.exit_code == 0, added.output
+    assert cli("check", "--repo", str(repo)).exit_code == 0  # the cache holds every module
+    assert "def test_get_user_sessions" in (repo / path).read_text(encoding="utf-8")
+
+    def unread(text: str, where: str) -> list[object]:
+        raise AssertionError(f"{where} read again")
+
+    # The facts child is forked from this process: it finds the scanner without its reader.
+    monkeypatch.setattr("scaffold.scan.scanner.tests_facts", unread)
+    removed = cli("endpoint", "remove", "GET", "/users/{user_id}/sessions", "--yes", "--repo", str(repo))
+    assert removed.exit_code == 0, removed.output
+    text = (repo / path).read_text(encoding="utf-8")
+    kept = CheckCache(repo).facts("tests", path, text)
+    assert kept is not None and kept == read_test_cases(text, path)
+    assert any(case.name == "test_get_user_devices" for case in kept)
+    assert not any(case.name.startswith("test_get_user_sessions") for case in kept)
+
+
+def removal_of_sessions(cli: Cli, repo: Path) -> list[str]:
+    """Add an endpoint, remove it: the modules the removal's import check imported."""
+    added = cli("endpoint", "add", "GET", SESSIONS, "--permission", "edit_other_users", "--yes", "--repo", str(repo))
+    assert added.exit_code == 0, added.output
+    imported: list[str] = []
+    real = ImportCheck.expect
+
+    def expect(self: ImportCheck, changes: ChangeSet) -> None:
+        real(self, changes)
+        imported.extend(self.modules)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ImportCheck, "expect", expect)
+        removed = cli("endpoint", "remove", "GET", SESSIONS, "--yes", "--repo", str(repo))
+    assert removed.exit_code == 0, removed.output
+    return imported
+
+
+SESSIONS = "/users/{user_id}/sessions"
+
+
+def test_a_test_module_that_only_lost_tests_is_not_imported_again(cli: Cli, repo: Path) -> None:
+    imported = removal_of_sessions(cli, repo)
+    assert "server.api4.user_test" not in imported
+    assert "server.api4.api" in imported and "server.model.client4" in imported
+
+
+def test_a_removed_test_that_the_module_still_names_fails_the_import(cli: Cli, repo: Path) -> None:
+    added = cli("endpoint", "add", "GET", SESSIONS, "--permission", "edit_other_users", "--yes", "--repo", str(repo))
+    assert added.exit_code == 0, added.output
+    tests = repo / "server/api4/user_test.py"
+    test = next(line[4:].partition("(")[0] for line in tests.read_text().splitlines() if line.startswith("def test_get_user_sessions"))
+    tests.write_text(tests.read_text() + f"\nALIASED = {test}\n")
+    before = tree_digest(repo)
+    removed = cli("endpoint", "remove", "GET", SESSIONS, "--yes", "--repo", str(repo))
+    assert removed.exit_code == 1, removed.stderr
+    assert "does not import" in removed.stderr and f"name '{test}' is not defined" in removed.stderr
+    assert tree_digest(repo) == before
 
 
 def test_a_refused_change_leaves_the_facts_as_they_were(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

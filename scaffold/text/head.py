@@ -13,6 +13,7 @@ import re
 import symtable
 from collections.abc import Sequence
 
+from scaffold.naming import spelt
 from scaffold.text.format import format_code
 from scaffold.text.import_order import import_order
 from scaffold.text.python import names_in
@@ -207,10 +208,10 @@ def unused_names(text: str, candidates: set[str]) -> set[str]:
         return set()
     head, rest = split_head(text)
     outside_imports = _without_imports(head) + rest
-    spelt = {name for name in doubtful if re.search(rf"(?<![\w.]){re.escape(name)}\b", outside_imports)}
-    if not spelt:
+    written = {name for name in doubtful if spelt(name, outside_imports)}
+    if not written:
         return doubtful
-    return doubtful - (spelt & names_in(ast.parse(text)))
+    return doubtful - (written & names_in(ast.parse(text)))
 
 
 #: The future import that keeps annotations out of the symbol table (alone on its line).
