@@ -115,8 +115,21 @@ def _is_mapping(annotation: ast.expr | None) -> bool:
     """`dict[str, Any]`, `Mapping[str, Any]`…: an argument that takes a JSON object."""
     if annotation is None:
         return False
-    text = ast.unparse(annotation)
-    return text.split("[", 1)[0].rsplit(".", 1)[-1] in ("dict", "Dict", "Mapping", "MutableMapping")
+    # The name before any `[`: read off a dotted name, the common case (unparsing each of a
+    # driver's 700 annotations took a tenth of its facts' time); any other expression by its
+    # text, as it always was.
+    base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    if _dotted(base):
+        name = base.attr if isinstance(base, ast.Attribute) else base.id  # type: ignore[attr-defined]
+    else:
+        name = ast.unparse(annotation).split("[", 1)[0].rsplit(".", 1)[-1]
+    return name in ("dict", "Dict", "Mapping", "MutableMapping")
+
+
+def _dotted(node: ast.expr) -> bool:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
 
 
 def _api_call(function: ast.FunctionDef) -> tuple[str, ast.expr] | None:
