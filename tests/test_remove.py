@@ -169,3 +169,61 @@ def test_a_removal_says_which_modules_only_lost_definitions(cli: Cli, repo: Path
         assert not [p for p in said if p.endswith(("client4.py", "securitytestlib.py"))], said
         assert_said_to_compile_compiles(removal.changes)
         apply_changes(repo, removal.changes)
+
+
+SESSIONS = ["GET", "/users/{user_id}/sessions"]
+USER_TESTS = "server/api4/user_test.py"
+
+
+def plan_parsing_whole(repo: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, list[int]]:
+    """The removal of SESSIONS planned as it is, and with every module parsed whole; and the
+    lengths of the texts of the test module parsed whole by the first."""
+    from scaffold.text import python
+
+    whole: list[int] = []
+    real_parse = python.parse_python
+
+    def parse(text: str, path: str) -> object:
+        if path == USER_TESTS:
+            whole.append(len(text))
+        return real_parse(text, path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(python, "parse_python", parse)
+        planned = plan_remove(open_repo(repo), *SESSIONS)
+    with monkeypatch.context() as patch:
+        patch.setattr(python.Source, "parse_from", classmethod(lambda cls, text, path, line: cls.parse(text, path)))
+        reference = plan_remove(open_repo(repo), *SESSIONS)
+    return (planned.changes, planned.edited), (reference.changes, reference.edited), whole
+
+
+def add(cli: Cli, repo: Path, method: str, path: str) -> None:
+    result = cli("endpoint", "add", method, path, "--permission", "edit_other_users", "--yes", "--repo", str(repo))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_removal_parses_the_test_module_from_the_test_before_its_own(
+    cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(cli, repo, *SESSIONS)
+    add(cli, repo, "GET", "/users/{user_id}/devices")  # tests after the ones cut
+    planned, reference, whole = plan_parsing_whole(repo, monkeypatch)
+    assert planned == reference
+    assert whole == []  # the module was never parsed whole
+
+
+def test_a_coroutine_of_a_cut_tests_name_above_is_found_as_a_whole_parse_finds_it(
+    cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(cli, repo, *SESSIONS)
+    tests = repo / USER_TESTS
+    text = tests.read_text(encoding="utf-8")
+    generated = text[text.index("\ndef test_get_user_sessions") + 1 :]
+    first = generated[: generated.index("\n\n\n") + 3]
+    # The first of the endpoint's tests, as a coroutine by hand, above every test: the scan
+    # has no facts of it, and a whole parse finds it first (so the removal stops there).
+    anchor = text.index("\n\n\ndef test_")
+    tests.write_text(f"{text[:anchor]}\n\n\nasync {first}{text[anchor + 3 :]}", encoding="utf-8")
+    planned, reference, whole = plan_parsing_whole(repo, monkeypatch)
+    assert planned == reference and whole
+    assert reference[1]  # the coroutine is not what scaffold generates

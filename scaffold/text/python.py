@@ -108,6 +108,20 @@ class Source:
     def parse(cls, text: str, path: str) -> Source:
         return cls(text, path, split_lines(text), parse_python(text, path))
 
+    @classmethod
+    def parse_from(cls, text: str, path: str, line: int) -> Source:
+        """The module, with the tree of its top-level statements from `line` on alone: for a
+        module known to parse whole, one of whose top-level statements starts on `line` (its
+        decorators aside). The 15,000 lines above the tests a removal cuts are not parsed
+        again. A part that does not parse alone has the whole module parsed, to say why."""
+        lines = split_lines(text)
+        try:
+            tree = ast.parse("".join(lines[line - 1 :]), filename=path)
+        except SyntaxError:
+            return cls.parse(text, path)
+        ast.increment_lineno(tree, line - 1)
+        return cls(text, path, lines, tree)
+
     @property
     def newline(self) -> str:
         """The module's line end (its first one), for the lines inserted."""

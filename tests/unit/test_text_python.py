@@ -508,3 +508,20 @@ def test_walk_visits_what_ast_walk_does_in_its_order_but_the_contexts() -> None:
     assert [type(node) for node in found] == [type(node) for node in expected]
     assert all(a is b for a, b in zip(found, expected, strict=True))
     assert len(found) > 150
+
+
+PARTS = "import os\n\n\n@mark\ndef a():\n    return '''\ndef b(\n'''\n\n\ndef c():\n    pass\n"
+
+
+def test_a_module_parsed_from_a_statement_has_the_statements_from_there_on_their_lines() -> None:
+    whole = Source.parse(PARTS, "m.py")
+    part = Source.parse_from(PARTS, "m.py", 5)  # `def a` (its decorator above)
+    assert [type(n).__name__ for n in part.tree.body] == ["FunctionDef", "FunctionDef"]
+    assert [n.lineno for n in part.tree.body] == [n.lineno for n in whole.tree.body[1:]] == [5, 11]
+    assert [n.end_lineno for n in part.tree.body] == [n.end_lineno for n in whole.tree.body[1:]]
+    assert part.lines == whole.lines and part.text == PARTS
+
+
+def test_a_part_that_does_not_parse_alone_has_the_whole_module_parsed() -> None:
+    part = Source.parse_from(PARTS, "m.py", 7)  # inside the string
+    assert ast.dump(part.tree) == ast.dump(Source.parse(PARTS, "m.py").tree)
