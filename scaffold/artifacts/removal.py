@@ -38,6 +38,9 @@ class Removal:
     kept: list[str] = field(default_factory=list)
     #: names the removed code used, per module: imports of them may have become unused
     used: dict[str, set[str]] = field(default_factory=dict)
+    #: names the code left in a module is seen to use, per module cut once (read off the
+    #: statements left in the part of it parsed): their imports stay, unlooked for
+    still_used: dict[str, set[str]] = field(default_factory=dict)
 
     def accept(self, artifact: str, location: Location, expected: str, actual: str) -> bool:
         """True when the part may go: it is what scaffold generates, or removal is forced."""
@@ -50,6 +53,7 @@ class Removal:
     def cut(self, path: str, source: Source, node: ast.stmt, first: int, last: int, rest: str = "") -> None:
         """Write `path` without lines `first`..`last` (which hold `node`), `rest` in their place."""
         self.used.setdefault(path, set()).update(names_in(node))
+        self.still_used.pop(path, None)  # seen in a text cut again since
         self.ctx.workspace.write(path, source.without({(first, last): rest}))
 
     def cut_top_level(self, path: str, source: Source, *nodes: ast.stmt) -> None:
@@ -61,10 +65,18 @@ class Removal:
             # The lines leading a module's first statement are the module's header: they stay.
             span = (first_line(node), source.end_of(node)) if index == 0 else source.region(body, index, 0)
             cuts[span] = ""
-            self.used.setdefault(path, set()).update(names_in(node))
         # A definition owns its lines (nothing can share the line it starts or ends): taking
         # whole definitions out of a module that parsed leaves one that compiles as it did.
         definitions = all(isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for node in nodes)
+        # Of a part of a module (a test module's last tests, `Source.parse_from`), the names
+        # the statements left use: reading them there costs less than a symbol table of all.
+        first_cut = path not in self.used
+        self.still_used.pop(path, None)
+        if source.start > 1 and first_cut:
+            left = [node for node in body if node not in nodes]
+            self.still_used[path] = set().union(*map(names_in, left))
+        for node in nodes:
+            self.used.setdefault(path, set()).update(names_in(node))
         self.ctx.workspace.write(path, source.without(cuts), cut_from_parsed=definitions)
 
     def drop_unused_imports(self) -> None:
@@ -73,7 +85,7 @@ class Removal:
         for path, names in self.used.items():
             text = workspace.read_or_none(path)
             if text is not None:
-                dropped = drop_unused_imports(text, names, line_length)
+                dropped = drop_unused_imports(text, names, line_length, used=self.still_used.get(path, set()))
                 # Only the head changed, and it parses: the module compiles as it did.
                 kept = workspace.cut_from_parsed(path) and head_edit_parses(text, dropped)
                 workspace.write(path, dropped, cut_from_parsed=kept)

@@ -111,22 +111,27 @@ def remove_tests(removal: Removal, driver_method: str) -> None:
             removal.cut_top_level(path, source, *cut)
 
 
+#: How many tests before those cut the tree of a test module starts: enough that the names
+#: tests of their kind use are seen used (their imports then stay without a symbol table).
+TESTS_BEFORE = 50
+
+
 def _module_of(ctx: PlanContext, path: str, names: list[str]) -> Source:
-    """The test module the tests `names` are cut from, its tree from the test before the first
-    of them on: the module parsed whole when the repo was scanned (the facts of its tests are
-    of its text), and parsing all 16,000 lines again was a fifth of a removal."""
+    """The test module the tests `names` are cut from, its tree from a few tests before the
+    first of them on: the module parsed whole when the repo was scanned (the facts of its
+    tests are of its text), and parsing all 16,000 lines again was a fifth of a removal."""
     text = ctx.workspace.read(path)
     tests = sorted((t for t in ctx.inventory.tests if t.location.path == path), key=lambda t: t.location.line)
     first = min(t.location.line for t in tests if t.name in names)
-    before = [t for t in tests if t.location.line < first]
+    before = [t for t in tests if t.location.line < first][-TESTS_BEFORE:]
     if ctx.workspace.changed(path) or not before:
         return Source.parse(text, path)
-    anchor = before[-1].location.line
+    anchor = before[0].location.line
     source = Source.parse_from(text, path, anchor)
     # Where the scan's lines are not the text's, or a name is defined above the part parsed
     # (the first of two alike is the one cut), the module is parsed whole.
     above = "".join(source.lines[: anchor - 1])
-    if not source.lines[anchor - 1].startswith(f"def {before[-1].name}(") or any(f"def {name}(" in above for name in names):
+    if not source.lines[anchor - 1].startswith(f"def {before[0].name}(") or any(f"def {name}(" in above for name in names):
         return Source.parse(text, path)
     return source
 

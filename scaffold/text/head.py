@@ -160,14 +160,17 @@ def joined_imports(
     return head
 
 
-def drop_unused_imports(text: str, candidates: set[str], line_length: int) -> str:
-    """Remove imports of `candidates` that nothing in the module uses any more."""
-    unused = unused_names(text, candidates)
+def drop_unused_imports(
+    text: str, candidates: set[str], line_length: int, *, used: frozenset[str] | set[str] = frozenset()
+) -> str:
+    """Remove imports of `candidates` that nothing in the module uses any more; `used`: names
+    the caller has seen the module still use."""
     head, rest = split_head(text)
-    # A name no longer used is often not imported at all (a removed function's own name):
-    # then nothing is dropped, and libcst is never loaded.
+    # Only what the head imports can go (a removed function's own name, its local variables
+    # are not imported): the others are never looked for, and libcst is loaded only to drop.
     bound = _imported_names(head)
-    if not unused or (bound is not None and not unused & bound):
+    unused = unused_names(text, (candidates if bound is None else candidates & bound) - used)
+    if not unused:
         return text
     from scaffold.text import cst
 
@@ -202,6 +205,8 @@ def unused_names(text: str, candidates: set[str]) -> set[str]:
     references that the text never spells outside the head's import statements is unused; any
     other (spelt in a comment, a string, an attribute) is left to the ast.
     """
+    if not candidates:
+        return set()
     evaluated = _FUTURE_ANNOTATIONS.sub("pass", text)
     doubtful = candidates - _referenced(symtable.symtable(evaluated, "<module>", "exec"), candidates)
     if not doubtful:

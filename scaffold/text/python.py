@@ -103,6 +103,8 @@ class Source:
     path: str
     lines: list[str]
     tree: ast.Module
+    #: the first line the tree covers (`parse_from`: the statements above it are not in it)
+    start: int = 1
 
     @classmethod
     def parse(cls, text: str, path: str) -> Source:
@@ -120,7 +122,7 @@ class Source:
         except SyntaxError:
             return cls.parse(text, path)
         ast.increment_lineno(tree, line - 1)
-        return cls(text, path, lines, tree)
+        return cls(text, path, lines, tree, line)
 
     @property
     def newline(self) -> str:
