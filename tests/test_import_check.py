@@ -359,3 +359,40 @@ def test_ctrl_c_while_the_facts_are_kept_leaves_the_change_made(
     assert _left(repo) == []
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_module_that_prints_the_answer_is_not_taken_for_it(repo: Path) -> None:
+    text = f"print({import_child.IMPORTED!r})\nraise RuntimeError('after the words')\n"
+    with pytest.raises(ValidationError, match="RuntimeError: after the words"):
+        import_modules(open_repo(repo), write(repo, text))
+
+
+def test_the_command_goes_on_while_the_child_keeps_what_it_compiled(repo: Path) -> None:
+    layout = open_repo(repo)
+    # The child lingers as it ends (after it said every module imported, and kept its cache).
+    changes = write(repo, "import atexit, time\natexit.register(time.sleep, 3)\n")
+    check = ImportCheck(layout, changes)
+    assert check.process is not None
+    check(changes)
+    assert check.imported and check.process.poll() is None  # answered, and still running
+    check.close()
+    assert check.process.returncode == 0 and kept(repo) and (repo / CACHE_DIR / ".gitignore").is_file()
+
+
+def test_ctrl_c_while_the_child_keeps_what_it_compiled_stops_it_quietly(repo: Path) -> None:
+    layout = open_repo(repo)
+    changes = write(repo, "import atexit, time\natexit.register(time.sleep, 30)\n")
+    check = ImportCheck(layout, changes)
+    assert check.process is not None
+    check(changes)
+    process = check.process
+    real_wait = process.wait
+
+    def interrupted(timeout: float | None = None) -> int:
+        if timeout is not None:
+            raise KeyboardInterrupt
+        return real_wait()
+
+    process.wait = interrupted  # type: ignore[method-assign]
+    check.close()  # the change is made: Ctrl-C stops only the keeping
+    assert process.poll() is not None

@@ -42,23 +42,26 @@ def apply_checked(
     _require_interpreter(layout, changes)
     # The repo's interpreter loads and compiles what it can while the change is checked and
     # written; it imports the written modules once they are in place.
-    if started is None:
-        started = ImportCheck(layout, changes)
-    else:
+    check = ImportCheck(layout, changes) if started is None else started
+    if started is not None:
         started.expect(changes)
     facts = WrittenFacts(layout, changes)
     try:
-        with started:
-            apply_changes(
-                layout.root,
-                changes,
-                validators=_validators(layout, notes, ahead),
-                post_checks=[import_check(layout, started)],
-            )
+        apply_changes(
+            layout.root,
+            changes,
+            validators=_validators(layout, notes, ahead),
+            post_checks=[import_check(layout, check)],
+        )
     except BaseException:
+        check.close()
         facts.cancel()
         raise
     facts.keep()
+    # Its child keeps what it compiled meanwhile; one started by the command is closed by it,
+    # on its way out.
+    if started is None:
+        check.close()
     return notes
 
 

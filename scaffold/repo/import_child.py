@@ -8,8 +8,10 @@ It is started before the change is written, and works in two steps:
    the second step says what is wrong), and compile the modules the change will write (sent
    as one JSON line on standard input, path → text) into the code cache.
 2. Once the files are in place (the module names on the rest of standard input): import them,
-   and exit with the first `ModuleNotFoundError` or the traceback of any other failure. Only
-   when every one imported is what was compiled kept in the cache: a change that is refused
+   and exit with the first `ModuleNotFoundError` or the traceback of any other failure. Once
+   every one imported, say so (`IMPORTED`, with the token of the JSON line: a module that
+   prints the words is not taken for the answer), and only then keep what was compiled in
+   the cache, while scaffold goes on: a change that is refused
    or rolled back leaves it as it was.
 
 The code cache (the first argument, a folder under the repo's `.scaffold/cache`; empty for
@@ -36,6 +38,8 @@ import sys
 import types
 
 STARTED = "scaffold: python runs"
+#: The line that says every module imported (followed by the token scaffold sent).
+IMPORTED = "scaffold: imported"
 
 
 class CodeCache:
@@ -184,6 +188,7 @@ def main() -> None:
             importlib.import_module(name)
         except ModuleNotFoundError as err:
             sys.exit(f"ModuleNotFoundError: No module named {err.name!r}")
+    print(IMPORTED, change.get("token", ""), flush=True)
     if folder:
         inside = os.path.join(root, "")
         cache.save(

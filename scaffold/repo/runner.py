@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import secrets
 import shlex
 import subprocess
 import threading
@@ -143,6 +144,11 @@ class ImportCheck:
         self.feeding: threading.Thread | None = None
         self.output: tuple[list[str], list[str]] = ([], [])
         self.readers: list[threading.Thread] = []
+        #: set once the child says every module imported, or ends
+        self.answered = threading.Event()
+        #: the line that says so (`import_child.IMPORTED` and the token this check sent)
+        self.imported_line = f"{import_child.IMPORTED} {secrets.token_hex(8)}\n"
+        self.imported = False
         if layout.docs_only or (changes is not None and not written_modules(changes)):
             return
         self.python = repo_interpreter(layout)
@@ -161,8 +167,8 @@ class ImportCheck:
         except OSError as err:
             raise self.python.broken(err.strerror or str(err)) from None
         # Read as it comes: a child that writes more than a pipe holds never waits on us.
-        for stream, lines in zip((self.process.stdout, self.process.stderr), self.output):
-            reader = threading.Thread(target=_drain, args=(stream, lines), daemon=True)
+        for stream, lines, answer in zip((self.process.stdout, self.process.stderr), self.output, (self.answered, None)):
+            reader = threading.Thread(target=self._drain, args=(stream, lines, answer), daemon=True)
             reader.start()
             self.readers.append(reader)
         if changes is not None:
@@ -177,7 +183,11 @@ class ImportCheck:
             return
         self.modules.append(dotted(self.layout.routes))
         written = {change.path: change.after or "" for change in _to_import(changes)}
-        message = {"outside": [name for text in written.values() for name in _imported(text)], "written": written}
+        message = {
+            "outside": [name for text in written.values() for name in _imported(text)],
+            "written": written,
+            "token": self.imported_line.split()[-1],
+        }
         # Sent beside the work here: a pipe holds less than a big module.
         self.feeding = threading.Thread(target=self._send, args=(json.dumps(message) + "\n",), daemon=True)
         self.feeding.start()
@@ -205,6 +215,13 @@ class ImportCheck:
                 raise self._timed_out()
         self._send("\n".join(dict.fromkeys(self.modules)) + "\n", last=True)
         try:
+            if not self.answered.wait(max(deadline - time.monotonic(), 0)):
+                raise subprocess.TimeoutExpired(self.process.args, self.TIMEOUT)
+            if self.imported_line in self.output[0]:
+                # Every module imported; the child keeps what it compiled while the command
+                # goes on, and `close` waits for it.
+                self.imported = True
+                return
             self.process.wait(max(deadline - time.monotonic(), 0))
         except subprocess.TimeoutExpired:
             self.close()
@@ -231,10 +248,21 @@ class ImportCheck:
             "(run `python -c 'import <module>'` in the repo)",
         )
 
+    #: Seconds the child may take to keep what it compiled, once every module imported.
+    KEEPING = 30
+
     def close(self) -> None:
-        """Stop the interpreter if it is still waiting (the change was refused, or interrupted)."""
+        """Stop the interpreter if it is still waiting (the change was refused, or interrupted);
+        once every module imported, wait for it to keep what it compiled (Ctrl-C stops it:
+        the change is made, and a cache only saves time)."""
         if self.process is None:
             return
+        if self.imported:
+            try:
+                self.process.wait(self.KEEPING)
+            except (subprocess.TimeoutExpired, KeyboardInterrupt):
+                pass
+            ignore_cache(self.layout.root)  # the child kept what it compiled
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
@@ -248,6 +276,20 @@ class ImportCheck:
         for reader in self.readers:
             reader.join(5)
 
+    def _drain(self, stream: IO[str] | None, lines: list[str], answered: threading.Event | None) -> None:
+        """Read `stream` as it comes; `answered` is set at the line that says every module
+        imported, or at the end."""
+        try:
+            if stream is not None:
+                with stream:
+                    for line in iter(stream.readline, ""):
+                        lines.append(line)
+                        if answered is not None and line == self.imported_line:
+                            answered.set()
+        finally:
+            if answered is not None:
+                answered.set()
+
     def __enter__(self) -> ImportCheck:
         return self
 
@@ -255,10 +297,6 @@ class ImportCheck:
         self.close()
 
 
-def _drain(stream: IO[str] | None, lines: list[str]) -> None:
-    if stream is not None:
-        with stream:
-            lines.extend(iter(stream.readline, ""))
 
 
 @functools.cache
