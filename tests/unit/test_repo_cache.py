@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from scaffold.repo import cache as cache_module
 from scaffold.repo.cache import CACHE_DIR, CheckCache, Store
 
 PRINT = b"fingerprint-1"
@@ -209,3 +210,32 @@ def test_the_spec_and_the_report_keep_only_the_latest(tmp_path: Path) -> None:
 def test_key_tells_inputs_apart(left: list[tuple[str, str]], right: list[tuple[str, str]]) -> None:
     assert CheckCache.key(left) != CheckCache.key(right)
     assert CheckCache.key(left) == CheckCache.key(list(left))
+
+
+def test_a_store_loaded_again_in_the_process_is_copied_not_unpickled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = CheckCache(tmp_path)
+    cache.remember_spec(b"k", ["p"])
+    cache.save()
+    first = CheckCache(tmp_path)
+    assert first.spec_verdict(b"k") == ["p"]
+    first.remember_spec(b"other", ["q"])  # in memory only: the file still holds k
+
+    def unpickled(self: object) -> object:
+        raise AssertionError("unpickled again")
+
+    monkeypatch.setattr(cache_module._ValuesOnly, "load", unpickled)
+    again = CheckCache(tmp_path)
+    assert (again.spec_verdict(b"k"), again.spec_verdict(b"other")) == (["p"], None)
+
+
+def test_a_store_replaced_since_it_was_loaded_is_loaded_again(tmp_path: Path) -> None:
+    cache = CheckCache(tmp_path)
+    cache.remember_spec(b"k", ["p"])
+    cache.save()
+    assert CheckCache(tmp_path).spec_verdict(b"k") == ["p"]
+    other = CheckCache(tmp_path)
+    other.remember_spec(b"k", ["r"])  # as long as the first: only the file's identity differs
+    other.save()
+    assert CheckCache(tmp_path).spec_verdict(b"k") == ["r"]
