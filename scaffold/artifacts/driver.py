@@ -7,7 +7,7 @@ import ast
 import re
 
 from scaffold.artifacts.context import PlanContext
-from scaffold.artifacts.removal import Removal
+from scaffold.artifacts.removal import Removal, neighbours
 from scaffold.errors import RepoLayoutError
 from scaffold.model.endpoint import Endpoint, HttpMethod
 from scaffold.naming import singular
@@ -197,7 +197,7 @@ def remove_driver(removal: Removal, driver: DriverMethod) -> None:
         # The section comment rides on a section's first method: hand it to the next one,
         # in place of the lines that led that one.
         first, last = first_line(body[position]), first_line(body[position + 1]) - 1
-    removal.cut(path, source, body[position], first, last)
+    removal.cut(path, source, body[position], first, last, near=neighbours(body, body[position]))
     # What `add` would create for this path if no helper existed: compared by name only.
     candidates = {name for name, _, _, _ in new_helpers(ctx, existing=frozenset())}
     # The class as the cut leaves it, read off the lines: the driver is parsed again only

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from scaffold.artifacts.context import PlanContext
-from scaffold.artifacts.removal import Removal
+from scaffold.artifacts.removal import Removal, neighbours
 from scaffold.errors import ConflictError
 from scaffold.model.endpoint import Endpoint, HttpMethod
 from scaffold.model.fields import Field, value_checks
@@ -203,7 +203,7 @@ def remove_handler(removal: Removal, handler: Handler) -> None:
     _, _, alias = app_module_alias(ctx, source)
     expected = render_handler(ctx, alias or f"{ctx.endpoint.resource}_app")
     if removal.accept("handler", handler.location, expected, source.bare(node)):
-        removal.cut_top_level(path, source, node)
+        removal.cut_top_level(path, source, node, near=neighbours(source.tree.body, node))
 
 
 def remove_app_function(removal: Removal) -> None:
@@ -218,4 +218,4 @@ def remove_app_function(removal: Removal) -> None:
     source = Source.parse(ctx.workspace.read(path), path)
     node = source.top_level(FUNCTIONS, ctx.endpoint.name)
     if node is not None and removal.accept("handler", function.location, render_app_function(ctx), source.bare(node)):
-        removal.cut_top_level(path, source, node)
+        removal.cut_top_level(path, source, node, near=neighbours(source.tree.body, node))

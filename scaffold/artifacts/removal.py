@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from scaffold.artifacts.context import PlanContext
@@ -50,14 +51,18 @@ class Removal:
         self.edited.append(EditedPart(artifact, location, _diff(expected, actual, location.path)))
         return False
 
-    def cut(self, path: str, source: Source, node: ast.stmt, first: int, last: int, rest: str = "") -> None:
-        """Write `path` without lines `first`..`last` (which hold `node`), `rest` in their place."""
-        self.used.setdefault(path, set()).update(names_in(node))
-        self.still_used.pop(path, None)  # seen in a text cut again since
+    def cut(
+        self, path: str, source: Source, node: ast.stmt, first: int, last: int, rest: str = "",
+        *, near: Sequence[ast.stmt] = (),
+    ) -> None:
+        """Write `path` without lines `first`..`last` (which hold `node`), `rest` in their place;
+        `near`: statements the cut leaves, read for the names they use (a method's neighbours
+        in a 9,000-line class)."""
+        self._cutting(path, [node], near)
         self.ctx.workspace.write(path, source.without({(first, last): rest}))
 
-    def cut_top_level(self, path: str, source: Source, *nodes: ast.stmt) -> None:
-        """Remove top-level statements, each with the lines that lead it."""
+    def cut_top_level(self, path: str, source: Source, *nodes: ast.stmt, near: Sequence[ast.stmt] = ()) -> None:
+        """Remove top-level statements, each with the lines that lead it; `near`: as `cut`'s."""
         body = source.tree.body
         cuts = {}
         for node in nodes:
@@ -68,16 +73,22 @@ class Removal:
         # A definition owns its lines (nothing can share the line it starts or ends): taking
         # whole definitions out of a module that parsed leaves one that compiles as it did.
         definitions = all(isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for node in nodes)
-        # Of a part of a module (a test module's last tests, `Source.parse_from`), the names
-        # the statements left use: reading them there costs less than a symbol table of all.
+        # Of a part of a module (a test module's last tests, `Source.parse_from`), the statements
+        # left are read for the names they use.
+        left = [node for node in body if node not in nodes] if source.start > 1 else near
+        self._cutting(path, nodes, left)
+        self.ctx.workspace.write(path, source.without(cuts), cut_from_parsed=definitions)
+
+    def _cutting(self, path: str, cut: Sequence[ast.stmt], left: Sequence[ast.stmt]) -> None:
+        """A cut of `path` takes `cut` and leaves `left` (some of what it leaves): the names
+        `left` uses keep their imports without a symbol table of the whole module — after the
+        first cut of a module only, for a later one may take what was read."""
         first_cut = path not in self.used
         self.still_used.pop(path, None)
-        if source.start > 1 and first_cut:
-            left = [node for node in body if node not in nodes]
+        if first_cut and left:
             self.still_used[path] = set().union(*map(names_in, left))
-        for node in nodes:
+        for node in cut:
             self.used.setdefault(path, set()).update(names_in(node))
-        self.ctx.workspace.write(path, source.without(cuts), cut_from_parsed=definitions)
 
     def drop_unused_imports(self) -> None:
         """Imports of names only the removed code used go too."""
@@ -89,6 +100,17 @@ class Removal:
                 # Only the head changed, and it parses: the module compiles as it did.
                 kept = workspace.cut_from_parsed(path) and head_edit_parses(text, dropped)
                 workspace.write(path, dropped, cut_from_parsed=kept)
+
+
+#: How many statements on each side of one cut are read for the names they use: enough that
+#: the imports it used are seen used by the definitions of its kind around it.
+NEIGHBOURS = 20
+
+
+def neighbours(body: list[ast.stmt], node: ast.stmt) -> list[ast.stmt]:
+    """The statements around `node` in `body` that a cut of it leaves (see `Removal.cut`)."""
+    position = body.index(node)
+    return [*body[max(position - NEIGHBOURS, 0) : position], *body[position + 1 : position + 1 + NEIGHBOURS]]
 
 
 def _diff(expected: str, actual: str, path: str) -> str:

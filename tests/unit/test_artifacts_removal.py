@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scaffold.artifacts.removal import Removal
+from scaffold.artifacts.removal import Removal, neighbours
 from scaffold.repo.workspace import Workspace
 from scaffold.text import head
 from scaffold.text.python import Source
@@ -82,3 +82,35 @@ def test_a_module_parsed_whole_has_its_names_told_by_its_symbol_table(
     removal.drop_unused_imports()
     assert removal.ctx.workspace.read(PATH).startswith("from helpers import check_kept, check_later\n")
     assert asked == [{"check_gone", "check_kept"}]
+
+
+def test_the_statements_near_a_cut_keep_the_imports_they_use_unlooked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    removal = removal_of(tmp_path)
+    source = Source.parse(MODULE, PATH)
+    body = source.tree.body
+    asked = symbol_tables(monkeypatch)
+    removal.cut_top_level(PATH, source, body[-1], near=neighbours(body, body[-1]))
+    removal.drop_unused_imports()
+    assert removal.ctx.workspace.read(PATH).startswith("from helpers import check_kept, check_later\n")
+    assert asked == [{"check_gone"}]
+
+
+def test_the_neighbours_of_a_statement_are_those_around_it() -> None:
+    body = Source.parse("\n".join(f"x{i} = {i}" for i in range(60)) + "\n", PATH).tree.body
+    around = neighbours(body, body[30])
+    assert around == body[10:30] + body[31:51]
+    assert neighbours(body, body[0]) == body[1:21]
+
+
+def test_a_cut_of_lines_reads_the_statements_near_it_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    removal = removal_of(tmp_path)
+    source = Source.parse(MODULE, PATH)
+    body = source.tree.body
+    asked = symbol_tables(monkeypatch)
+    last = body[-1]
+    removal.cut(PATH, source, last, last.lineno - 2, last.end_lineno or last.lineno, near=neighbours(body, last))
+    removal.drop_unused_imports()
+    assert removal.ctx.workspace.read(PATH).startswith("from helpers import check_kept, check_later\n")
+    assert asked == [{"check_gone"}]
