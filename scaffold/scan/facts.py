@@ -6,14 +6,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from scaffold.errors import RepoLayoutError
 from scaffold.model.layout import RepoLayout
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
+    """Where a fact stands. A named tuple, as the other facts of which a repo has thousands
+    (a test and its status checks): the cache loads them three times faster than dataclasses."""
+
     path: str
     line: int
 

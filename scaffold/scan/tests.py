@@ -6,22 +6,22 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from scaffold.model.statuses import STATUS_OF_CHECK
 from scaffold.scan.facts import Location
 from scaffold.text.python import attr_chain, const_str, parse_python
 
 
-@dataclass(frozen=True)
-class StatusCheck:
+class StatusCheck(NamedTuple):
     driver_method: str
     status: int
     location: Location
 
 
-@dataclass(frozen=True)
-class TestCase:
+class TestCase(NamedTuple):
+    """One test function (a named tuple: see `scaffold.scan.facts.Location`)."""
+
     name: str
     location: Location
     driver_calls: tuple[str, ...]
