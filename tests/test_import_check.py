@@ -396,3 +396,81 @@ def test_ctrl_c_while_the_child_keeps_what_it_compiled_stops_it_quietly(repo: Pa
     process.wait = interrupted  # type: ignore[method-assign]
     check.close()  # the change is made: Ctrl-C stops only the keeping
     assert process.poll() is not None
+
+
+def test_a_module_that_only_lost_a_definition_another_module_imports_fails_the_import(repo: Path) -> None:
+    # ids.py imports as it did without is_valid_id, but channel.py (reached from the routes
+    # module) imports that name: the routes module is imported all the same.
+    path = "server/model/ids.py"
+    before = (repo / path).read_text(encoding="utf-8")
+    start = before.index("\n\ndef is_valid_id(")
+    after = before[:start] + "\n"
+    (repo / path).write_text(after, encoding="utf-8")
+    change = ChangeSet([Change(path, before, after, compiles_as_before=True)])
+    with pytest.raises(ValidationError, match="cannot import name 'is_valid_id'"):
+        import_modules(open_repo(repo), change)
+
+
+def test_a_stop_that_interrupts_the_import_checks_close_leaves_no_facts_behind(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(WrittenFacts, "THRESHOLD", 0)
+    _warm(repo)
+    module = "server/api4/user.py"
+    before = (repo / module).read_text(encoding="utf-8")
+    real_close = ImportCheck.close
+
+    def interrupted(self: ImportCheck, *, keep: bool = True) -> None:
+        real_close(self, keep=keep)
+        raise KeyboardInterrupt  # a second Ctrl-C, as the child is stopped
+
+    monkeypatch.setattr(ImportCheck, "close", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        apply_checked(open_repo(repo), ChangeSet([Change(module, before, before + "\nraise RuntimeError('no')\n")]))
+    assert _left(repo) == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_change_rolled_back_after_its_import_stops_the_child_at_once(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffold.commands import guards
+
+    module = "server/api4/user.py"
+    before = (repo / module).read_text(encoding="utf-8")
+    # The child lingers as it ends: waited for, it would end well, 5 s later.
+    after = before + "\nimport atexit, time\natexit.register(time.sleep, 5)\n"
+    checks: list[ImportCheck] = []
+    real_apply = guards.apply_changes
+
+    def failing_after_the_import(root: Path, changes: ChangeSet, **kwargs: object) -> None:
+        post_checks = kwargs.pop("post_checks")
+        real_apply(root, changes, **kwargs)  # type: ignore[arg-type]
+        for check in post_checks:  # type: ignore[attr-defined]
+            check(changes)
+        raise OSError("the disk filled as the change was kept")
+
+    real_init = ImportCheck.__init__
+
+    waited: list[float | None] = []
+
+    def init(self: ImportCheck, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        checks.append(self)
+        assert self.process is not None
+        real_wait = self.process.wait
+
+        def wait(timeout: float | None = None) -> int:
+            waited.append(timeout)
+            return real_wait(timeout)
+
+        self.process.wait = wait  # type: ignore[method-assign]
+
+    monkeypatch.setattr(guards, "apply_changes", failing_after_the_import)
+    monkeypatch.setattr(ImportCheck, "__init__", init)
+    with pytest.raises(OSError, match="the disk filled"):
+        apply_checked(open_repo(repo), ChangeSet([Change(module, before, after)]))
+    [check] = checks
+    assert check.imported and check.process is not None and check.process.returncode != 0
+    assert ImportCheck.KEEPING not in waited  # never waited on to keep its cache

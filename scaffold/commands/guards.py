@@ -18,7 +18,7 @@ from scaffold.model.changes import Change, ChangeSet
 from scaffold.model.layout import CONFIG_NAME, RepoLayout
 from scaffold.repo.forked import Forked
 from scaffold.repo.interpreter import repo_interpreter
-from scaffold.repo.runner import ImportCheck, written_modules
+from scaffold.repo.runner import ImportCheck, writes_python
 from scaffold.repo.transaction import apply_changes
 from scaffold.repo.workspace import Workspace
 from scaffold.scan.written import WrittenFacts
@@ -54,8 +54,10 @@ def apply_checked(
             post_checks=[import_check(layout, check)],
         )
     except BaseException:
-        check.close()
-        facts.cancel()
+        try:
+            check.close(keep=False)
+        finally:
+            facts.cancel()
         raise
     facts.keep()
     # Its child keeps what it compiled meanwhile; one started by the command is closed by it,
@@ -86,7 +88,7 @@ def check_planned(layout: RepoLayout, changes: ChangeSet, ahead: SpecCheckAhead 
 def _require_interpreter(layout: RepoLayout, changes: ChangeSet) -> None:
     """The interpreter that will import the edited server: absent, or leading out of the repo,
     is an error before any write."""
-    if written_modules(changes):
+    if writes_python(changes):
         repo_interpreter(layout)
 
 

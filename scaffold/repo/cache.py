@@ -31,6 +31,7 @@ import enum
 import functools
 import hashlib
 import importlib.util
+import io
 import os
 import pickle
 import stat
@@ -100,11 +101,10 @@ def _inside(root: Path, path: Path) -> bool:
         return False
 
 
-#: What this process loaded of each store, by the file's identity (device, inode, size and
-#: time of change; a store is replaced whole, never written in place): a second reader in
-#: the process, or in a child forked from it, copies it instead of loading it again (the
-#: facts of a Mattermost-sized repo take a twentieth of a second to unpickle).
-_loaded: dict[Path, tuple[tuple[int, int, int, int], Any]] = {}
+#: What this process loaded of each store, by the hash of the file's bytes: a second reader
+#: in the process, or in a child forked from it, copies it instead of unpickling it again (a
+#: few milliseconds to hash, against tens to unpickle the facts of a Mattermost-sized repo).
+_loaded: dict[Path, tuple[bytes, Any]] = {}
 
 
 class Store:
@@ -132,12 +132,12 @@ class Store:
             # Not through a link, not a pipe (which would never end): a plain file, or nothing.
             fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
             with os.fdopen(fd, "rb") as handle:
-                found = os.fstat(fd)
-                if not stat.S_ISREG(found.st_mode):
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
                     return {}
-                identity = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
-                known = _loaded.get(self.path)
-                stored = known[1] if known is not None and known[0] == identity else _ValuesOnly(handle).load()
+                raw = handle.read()
+            identity = hashlib.blake2b(raw, digest_size=16).digest()
+            known = _loaded.get(self.path)
+            stored = known[1] if known is not None and known[0] == identity else _ValuesOnly(io.BytesIO(raw)).load()
         except Exception:  # noqa: BLE001 (missing, truncated, planted, or from another version: start empty)
             return {}
         _loaded[self.path] = (identity, stored)

@@ -83,9 +83,16 @@ def _run(layout: RepoLayout, python: Interpreter, path: str, text: str) -> str:
     return result.stdout
 
 
+def writes_python(changes: ChangeSet) -> bool:
+    """Whether `changes` writes a Python module: the edited server must then import."""
+    return any(change.after is not None and change.path.endswith(".py") for change in changes.changes)
+
+
 def written_modules(changes: ChangeSet) -> list[str]:
-    """The dotted names of the Python modules `changes` writes that the import check imports:
-    every one but those that import as they did (`imports_as_before`)."""
+    """The dotted names of the Python modules `changes` writes that the import check imports
+    itself: every one but those that import as they did (`imports_as_before`). The routes
+    module is imported beside them whatever they are: a module left out may still be imported
+    by others the routes module reaches, and they must find what they import."""
     return [dotted(change.path) for change in _to_import(changes)]
 
 
@@ -149,7 +156,7 @@ class ImportCheck:
         #: the line that says so (`import_child.IMPORTED` and the token this check sent)
         self.imported_line = f"{import_child.IMPORTED} {secrets.token_hex(8)}\n"
         self.imported = False
-        if layout.docs_only or (changes is not None and not written_modules(changes)):
+        if layout.docs_only or (changes is not None and not writes_python(changes)):
             return
         self.python = repo_interpreter(layout)
         routes = (read_regular(layout.root / layout.routes) or b"").decode("utf-8", "replace")
@@ -177,7 +184,7 @@ class ImportCheck:
     def expect(self, changes: ChangeSet) -> None:
         """The change this check is for: its modules' imports load and its texts compile now."""
         self.modules = written_modules(changes)
-        if not self.modules:
+        if not writes_python(changes):
             self.close()
             self.process = None
             return
@@ -251,13 +258,14 @@ class ImportCheck:
     #: Seconds the child may take to keep what it compiled, once every module imported.
     KEEPING = 30
 
-    def close(self) -> None:
+    def close(self, *, keep: bool = True) -> None:
         """Stop the interpreter if it is still waiting (the change was refused, or interrupted);
-        once every module imported, wait for it to keep what it compiled (Ctrl-C stops it:
-        the change is made, and a cache only saves time)."""
+        once every module imported, wait for it to keep what it compiled, unless not to `keep`
+        it (the change is rolled back). Ctrl-C then stops only the keeping, as the facts' (see
+        `scaffold.scan.written`): the change is made, and a cache only saves time."""
         if self.process is None:
             return
-        if self.imported:
+        if self.imported and keep:
             try:
                 self.process.wait(self.KEEPING)
             except (subprocess.TimeoutExpired, KeyboardInterrupt):
