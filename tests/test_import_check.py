@@ -306,6 +306,15 @@ def _warm(repo: Path) -> bytes:
     return (repo / CACHE_DIR / "facts.pickle").read_bytes()
 
 
+def _facts_kept_of_any_change(repo: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The facts cache filled, a change of any size keeping the facts it writes; the module
+    a test changes, and its text."""
+    monkeypatch.setattr(WrittenFacts, "THRESHOLD", 0)
+    _warm(repo)
+    module = "server/api4/user.py"
+    return module, (repo / module).read_text(encoding="utf-8")
+
+
 def _left(repo: Path) -> list[str]:
     return sorted(p.name for p in (repo / CACHE_DIR).iterdir() if p.name.endswith(".tmp"))
 
@@ -335,10 +344,7 @@ def test_ctrl_c_while_the_facts_are_kept_leaves_the_change_made(
 ) -> None:
     from scaffold.repo import forked
 
-    monkeypatch.setattr(WrittenFacts, "THRESHOLD", 0)
-    _warm(repo)
-    module = "server/api4/user.py"
-    before = (repo / module).read_text(encoding="utf-8")
+    module, before = _facts_kept_of_any_change(repo, monkeypatch)
     real = forked.Forked.result
 
     def interrupted(self: forked.Forked[object]) -> object:
@@ -414,10 +420,7 @@ def test_a_module_that_only_lost_a_definition_another_module_imports_fails_the_i
 def test_a_stop_that_interrupts_the_import_checks_close_leaves_no_facts_behind(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(WrittenFacts, "THRESHOLD", 0)
-    _warm(repo)
-    module = "server/api4/user.py"
-    before = (repo / module).read_text(encoding="utf-8")
+    module, before = _facts_kept_of_any_change(repo, monkeypatch)
     real_close = ImportCheck.close
 
     def interrupted(self: ImportCheck, *, keep: bool = True) -> None:
