@@ -118,3 +118,28 @@ def test_a_check_ahead_vouches_only_for_files_that_load_on_their_own(repo: Path)
     assert ahead.passed(broken) is None  # the spec validates, but that file does not load
     with pytest.raises(ValidationError, match="not valid YAML"):
         syntax_check(ahead)(broken)
+
+
+def test_the_code_is_compiled_before_the_verdict_ahead_is_waited_for(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffold.commands import guards
+
+    changes = planned(repo)
+    ahead = SpecCheckAhead(open_repo(repo), changes)
+    order: list[str] = []
+    real_passed, real_compile = SpecCheckAhead.passed, compile
+
+    def passed(self: SpecCheckAhead, changes: ChangeSet) -> list[str] | None:
+        order.append("verdict ahead")
+        return real_passed(self, changes)
+
+    def compiling(source: str, path: str, *args: object, **kwargs: object) -> object:
+        order.append(f"compile {path}")
+        return real_compile(source, path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(SpecCheckAhead, "passed", passed)
+    monkeypatch.setattr(guards, "compile", compiling, raising=False)
+    guards.syntax_check(ahead)(changes)
+    assert order[-1] == "verdict ahead" and len(order) > 1
+    assert all(step.startswith("compile ") and step.endswith(".py") for step in order[:-1])

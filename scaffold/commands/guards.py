@@ -100,22 +100,25 @@ def _validators(
 
 def syntax_check(ahead: SpecCheckAhead | None = None) -> Callable[[ChangeSet], None]:
     """`check_syntax`, less the files the spec check begun `ahead` loaded: every file but
-    the Python modules, where its verdict stands for them."""
+    the Python modules, where its verdict stands for them. The Python is compiled first,
+    while that check may still run beside."""
 
     def check(changes: ChangeSet) -> None:
-        check_syntax(changes, python_only=ahead is not None and ahead.passed(changes) is not None)
+        check_syntax(changes, python=True, other=False)
+        if ahead is None or ahead.passed(changes) is None:
+            check_syntax(changes, python=False, other=True)
 
     return check
 
 
-def check_syntax(changes: ChangeSet, *, python_only: bool = False) -> None:
-    """Every written Python file compiles, every YAML and TOML file loads (a module that only
-    lost whole top-level statements compiles as it did: a removal from a 16,000-line test
-    module is not compiled again). With `python_only`, the Python files alone."""
+def check_syntax(changes: ChangeSet, *, python: bool = True, other: bool = True) -> None:
+    """Every written Python file compiles (`python`), every YAML and TOML file loads (`other`);
+    a module that only lost whole top-level statements compiles as it did (a removal from a
+    16,000-line test module is not compiled again)."""
     for change in changes.changes:
         if change.after is None or change.compiles_as_before:
             continue
-        if python_only and not change.path.endswith(".py"):
+        if not (python if change.path.endswith(".py") else other):
             continue
         try:
             if change.path.endswith(".py"):
