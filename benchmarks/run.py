@@ -18,10 +18,11 @@ Each command runs as a user runs it (a new process, output discarded): its best 
 `--runs`, its ratio to the floor, to the fastest peer where that applies, and its peak memory
 (RSS, from the process's rusage). Targets, marked ✓ or ✗: `docs build` of the 437-operation
 tree within 0.5× swagger-cli with the reference's verdict (timed as a rebuild finds the tree,
-the fragments' verdict kept, and with `--no-cache`, every fragment validated); `check` cold within 1.5× the floor,
-warm within 0.3×, at most 2× the floor's memory; `endpoint add` applied within 1 s, its dry
-run within 0.5 s, `endpoint remove` within 1 s; on the small reference server, a dry run of
-`endpoint add` within 4× a bare Python start. An applied add is timed twice: as the first add
+the fragments' verdict kept, and with `--no-cache`, every fragment validated); on the
+Mattermost-sized repo, `check` cold within 1.5× the floor, warm within 0.3×, at most 2× the
+floor's memory, `endpoint add` applied within 1 s, its dry run within 0.5 s, `endpoint
+remove` within 1 s; on the small reference server, a dry run of `endpoint add` within 4× a
+bare Python start. An applied add is timed twice: as the first add
 of a fresh clone, and as a later one finds the repo (the import check's compiled modules kept
 by an earlier add, of another endpoint).
 
@@ -306,8 +307,9 @@ def main(argv: list[str] | None = None) -> int:
         if swagger is not None:
             row.targets.append(("≤0.5× swagger-cli", result.seconds <= 0.5 * swagger.seconds))
         row.targets.append(("reference's verdict", "= reference" in row.note))
+    # Timed for the record: the targets of `check` are the Mattermost-sized repo's, whose floor
+    # parses Python too (this one's floor loads a few YAML files, and nothing else).
     tree_checks = bench.checks(tree)
-    check_targets(tree_checks, tree_floor)
     print(
         table(
             "Real-tree-shaped docs: 43 fragments, 344 paths, 437 operations (in the reference server)",
