@@ -373,25 +373,28 @@ def test_a_module_that_prints_the_answer_is_not_taken_for_it(repo: Path) -> None
         import_modules(open_repo(repo), write(repo, text))
 
 
-def test_the_command_goes_on_while_the_child_keeps_what_it_compiled(repo: Path) -> None:
-    layout = open_repo(repo)
-    # The child lingers as it ends (after it said every module imported, and kept its cache).
-    changes = write(repo, "import atexit, time\natexit.register(time.sleep, 3)\n")
-    check = ImportCheck(layout, changes)
+def answered_and_lingering(repo: Path, seconds: int) -> ImportCheck:
+    """An import check whose child said every module imported, and lingers `seconds` as it
+    ends (after it kept its cache)."""
+    changes = write(repo, f"import atexit, time\natexit.register(time.sleep, {seconds})\n")
+    check = ImportCheck(open_repo(repo), changes)
     assert check.process is not None
     check(changes)
+    return check
+
+
+def test_the_command_goes_on_while_the_child_keeps_what_it_compiled(repo: Path) -> None:
+    check = answered_and_lingering(repo, 3)
+    assert check.process is not None
     assert check.imported and check.process.poll() is None  # answered, and still running
     check.close()
     assert check.process.returncode == 0 and kept(repo) and (repo / CACHE_DIR / ".gitignore").is_file()
 
 
 def test_ctrl_c_while_the_child_keeps_what_it_compiled_stops_it_quietly(repo: Path) -> None:
-    layout = open_repo(repo)
-    changes = write(repo, "import atexit, time\natexit.register(time.sleep, 30)\n")
-    check = ImportCheck(layout, changes)
-    assert check.process is not None
-    check(changes)
+    check = answered_and_lingering(repo, 30)
     process = check.process
+    assert process is not None
     real_wait = process.wait
 
     def interrupted(timeout: float | None = None) -> int:

@@ -56,6 +56,7 @@ def code_sources() -> list[Path]:
 
 
 @functools.cache
+@functools.cache  # once a process: a command opens the cache several times (and its children)
 def code_fingerprint() -> bytes:
     """scaffold's source, the spec validator's version and the Go grammar's: what every cached
     result depends on."""

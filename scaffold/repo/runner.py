@@ -153,8 +153,9 @@ class ImportCheck:
         self.readers: list[threading.Thread] = []
         #: set once the child says every module imported, or ends
         self.answered = threading.Event()
-        #: the line that says so (`import_child.IMPORTED` and the token this check sent)
-        self.imported_line = f"{import_child.IMPORTED} {secrets.token_hex(8)}\n"
+        #: sent to the child, which says it after `import_child.IMPORTED` once all imported
+        self.token = secrets.token_hex(8)
+        self.imported_line = f"{import_child.IMPORTED} {self.token}\n"
         self.imported = False
         if layout.docs_only or (changes is not None and not writes_python(changes)):
             return
@@ -193,7 +194,7 @@ class ImportCheck:
         message = {
             "outside": [name for text in written.values() for name in _imported(text)],
             "written": written,
-            "token": self.imported_line.split()[-1],
+            "token": self.token,
         }
         # Sent beside the work here: a pipe holds less than a big module.
         self.feeding = threading.Thread(target=self._send, args=(json.dumps(message) + "\n",), daemon=True)
@@ -303,8 +304,6 @@ class ImportCheck:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
 
 
 @functools.cache

@@ -72,14 +72,16 @@ def _facts_written_into(layout: RepoLayout, changes: ChangeSet, temp: Path) -> b
     """The cache of facts, with those of the repo as `changes` leave it, written into `temp`."""
     cache = CheckCache(layout.root)
     for change in changes.changes:
-        kept = cache.facts("tests", change.path, change.before or "") if change.after is not None else None
-        if kept is None or change.after is None:
+        if change.before is None or change.after is None:
             continue
+        kept = cache.facts("tests", change.path, change.before)
+        if kept is None:
+            continue  # not a test module, or not in the cache
         appended = appended_code(change.before, change.after)
         facts: list[TestCase] | None = None
         if appended is not None:
             facts = [*kept, *tests_facts(appended, change.path)]
-        elif change.compiles_as_before and change.before is not None:
+        elif change.compiles_as_before:
             facts = tests_facts_after_cuts(change.before, change.after, kept)
         if facts is not None:
             cache.remember_facts("tests", change.path, change.after, facts)
