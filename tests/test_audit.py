@@ -12,7 +12,7 @@ from scaffold.model.findings import RULES, Finding
 from scaffold.repo.open import open_repo
 from scaffold.scan.catalog import catalog, required_statuses
 from scaffold.scan.scanner import scan
-from scaffold.spec import background as speccheck
+from scaffold.spec import problems as spec_problems
 from scaffold.spec.background import PendingValidation
 from scaffold.spec.merge import read_fragments
 from scaffold.spec.problems import SpecVerdict, judge_fragments
@@ -229,14 +229,14 @@ def test_a_validation_in_a_child_process_gives_the_same_problems(
 
     # A child that dies is replaced by a validation in the parent.
     parent = os.getpid()
-    real = speccheck.judge_fragments
+    real = spec_problems.judge_fragments
 
     def fail_in_child(fragments: list[tuple[str, str]]) -> SpecVerdict:
         if os.getpid() != parent:
             raise MemoryError
         return real(fragments)
 
-    monkeypatch.setattr(speccheck, "judge_fragments", fail_in_child)
+    monkeypatch.setattr(spec_problems, "judge_fragments", fail_in_child)
     assert PendingValidation(fragments, parallel=True).result() == inline
 
 

@@ -323,7 +323,7 @@ def test_a_warm_run_neither_parses_nor_validates_again(
         raise AssertionError("parsed or validated again")
 
     monkeypatch.setattr("scaffold.scan.scanner.scan", refuse)
-    monkeypatch.setattr("scaffold.spec.background.judge_fragments", refuse)
+    monkeypatch.setattr("scaffold.spec.problems.judge_fragments", refuse)
     warm = cli("check", "--repo", str(repo), "--format", "json")
     assert warm.exit_code == cold.exit_code == 0
     assert warm.stdout == cold.stdout
@@ -343,7 +343,7 @@ def test_an_edit_reparses_only_that_file_and_keeps_the_spec_result(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("validated again")
 
-    monkeypatch.setattr("scaffold.spec.background.judge_fragments", refuse)
+    monkeypatch.setattr("scaffold.spec.problems.judge_fragments", refuse)
     cache = CheckCache(repo)
     scanned = scan_repo(layout, cache)
     assert cache.misses == 1 and cache.hits > 10
@@ -366,7 +366,7 @@ def test_a_spec_problem_is_remembered_too(
     assert code == 1 and where(first, "invalid-spec")
     # A Python file changes, the fragments do not: the spec is not validated again.
     edit(repo / USER_TESTS, "def test_get_user(", "def test_renamed_but_the_same(")
-    monkeypatch.setattr("scaffold.spec.background.judge_fragments", lambda fragments: SpecVerdict(()))
+    monkeypatch.setattr("scaffold.spec.problems.judge_fragments", lambda fragments: SpecVerdict(()))
     code, again = check_json(cli, repo)
     assert code == 1 and where(again, "invalid-spec") == where(first, "invalid-spec")
 

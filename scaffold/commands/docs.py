@@ -8,6 +8,7 @@ from scaffold.model.changes import ChangeSet
 from scaffold.model.layout import RepoLayout
 from scaffold.repo.cache import CheckCache
 from scaffold.repo.workspace import Workspace
+from scaffold.spec.background import judged_ahead
 from scaffold.spec.html import plan_html
 from scaffold.spec.merge import MergedSpec, concatenate, merge, read_fragments
 from scaffold.spec.problems import SpecInvalid, SpecProblem, SpecVerdict, validate
@@ -42,13 +43,20 @@ def build_docs(
     unless `allow_invalid` (then it is written, and its problems come back with it).
 
     The verdict is kept in the cache by the fragments' content (as `check` keeps it): fragments
-    found valid before, by either command, are written again without being parsed.
+    found valid before, by either command, or by the validation the console script started
+    ahead of the command line (`spec.background.judge_ahead`), are written without being parsed.
     """
     workspace = Workspace(layout.root)
     fragments = read_fragments(layout, workspace.read_or_none)
     cache = CheckCache(layout.root, enabled=use_cache)
     key = cache.key(fragments)
     verdict = cache.spec_verdict(key)
+    if verdict is None and not html:
+        # Judged by the child the console script started as the command began, where it did.
+        verdict = judged_ahead(fragments)
+        if verdict is not None:
+            cache.remember_spec(key, verdict)
+            cache.save()
     merged = None
     if verdict is None or verdict.problems or html:
         # A verdict with problems is found again: they are raised as a merge raises them.

@@ -33,6 +33,28 @@ def find_repo(start: Path) -> Path:
 def open_repo(root: Path) -> RepoLayout:
     """Recover `root` from a killed command, then read and check its scaffold.toml."""
     root = root.resolve()
+    _check_config(root)
+    # A command killed while writing leaves a journal: undo its half-written change before
+    # anything reads the repo (the transaction itself would only do so once it writes).
+    recovery = recover(root)
+    layout = read_repo(root)
+    return replace(layout, recovered=(recovery.describe(),)) if recovery else layout
+
+
+def read_repo(root: Path) -> RepoLayout:
+    """Read and check the scaffold.toml of `root`, recovering nothing: what a child process
+    reading beside a command needs (the command itself recovers, with `open_repo`)."""
+    root = root.resolve()
+    _check_config(root)
+    text = read_config(root)
+    layout = with_build_list(parse_layout(root, text), disk_reader(root))
+    _check_configured_paths(layout, text)
+    _check_links(layout)
+    return layout
+
+
+def _check_config(root: Path) -> None:
+    """The resolved `root` holds a scaffold.toml of its own (not a link out of it)."""
     path = root / CONFIG_NAME
     if not path.exists():
         raise RepoLayoutError(
@@ -45,14 +67,6 @@ def open_repo(root: Path) -> RepoLayout:
             hint="replace the link with the file itself",
             path=path,
         )
-    # A command killed while writing leaves a journal: undo its half-written change before
-    # anything reads the repo (the transaction itself would only do so once it writes).
-    recovery = recover(root)
-    text = read_config(root)
-    layout = with_build_list(parse_layout(root, text), disk_reader(root))
-    _check_configured_paths(layout, text)
-    _check_links(layout)
-    return replace(layout, recovered=(recovery.describe(),)) if recovery else layout
 
 
 def _check_configured_paths(layout: RepoLayout, text: str) -> None:

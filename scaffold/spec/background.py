@@ -1,29 +1,46 @@
-"""Validation of the merged spec alongside the scan: in a child process, or inline.
+"""Validation of the merged spec beside the rest of a command: in a child process, or inline.
 
 Merging a Mattermost-sized spec (reading 20k lines of YAML) and validating it takes about a
-sixth of a second, most of it the YAML; on a machine with a second core that is free beside
-the scan of the Python, so `check` starts it in a child process before it scans, and
-collects it at the end (measured: a cold check a tenth of a second faster than inline).
+sixth of a second, most of it the YAML; on a machine with a second core that is free. `check`
+starts it in a child process before it scans, and collects it at the end (measured: a cold
+check a tenth of a second faster than inline). Earlier still, `judge_ahead` lets the console
+script start it before the command line itself loads (typer and rich take a tenth of a
+second to import): the child reads the repo's fragments on its own, and its verdict serves
+the command only if the fragments the command reads are those it judged.
 """
 
 from __future__ import annotations
 
+import gc
+import os
 from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold.repo.forked import Forked
-from scaffold.spec.problems import Fragments, SpecVerdict, judge_fragments
+
+# The validator and YAML are imported where a spec is judged: `judge_ahead` runs before the
+# command line loads, and forks a child that imports them beside it.
+if TYPE_CHECKING:
+    from scaffold.spec.problems import Fragments, SpecVerdict
 
 #: Above this many characters of YAML, a cold validation runs beside the scan (where the OS
 #: can fork); below it, starting a process costs more than it saves.
 PARALLEL_THRESHOLD = 200_000
 
+#: What a child sends back: the key of the fragments it judged, and its verdict.
+Judged = tuple[bytes, "SpecVerdict"]
+
 
 class PendingValidation:
     """A validation started now and collected with `result()`: in a child process, or inline."""
 
-    def __init__(self, fragments: Fragments, *, parallel: bool) -> None:
+    def __init__(
+        self, fragments: Fragments, *, parallel: bool = False, child: Forked[Judged | None] | None = None
+    ) -> None:
+        """In a child process started now with `parallel`; in `child`, one already started."""
         self._fragments = fragments
-        self._child = Forked(partial(judge_fragments, fragments)) if parallel else None
+        self._child = Forked(partial(_judged, fragments)) if parallel and child is None else child
 
     def cancel(self) -> None:
         """Stop the child, if one runs, and reap it (an error or Ctrl-C ends the command)."""
@@ -31,11 +48,91 @@ class PendingValidation:
             self._child.cancel()
 
     def result(self) -> SpecVerdict:
-        done, verdict = self._child.result() if self._child is not None else (False, None)
-        return verdict if done and verdict is not None else judge_fragments(self._fragments)
+        from scaffold.spec.problems import judge_fragments
+
+        return self.child_result() or judge_fragments(self._fragments)
+
+    def child_result(self) -> SpecVerdict | None:
+        """The child's verdict, if one ran, ended well and judged these very fragments."""
+        from scaffold.repo.cache import CheckCache
+
+        done, judged = self._child.result() if self._child is not None else (False, None)
+        if not done or judged is None:
+            return None
+        key, verdict = judged
+        return verdict if key == CheckCache.key(self._fragments) else None
 
 
 def start_validation(fragments: Fragments) -> PendingValidation:
-    """A validation of these fragments, started beside the command where they are large."""
-    size = sum(len(text) for _, text in fragments)
-    return PendingValidation(fragments, parallel=size >= PARALLEL_THRESHOLD)
+    """A validation of these fragments: the one started ahead of the command line, if any;
+    else one started beside the command where they are large; else one done inline."""
+    ahead = _claim_ahead()
+    if ahead is not None:
+        return PendingValidation(fragments, child=ahead)
+    return PendingValidation(fragments, parallel=sum(len(text) for _, text in fragments) >= PARALLEL_THRESHOLD)
+
+
+def judged_ahead(fragments: Fragments) -> SpecVerdict | None:
+    """The verdict of these fragments from the validation started ahead of the command line,
+    or None where none was started, it failed, or it judged other fragments."""
+    ahead = _claim_ahead()
+    return None if ahead is None else PendingValidation(fragments, child=ahead).child_result()
+
+
+def judge_ahead(repo: Path | None) -> None:
+    """Start judging the spec of the repo at `repo` (else the one around the working
+    directory) in a child process now, for the command that is about to load."""
+    global _ahead
+    cancel_ahead()
+    _ahead = Forked(partial(_judge_repo, repo))
+
+
+def cancel_ahead() -> None:
+    """Stop the validation started ahead, if no command claimed it, and reap its child."""
+    global _ahead
+    ahead, _ahead = _ahead, None
+    if ahead is not None:
+        ahead.cancel()
+
+
+def _judged(fragments: Fragments) -> Judged:
+    from scaffold.repo.cache import CheckCache
+    from scaffold.spec.problems import judge_fragments
+
+    return CheckCache.key(fragments), judge_fragments(fragments)
+
+
+def _judge_repo(repo: Path | None) -> Judged | None:
+    """In the child: the repo's fragments as the command will read them, judged; None where
+    a killed command left something to recover (the command recovers it, then reads)."""
+    from scaffold.repo.open import find_repo, read_repo
+    from scaffold.repo.transaction import may_need_recovery
+    from scaffold.repo.workspace import Workspace
+    from scaffold.spec.merge import read_fragments
+
+    gc.disable()  # a short-lived child: reference counting frees what it builds
+    root = repo.resolve() if repo is not None else find_repo(Path.cwd())
+    if may_need_recovery(root):
+        return None
+    layout = read_repo(root)
+    return _judged(read_fragments(layout, Workspace(layout.root).read_or_none))
+
+
+def _claim_ahead() -> Forked[Judged | None] | None:
+    global _ahead
+    ahead, _ahead = _ahead, None
+    return ahead
+
+
+#: the validation started ahead of the command line, until a command claims it
+_ahead: Forked[Judged | None] | None = None
+
+
+def _forget() -> None:
+    """In any forked child: the parent's validation ahead is the parent's alone to collect."""
+    global _ahead
+    _ahead = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget)

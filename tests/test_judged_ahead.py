@@ -1,0 +1,158 @@
+"""`docs build` and `check` have the spec judged in a child process started before the command
+line loads: its verdict serves the command only for the very fragments the command reads."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scaffold.cli import entry
+from scaffold.repo.open import open_repo
+from scaffold.repo.transaction import LOCK_NAME
+from scaffold.spec import background
+from scaffold.spec.merge import read_fragments
+from tests.conftest import Cli, Script
+from tests.edits import edit
+from tests.test_docs_build_cache import OUTPUT, SYSTEM_YAML, UNDESCRIBED, build, counted_merges
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the spec is judged ahead only where the OS forks")
+
+
+@pytest.fixture(autouse=True)
+def no_child_left() -> Iterator[None]:
+    yield
+    background.cancel_ahead()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child the test started was reaped
+
+
+@pytest.fixture
+def invalid(repo: Path, tmp_path: Path) -> Path:
+    """A copy of the repo whose spec has a response without a description."""
+    copy = tmp_path / "invalid"
+    shutil.copytree(repo, copy)
+    edit(copy / SYSTEM_YAML, *UNDESCRIBED)
+    return copy
+
+
+def test_a_verdict_judged_ahead_lets_docs_build_write_the_spec_without_parsing_it(
+    cli: Cli, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = build(cli, repo, "--no-cache")
+    spec = (repo / OUTPUT).read_bytes()
+    (repo / OUTPUT).unlink()
+    background.judge_ahead(repo)
+    merges = counted_merges(monkeypatch)
+    result = build(cli, repo, "--no-cache")
+    assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout) == (0, expected.stdout)
+    assert (repo / OUTPUT).read_bytes() == spec
+    assert merges == []
+
+
+def test_a_verdict_judged_ahead_of_other_fragments_serves_nothing(
+    cli: Cli, repo: Path, invalid: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = build(cli, invalid, "--no-cache")
+    background.judge_ahead(repo)  # valid: it must not vouch for the invalid copy
+    merges = counted_merges(monkeypatch)
+    result = build(cli, invalid, "--no-cache")
+    assert result.exit_code == expected.exit_code == 1 and result.stderr == expected.stderr
+    assert f"{SYSTEM_YAML}:" in result.stderr and not (invalid / OUTPUT).exists()
+    assert merges == [1]
+
+
+def test_a_verdict_with_problems_judged_ahead_is_raised_as_a_merge_raises_it(
+    cli: Cli, invalid: Path
+) -> None:
+    expected = build(cli, invalid, "--no-cache")
+    background.judge_ahead(invalid)
+    result = build(cli, invalid, "--no-cache")
+    assert (result.exit_code, result.stderr) == (expected.exit_code, expected.stderr)
+
+
+def test_check_collects_the_verdict_judged_ahead(
+    cli: Cli, repo: Path, invalid: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = cli("check", "--no-cache", "--repo", str(invalid), "--format", "json")
+    background.judge_ahead(invalid)
+
+    def not_here(fragments: object) -> None:
+        raise AssertionError("judged in the command's own process")
+
+    monkeypatch.setattr("scaffold.spec.problems.judge_fragments", not_here)
+    result = cli("check", "--no-cache", "--repo", str(invalid), "--format", "json")
+    assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout)
+    assert "invalid-spec" in result.stdout
+
+
+def test_a_validation_judged_ahead_of_other_fragments_is_done_again(
+    cli: Cli, repo: Path, invalid: Path
+) -> None:
+    expected = cli("check", "--no-cache", "--repo", str(invalid), "--format", "json")
+    background.judge_ahead(repo)
+    result = cli("check", "--no-cache", "--repo", str(invalid), "--format", "json")
+    assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout)
+
+
+def test_a_repo_a_killed_command_left_is_not_judged_ahead(repo: Path) -> None:
+    """The command recovers it first: what the child would read may be half-written."""
+    fragments = read_fragments(open_repo(repo), lambda path: (repo / path).read_text())
+    background.judge_ahead(repo)
+    assert background.judged_ahead(fragments) is not None
+    (repo / LOCK_NAME).write_text("")
+    background.judge_ahead(repo)
+    assert background.judged_ahead(fragments) is None
+
+
+def test_an_unclaimed_validation_is_stopped_and_reaped(repo: Path) -> None:
+    background.judge_ahead(repo)
+    background.judge_ahead(repo)  # the first one is stopped here
+    background.cancel_ahead()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize(
+    ("argv", "judged"),
+    [
+        (["docs", "build", "--repo", "some/where"], [Path("some/where")]),
+        (["docs", "build", "--no-cache", "--repo=some/where"], [Path("some/where")]),
+        (["check", "--format", "json"], [None]),
+        (["check", "--repo"], [None]),  # the command line will say what is missing
+        (["docs", "serve"], []),
+        (["endpoint", "add", "GET", "/x", "--repo", "some/where"], []),
+        ([], []),
+    ],
+)
+def test_the_console_script_judges_ahead_for_the_commands_that_judge_the_spec(
+    argv: list[str], judged: list[Path | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[Path | None] = []
+    monkeypatch.setattr(entry, "judge_ahead", started.append)
+    entry._judge_ahead(argv)
+    assert started == judged
+
+
+def test_the_console_script_builds_and_refuses_as_the_command_line_does(
+    cli: Cli, repo: Path, invalid: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = Script(monkeypatch, capsys)
+    for target, code in ((repo, 0), (invalid, 1)):
+        expected = build(cli, target, "--no-cache")
+        spec = (target / OUTPUT).read_bytes() if code == 0 else None
+        assert script("docs", "build", "--no-cache", "--repo", str(target))[:2] == (code, expected.stdout)
+        assert (target / OUTPUT).read_bytes() == spec if code == 0 else not (target / OUTPUT).exists()
+
+
+def test_the_console_script_leaves_no_child_when_a_replay_answers(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = Script(monkeypatch, capsys)
+    first = script("check", "--repo", str(repo))
+    assert script("check", "--repo", str(repo)) == (*first[:2], False)  # replayed
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
