@@ -15,6 +15,7 @@ from scaffold.repo.open import open_repo
 from scaffold.repo.transaction import LOCK_NAME
 from scaffold.spec import background
 from scaffold.spec.merge import read_fragments
+from scaffold.spec.problems import judge_fragments
 from tests.conftest import Cli, Script
 from tests.edits import edit
 from tests.test_docs_build_cache import OUTPUT, SYSTEM_YAML, UNDESCRIBED, build, counted_merges
@@ -39,13 +40,14 @@ def invalid(repo: Path, tmp_path: Path) -> Path:
     return copy
 
 
+@pytest.mark.parametrize("hand_over", [False, True])
 def test_a_verdict_judged_ahead_lets_docs_build_write_the_spec_without_parsing_it(
-    cli: Cli, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, repo: Path, hand_over: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = build(cli, repo, "--no-cache")
     spec = (repo / OUTPUT).read_bytes()
     (repo / OUTPUT).unlink()
-    background.judge_ahead(repo)
+    background.judge_ahead(repo, hand_over=hand_over)
     merges = counted_merges(monkeypatch)
     result = build(cli, repo, "--no-cache")
     assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout) == (0, expected.stdout)
@@ -53,11 +55,12 @@ def test_a_verdict_judged_ahead_lets_docs_build_write_the_spec_without_parsing_i
     assert merges == []
 
 
+@pytest.mark.parametrize("hand_over", [False, True])
 def test_a_verdict_judged_ahead_of_other_fragments_serves_nothing(
-    cli: Cli, repo: Path, invalid: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, repo: Path, invalid: Path, hand_over: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = build(cli, invalid, "--no-cache")
-    background.judge_ahead(repo)  # valid: it must not vouch for the invalid copy
+    background.judge_ahead(repo, hand_over=hand_over)  # valid: it must not vouch for the copy
     merges = counted_merges(monkeypatch)
     result = build(cli, invalid, "--no-cache")
     assert result.exit_code == expected.exit_code == 1 and result.stderr == expected.stderr
@@ -65,13 +68,36 @@ def test_a_verdict_judged_ahead_of_other_fragments_serves_nothing(
     assert merges == [1]
 
 
+@pytest.mark.parametrize("hand_over", [False, True])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        UNDESCRIBED,  # invalid OpenAPI
+        ("    get:\n", "    get:\n   - x\n"),  # not YAML: the merge itself fails
+        ("  /api/v4/system/ping:\n", "  /api/v4/system/ping:\n    summary: x\n    summary: y\n"),  # a key twice
+    ],
+)
 def test_a_verdict_with_problems_judged_ahead_is_raised_as_a_merge_raises_it(
-    cli: Cli, invalid: Path
+    cli: Cli, repo: Path, broken: tuple[str, str], hand_over: bool
 ) -> None:
-    expected = build(cli, invalid, "--no-cache")
-    background.judge_ahead(invalid)
-    result = build(cli, invalid, "--no-cache")
+    edit(repo / SYSTEM_YAML, *broken)
+    expected = build(cli, repo, "--no-cache")
+    assert expected.exit_code in (1, 2) and f"{SYSTEM_YAML}:" in expected.stderr
+    background.judge_ahead(repo, hand_over=hand_over)
+    result = build(cli, repo, "--no-cache")
     assert (result.exit_code, result.stderr) == (expected.exit_code, expected.stderr)
+    assert not (repo / OUTPUT).exists()
+
+
+@pytest.mark.parametrize("hand_over", [False, True])
+def test_a_verdict_judged_ahead_is_the_verdict_of_the_fragments(repo: Path, invalid: Path, hand_over: bool) -> None:
+    for target in (repo, invalid):
+        fragments = read_fragments(open_repo(target), lambda path: (target / path).read_text())
+        background.judge_ahead(target, hand_over=hand_over)
+        found = background.judged_ahead(fragments)
+        # Handed over, an invalid document's data gives no verdict: the command merges it.
+        assert found == (judge_fragments(fragments) if target == repo or not hand_over else None)
+    assert judge_fragments(fragments).problems  # the copy is invalid indeed
 
 
 def test_check_collects_the_verdict_judged_ahead(
@@ -119,20 +145,21 @@ def test_an_unclaimed_validation_is_stopped_and_reaped(repo: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "judged"),
     [
-        (["docs", "build", "--repo", "some/where"], [Path("some/where")]),
-        (["docs", "build", "--no-cache", "--repo=some/where"], [Path("some/where")]),
-        (["check", "--format", "json"], [None]),
-        (["check", "--repo"], [None]),  # the command line will say what is missing
+        # docs build has nothing to do but wait: it takes the validation over
+        (["docs", "build", "--repo", "some/where"], [(Path("some/where"), True)]),
+        (["docs", "build", "--no-cache", "--repo=some/where"], [(Path("some/where"), True)]),
+        (["check", "--format", "json"], [(None, False)]),
+        (["check", "--repo"], [(None, False)]),  # the command line will say what is missing
         (["docs", "serve"], []),
         (["endpoint", "add", "GET", "/x", "--repo", "some/where"], []),
         ([], []),
     ],
 )
 def test_the_console_script_judges_ahead_for_the_commands_that_judge_the_spec(
-    argv: list[str], judged: list[Path | None], monkeypatch: pytest.MonkeyPatch
+    argv: list[str], judged: list[tuple[Path | None, bool]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started: list[Path | None] = []
-    monkeypatch.setattr(entry, "judge_ahead", started.append)
+    started: list[tuple[Path | None, bool]] = []
+    monkeypatch.setattr(entry, "judge_ahead", lambda repo, *, hand_over: started.append((repo, hand_over)))
     entry._judge_ahead(argv)
     assert started == judged
 
@@ -156,3 +183,17 @@ def test_the_console_script_leaves_no_child_when_a_replay_answers(
     assert script("check", "--repo", str(repo)) == (*first[:2], False)  # replayed
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_refs_nested_too_deep_to_validate_handed_over_are_judged_by_the_command(cli: Cli, repo: Path) -> None:
+    chain = "".join(
+        f"    Deep{i}:\n      type: object\n      properties:\n        next:\n"
+        f"          $ref: '#/components/schemas/Deep{i + 1}'\n"
+        for i in range(1500)
+    )
+    edit(repo / "api/v4/source/definitions.yaml", "  schemas:\n", "  schemas:\n" + chain + "    Deep1500:\n      type: object\n")
+    expected = build(cli, repo, "--no-cache")
+    assert expected.exit_code == 1 and "its $refs nest too deep" in expected.stderr
+    background.judge_ahead(repo, hand_over=True)
+    result = build(cli, repo, "--no-cache")
+    assert (result.exit_code, result.stderr) == (expected.exit_code, expected.stderr)

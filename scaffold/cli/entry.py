@@ -60,18 +60,20 @@ def _replay_or_run() -> None:
         run()
 
 
-#: the commands that judge the whole spec: they start judging it before the command line loads
-_JUDGING = (("docs", "build"), ("check",))
+#: the commands that judge the whole spec, which start judging it before the command line
+#: loads, and whether they take the validation over (`docs build` has nothing else to do)
+_JUDGING = {("docs", "build"): True, ("check",): False}
 
 
 def _judge_ahead(argv: list[str]) -> None:
     """Start judging the spec, for a command that will, while the command line loads. Only a
     guess at the repo the command will name: a verdict serves only the fragments it judged."""
-    if not any(tuple(argv[: len(words)]) == words for words in _JUDGING):
+    hand_over = next((take for words, take in _JUDGING.items() if tuple(argv[: len(words)]) == words), None)
+    if hand_over is None:
         return
     repo = None
     for token, following in zip(argv, [*argv[1:], None]):
         name, equals, value = token.partition("=")
         if name == "--repo":
             repo = value if equals else following
-    judge_ahead(Path(repo) if repo else None)
+    judge_ahead(Path(repo) if repo else None, hand_over=hand_over)

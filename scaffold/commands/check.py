@@ -142,7 +142,7 @@ def _audit(
         scanned = scan_repo(layout, cache, texts=texts)
     except ValidationError as err:
         # A fragment that is not YAML: nothing else about the docs can be said until it is.
-        problem = SpecProblem(err.message, str(err.path) if err.path else None, err.line, err.hint)
+        problem = SpecProblem.of(err)
         return [], audit(Catalog([], [], Inventory()), layout, spec_problems=[problem], only_docs=only_docs)
     assert scanned.spec is not None
     # Everything that does not need the spec first, while it is validated alongside.

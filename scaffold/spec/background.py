@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import gc
 import os
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Union
 
 from scaffold.repo.forked import Forked
 
@@ -28,8 +29,19 @@ if TYPE_CHECKING:
 #: can fork); below it, starting a process costs more than it saves.
 PARALLEL_THRESHOLD = 200_000
 
-#: What a child sends back: the key of the fragments it judged, and its verdict.
-Judged = tuple[bytes, "SpecVerdict"]
+
+@dataclass(frozen=True)
+class ReadSpec:
+    """Fragments that merged, as the data of the document, for the receiver to validate."""
+
+    data: dict[str, Any]
+    paths: int
+    operations: int
+
+
+#: What a child sends back: the key of the fragments it judged, and its verdict — or, handing
+#: the validation over, the merged document's data.
+Judged = tuple[bytes, Union["SpecVerdict", ReadSpec]]
 
 
 class PendingValidation:
@@ -53,14 +65,43 @@ class PendingValidation:
         return self.child_result() or judge_fragments(self._fragments)
 
     def child_result(self) -> SpecVerdict | None:
-        """The child's verdict, if one ran, ended well and judged these very fragments."""
+        """The child's verdict, if one ran, ended well and judged these very fragments; of
+        data it handed over, the verdict when the data is valid (else the caller judges,
+        where the problems are placed at their lines)."""
         from scaffold.repo.cache import CheckCache
+
+        if isinstance(self._child, _HandingOver):
+            _load_validator()  # while the child still reads
 
         done, judged = self._child.result() if self._child is not None else (False, None)
         if not done or judged is None:
             return None
-        key, verdict = judged
-        return verdict if key == CheckCache.key(self._fragments) else None
+        key, found = judged
+        if key != CheckCache.key(self._fragments):
+            return None
+        return found if not isinstance(found, ReadSpec) else _valid(found)
+
+
+def _load_validator() -> None:
+    """The validator's modules, and the schemas of OpenAPI 3.0 (most specs') compiled."""
+    import scaffold.spec.openapi  # noqa: F401
+    from scaffold.spec.schemas import document_validator, draft4_meta_validator
+
+    document_validator("3.0")
+    draft4_meta_validator()
+
+
+def _valid(read: ReadSpec) -> SpecVerdict | None:
+    """The verdict of a merged document's data when it is valid; None when it is not (its
+    problems are found again by a merge, which places them at their lines)."""
+    from scaffold.spec.openapi import document_issues
+    from scaffold.spec.problems import SpecVerdict
+
+    try:
+        issues = document_issues(read.data, limit=1)
+    except RecursionError:
+        return None
+    return None if issues else SpecVerdict((), read.paths, read.operations)
 
 
 def start_validation(fragments: Fragments) -> PendingValidation:
@@ -79,12 +120,17 @@ def judged_ahead(fragments: Fragments) -> SpecVerdict | None:
     return None if ahead is None else PendingValidation(fragments, child=ahead).child_result()
 
 
-def judge_ahead(repo: Path | None) -> None:
+def judge_ahead(repo: Path | None, *, hand_over: bool = False) -> None:
     """Start judging the spec of the repo at `repo` (else the one around the working
-    directory) in a child process now, for the command that is about to load."""
+    directory) in a child process now, for the command that is about to load.
+
+    With `hand_over`, the child merges and sends the document's data, and the command
+    validates it: for a command with nothing else to do once its command line has loaded
+    (`docs build`), which would only wait while the child validates.
+    """
     global _ahead
     cancel_ahead()
-    _ahead = Forked(partial(_judge_repo, repo))
+    _ahead = (_HandingOver if hand_over else Forked)(partial(_judge_repo, repo, hand_over))
 
 
 def cancel_ahead() -> None:
@@ -95,6 +141,10 @@ def cancel_ahead() -> None:
         ahead.cancel()
 
 
+class _HandingOver(Forked["Judged | None"]):
+    """A child that hands over the data of what it merged, for its parent to validate."""
+
+
 def _judged(fragments: Fragments) -> Judged:
     from scaffold.repo.cache import CheckCache
     from scaffold.spec.problems import judge_fragments
@@ -102,9 +152,11 @@ def _judged(fragments: Fragments) -> Judged:
     return CheckCache.key(fragments), judge_fragments(fragments)
 
 
-def _judge_repo(repo: Path | None) -> Judged | None:
-    """In the child: the repo's fragments as the command will read them, judged; None where
-    a killed command left something to recover (the command recovers it, then reads)."""
+def _judge_repo(repo: Path | None, hand_over: bool) -> Judged | None:
+    """In the child: the repo's fragments as the command will read them, judged (or merged,
+    to `hand_over`); None where a killed command left something to recover (the command
+    recovers it, then reads)."""
+    from scaffold.repo.cache import CheckCache
     from scaffold.repo.open import find_repo, read_repo
     from scaffold.repo.transaction import may_need_recovery
     from scaffold.repo.workspace import Workspace
@@ -115,7 +167,20 @@ def _judge_repo(repo: Path | None) -> Judged | None:
     if may_need_recovery(root):
         return None
     layout = read_repo(root)
-    return _judged(read_fragments(layout, Workspace(layout.root).read_or_none))
+    fragments = read_fragments(layout, Workspace(layout.root).read_or_none)
+    if not hand_over:
+        return _judged(fragments)
+    from scaffold.errors import ValidationError
+    from scaffold.spec.merge import merge
+    from scaffold.spec.problems import SpecProblem, SpecVerdict
+
+    try:
+        merged = merge(fragments)
+    except ValidationError as err:
+        found: SpecVerdict | ReadSpec = SpecVerdict((SpecProblem.of(err),))
+    else:
+        found = ReadSpec(merged.data, *merged.counts())
+    return CheckCache.key(fragments), found
 
 
 def _claim_ahead() -> Forked[Judged | None] | None:

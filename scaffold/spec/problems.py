@@ -41,6 +41,11 @@ class SpecProblem:
     #: which check found it (see `scaffold.spec.issue.Issue.check`), where one did
     check: str | None = None
 
+    @classmethod
+    def of(cls, err: ValidationError) -> SpecProblem:
+        """The problem an error raised by a merge (a YAML error, a key defined twice) is."""
+        return cls(err.message, str(err.path) if err.path else None, err.line, err.hint)
+
     def error(self) -> ValidationError:
         return ValidationError(self.message, hint=self.hint, path=self.path, line=self.line)
 
@@ -158,7 +163,7 @@ def judge_fragments(fragments: Fragments) -> SpecVerdict:
     try:
         merged = merge(fragments)
     except ValidationError as err:
-        return SpecVerdict((SpecProblem(err.message, str(err.path) if err.path else None, err.line, err.hint),))
+        return SpecVerdict((SpecProblem.of(err),))
     return SpecVerdict.of(merged, problems(merged))
 
 
