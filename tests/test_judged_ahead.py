@@ -197,3 +197,18 @@ def test_refs_nested_too_deep_to_validate_handed_over_are_judged_by_the_command(
     background.judge_ahead(repo, hand_over=True)
     result = build(cli, repo, "--no-cache")
     assert (result.exit_code, result.stderr) == (expected.exit_code, expected.stderr)
+
+
+def test_a_ref_no_check_follows_is_followed_by_the_child_that_handed_over(cli: Cli, repo: Path) -> None:
+    # An unused parameter's schema: only the walk over every $ref reaches it.
+    edit(
+        repo / "api/v4/source/definitions.yaml",
+        "  parameters:\n",
+        "  parameters:\n    Unused:\n      name: unused\n      in: query\n      schema:\n"
+        "        $ref: '#/components/schemas/Nothing'\n",
+    )
+    expected = build(cli, repo, "--no-cache")
+    assert expected.exit_code == 1 and "points to nothing" in expected.stderr
+    background.judge_ahead(repo, hand_over=True)
+    result = build(cli, repo, "--no-cache")
+    assert (result.exit_code, result.stderr) == (expected.exit_code, expected.stderr)

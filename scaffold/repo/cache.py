@@ -35,7 +35,6 @@ import io
 import os
 import pickle
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -172,6 +171,8 @@ class Store:
         directory = self.path.parent
         if not (self.enabled and directory.is_dir() and _inside(self.root, directory)):
             return None
+        import tempfile  # a few milliseconds: the child that judges the spec ahead reads only keys
+
         try:
             fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".tmp")
         except OSError:

@@ -14,11 +14,16 @@ _T = TypeVar("_T")
 
 
 class Forked(Generic[_T]):
-    """`compute()` started in a child process now; `result()` collects its value."""
+    """`compute()` started in a child process now; `result()` collects its value.
 
-    def __init__(self, compute: Callable[[], _T]) -> None:
+    With `then`, the child goes on once its value is sent: `then(value)` runs there, beside
+    what the parent does with the value, and `held()` waits for its answer.
+    """
+
+    def __init__(self, compute: Callable[[], _T], then: Callable[[_T], bool] | None = None) -> None:
         self._pid: int | None = None
         self._read: int | None = None
+        self._then = then is not None
         started = fork_child(pipes=1)
         if started is None:
             return  # no fork here, or none possible now (a process limit): computed inline
@@ -28,9 +33,10 @@ class Forked(Generic[_T]):
             try:
                 os.close(read)
                 close_inherited(write)
+                value = compute()
                 with os.fdopen(write, "wb") as pipe:
-                    pipe.write(pickle.dumps(compute()))
-                status = 0
+                    pipe.write(pickle.dumps(value))
+                status = 0 if then is None or then(value) else _THEN_FAILED
             finally:
                 os._exit(status)
         os.close(write)
@@ -39,22 +45,43 @@ class Forked(Generic[_T]):
     def result(self) -> tuple[bool, _T | None]:
         """(True, the value), or (False, None) where no child ran or it failed (raised, was
         killed, ran out of memory): then the caller computes it inline, where errors surface.
-        Interrupted meanwhile, the child is stopped and reaped before the interruption goes on."""
+        Interrupted meanwhile, the child is stopped and reaped before the interruption goes on.
+        A child with `then` is left to go on (the value whole, it was sent whole)."""
         pid, read = self._pid, self._read
-        self._pid = self._read = None
+        self._read = None
         if pid is None or read is None:
             return False, None
         try:
             with os.fdopen(read, "rb") as pipe:
                 data = pipe.read()
         except BaseException:
-            stop_child(pid)
+            self.cancel()
             raise
+        if self._then and data:
+            try:
+                return True, pickle.loads(data)
+            except (pickle.UnpicklingError, EOFError, ValueError):  # cut short: it failed
+                self.cancel()
+                return False, None
+        self._pid = None
         _, status = os.waitpid(pid, 0)
         if status != 0 or not data:
             return False, None
         value: _T = pickle.loads(data)
         return True, value
+
+    def held(self) -> bool:
+        """Whether `then` held, once the child ends (waited for here); False where it did not,
+        or the child failed."""
+        pid, self._pid = self._pid, None
+        if pid is None:
+            return False
+        try:
+            _, status = os.waitpid(pid, 0)
+        except BaseException:
+            stop_child(pid)
+            raise
+        return status == 0
 
     def cancel(self) -> None:
         """Stop the child, if one runs, and reap it (an error or Ctrl-C ends the command)."""
@@ -64,6 +91,10 @@ class Forked(Generic[_T]):
             os.close(read)
         if pid is not None:
             stop_child(pid)
+
+
+#: the exit status of a child whose `then` did not hold
+_THEN_FAILED = 3
 
 
 def fork_child(pipes: int) -> tuple[int, list[tuple[int, int]]] | None:

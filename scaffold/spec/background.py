@@ -6,13 +6,17 @@ starts it in a child process before it scans, and collects it at the end (measur
 check a tenth of a second faster than inline). Earlier still, `judge_ahead` lets the console
 script start it before the command line itself loads (typer and rich take a tenth of a
 second to import): the child reads the repo's fragments on its own, and its verdict serves
-the command only if the fragments the command reads are those it judged.
+the command only if the fragments the command reads are those it judged. For `docs build`,
+which has nothing else to do, the work is shared: the child merges the fragments and hands
+the document's data over, the command validates it (its validator loaded meanwhile), and the
+child goes on to follow the `$ref`s no check follows.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -70,16 +74,23 @@ class PendingValidation:
         where the problems are placed at their lines)."""
         from scaffold.repo.cache import CheckCache
 
-        if isinstance(self._child, _HandingOver):
-            _load_validator()  # while the child still reads
-
-        done, judged = self._child.result() if self._child is not None else (False, None)
-        if not done or judged is None:
+        child = self._child
+        if child is None:
             return None
-        key, found = judged
-        if key != CheckCache.key(self._fragments):
-            return None
-        return found if not isinstance(found, ReadSpec) else _valid(found)
+        key = CheckCache.key(self._fragments)  # while the child still reads
+        if isinstance(child, _HandingOver):
+            _load_validator()
+        done, judged = child.result()
+        try:
+            if not done or judged is None or judged[0] != key:
+                return None
+            found = judged[1]
+            if not isinstance(found, ReadSpec):
+                return found
+            verdict = _valid(found)  # the child follows the $refs no check follows, meanwhile
+            return verdict if child.held() else None
+        finally:
+            child.cancel()  # a child handing over may still go on: it is not waited for
 
 
 def _load_validator() -> None:
@@ -98,7 +109,7 @@ def _valid(read: ReadSpec) -> SpecVerdict | None:
     from scaffold.spec.problems import SpecVerdict
 
     try:
-        issues = document_issues(read.data, limit=1)
+        issues = document_issues(read.data, limit=1, every_ref=False)
     except RecursionError:
         return None
     return None if issues else SpecVerdict((), read.paths, read.operations)
@@ -142,7 +153,23 @@ def cancel_ahead() -> None:
 
 
 class _HandingOver(Forked["Judged | None"]):
-    """A child that hands over the data of what it merged, for its parent to validate."""
+    """A child that hands over the data of what it merged, for its parent to validate, and
+    then follows every `$ref` of it: whether they all lead somewhere is its exit status."""
+
+    def __init__(self, compute: Callable[[], Judged | None]) -> None:
+        super().__init__(compute, then=_refs_lead_somewhere)
+
+
+def _refs_lead_somewhere(judged: Judged | None) -> bool:
+    """Whether every `$ref` of merged data handed over leads to a value (a loop does not)."""
+    if judged is None or not isinstance(judged[1], ReadSpec):
+        return True
+    from scaffold.spec.refs import References
+
+    data = judged[1].data
+    references = References(data)
+    references.every_ref(data)
+    return not references.issues
 
 
 def _judged(fragments: Fragments) -> Judged:
@@ -172,15 +199,14 @@ def _judge_repo(repo: Path | None, hand_over: bool) -> Judged | None:
         return _judged(fragments)
     from scaffold.errors import ValidationError
     from scaffold.spec.merge import merge
-    from scaffold.spec.problems import SpecProblem, SpecVerdict
 
     try:
         merged = merge(fragments)
     except ValidationError as err:
-        found: SpecVerdict | ReadSpec = SpecVerdict((SpecProblem.of(err),))
-    else:
-        found = ReadSpec(merged.data, *merged.counts())
-    return CheckCache.key(fragments), found
+        from scaffold.spec.problems import SpecProblem, SpecVerdict
+
+        return CheckCache.key(fragments), SpecVerdict((SpecProblem.of(err),))
+    return CheckCache.key(fragments), ReadSpec(merged.data, *merged.counts())
 
 
 def _claim_ahead() -> Forked[Judged | None] | None:

@@ -21,8 +21,9 @@ from scaffold.spec.semantics import Walk
 from scaffold.spec.structure import structure_issues
 
 
-def document_issues(document: dict[str, Any], *, limit: int) -> list[Issue]:
-    """The first `limit` problems of `document`: structure first, then the rest."""
+def document_issues(document: dict[str, Any], *, limit: int, every_ref: bool = True) -> list[Issue]:
+    """The first `limit` problems of `document`: structure first, then the rest. Without
+    `every_ref`, only the `$ref`s the checks follow are (another process follows the rest)."""
     version = schema_version(document.get("openapi", ""))
     found: list[Issue] = []
     try:
@@ -30,7 +31,7 @@ def document_issues(document: dict[str, Any], *, limit: int) -> list[Issue]:
     except ValueError:
         found, document = _not_json(document, version, limit)
     if len(found) < limit:
-        found += Walk(document, checks_for(version, document)).run()
+        found += Walk(document, checks_for(version, document)).run(every_ref=every_ref)
     return found[:limit]
 
 

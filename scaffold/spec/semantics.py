@@ -38,7 +38,8 @@ class Walk(References):
         self._visited: set[int] = set()
         self._meta_checked: set[int] = set()
 
-    def run(self) -> list[Issue]:
+    def run(self, *, every_ref: bool = True) -> list[Issue]:
+        """What the walk finds; with `every_ref`, at each `$ref` it does not follow too."""
         document = self.document
         if "tags" in document:
             self._tags(document["tags"])
@@ -52,7 +53,8 @@ class Walk(References):
                     components[0]["schemas"], (*components[1], "schemas")
                 ):
                     self.schema(schema, path)
-        self.every_ref(document)
+        if every_ref:
+            self.every_ref(document)
         return self.issues
 
     def _tags(self, tags: Any) -> None:

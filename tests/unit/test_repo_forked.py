@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import select
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +81,43 @@ def test_where_no_child_can_start_the_caller_computes(monkeypatch: pytest.Monkey
     before = len(os.listdir("/proc/self/fd"))
     assert Forked(_slow).result() == (False, None)
     assert len(os.listdir("/proc/self/fd")) == before  # its pipe closed again
+
+
+def _waits_for(path: str) -> Callable[[int], bool]:
+    """A `then` that holds once `path` exists — which the parent makes only after `result()`
+    returned; it gives up (does not hold) after ten seconds."""
+
+    def then(value: int) -> bool:
+        deadline = time.monotonic() + 10
+        while not os.path.exists(path):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return value == 7
+
+    return then
+
+
+def test_a_child_goes_on_with_then_once_its_value_is_collected(tmp_path: Path) -> None:
+    signal_file = str(tmp_path / "collected")
+    child = Forked(lambda: 7, then=_waits_for(signal_file))
+    assert child.result() == (True, 7)  # returned while `then` still waits
+    Path(signal_file).touch()
+    assert child.held()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("then", [lambda value: False, lambda value: 1 / 0], ids=["does-not-hold", "raises"])
+def test_a_then_that_does_not_hold_is_told(then: Callable[[int], bool]) -> None:
+    child = Forked(lambda: 7, then=then)
+    assert child.result() == (True, 7) and not child.held()
+
+
+def test_a_child_going_on_is_stopped_by_cancel(tmp_path: Path) -> None:
+    child = Forked(lambda: 7, then=_waits_for(str(tmp_path / "never")))
+    assert child.result() == (True, 7)
+    child.cancel()
+    assert not child.held()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
