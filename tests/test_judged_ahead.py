@@ -212,3 +212,17 @@ def test_a_ref_no_check_follows_is_followed_by_the_child_that_handed_over(cli: C
     background.judge_ahead(repo, hand_over=True)
     result = build(cli, repo, "--no-cache")
     assert (result.exit_code, result.stderr) == (expected.exit_code, expected.stderr)
+
+
+def test_an_interrupted_claim_leaves_no_child(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fragments = read_fragments(open_repo(repo), lambda path: (repo / path).read_text())
+    background.judge_ahead(repo, hand_over=True)
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(background, "_load_validator", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        background.judged_ahead(fragments)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)

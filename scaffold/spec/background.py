@@ -77,11 +77,11 @@ class PendingValidation:
         child = self._child
         if child is None:
             return None
-        key = CheckCache.key(self._fragments)  # while the child still reads
-        if isinstance(child, _HandingOver):
-            _load_validator()
-        done, judged = child.result()
         try:
+            key = CheckCache.key(self._fragments)  # while the child still reads
+            if isinstance(child, _HandingOver):
+                _load_validator()
+            done, judged = child.result()
             if not done or judged is None or judged[0] != key:
                 return None
             found = judged[1]
@@ -90,7 +90,7 @@ class PendingValidation:
             verdict = _valid(found)  # the child follows the $refs no check follows, meanwhile
             return verdict if child.held() else None
         finally:
-            child.cancel()  # a child handing over may still go on: it is not waited for
+            child.cancel()  # one still running (other fragments, an error here) is stopped
 
 
 def _load_validator() -> None:
