@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,6 +153,7 @@ def test_an_unclaimed_validation_is_stopped_and_reaped(repo: Path) -> None:
         (["check", "--format", "json"], [(None, False)]),
         (["check", "--repo"], [(None, False)]),  # the command line will say what is missing
         (["docs", "serve"], []),
+        (["docs", "build", "--html"], []),  # the page needs the merge in the command itself
         (["endpoint", "add", "GET", "/x", "--repo", "some/where"], []),
         ([], []),
     ],
@@ -226,3 +229,34 @@ def test_an_interrupted_claim_leaves_no_child(repo: Path, monkeypatch: pytest.Mo
         background.judged_ahead(fragments)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_check_stopped_after_its_scan_leaves_no_child(
+    cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    background.judge_ahead(repo)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("scaffold.commands.audit.audit", interrupted)
+    assert cli("check", "--no-cache", "--repo", str(repo)).exit_code == 130
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize("argv", [["docs", "build", "--no-cache"], ["check"]], ids=["docs-build", "check"])
+def test_the_console_script_started_with_sigchld_ignored_still_collects_its_children(
+    repo: Path, argv: list[str]
+) -> None:
+    # Whatever started scaffold may ignore SIGCHLD (the system then reaps the children itself,
+    # and waiting for one fails); scaffold's children must answer all the same. Twice: the
+    # second check is a replay.
+    start = (
+        "import os, signal, sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); "
+        "os.execv(sys.executable, [sys.executable, '-m', 'scaffold', *sys.argv[1:]])"
+    )
+    command = [sys.executable, "-c", start, *argv, "--repo", str(repo)]
+    for _ in range(2):
+        run = subprocess.run(command, capture_output=True, text=True, cwd="/")
+        assert (run.returncode, run.stderr) == (0, ""), run.stderr

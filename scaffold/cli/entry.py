@@ -69,7 +69,7 @@ def _judge_ahead(argv: list[str]) -> None:
     """Start judging the spec, for a command that will, while the command line loads. Only a
     guess at the repo the command will name: a verdict serves only the fragments it judged."""
     hand_over = next((take for words, take in _JUDGING.items() if tuple(argv[: len(words)]) == words), None)
-    if hand_over is None:
+    if hand_over is None or "--html" in argv:  # the page needs the merge here: nothing to share
         return
     repo = None
     for token, following in zip(argv, [*argv[1:], None]):

@@ -144,10 +144,15 @@ def _audit(
         # A fragment that is not YAML: nothing else about the docs can be said until it is.
         problem = SpecProblem.of(err)
         return [], audit(Catalog([], [], Inventory()), layout, spec_problems=[problem], only_docs=only_docs)
-    assert scanned.spec is not None
-    # Everything that does not need the spec first, while it is validated alongside.
-    findings = audit(scanned.catalog, layout, only_docs=only_docs)
-    endpoints = [check_entry(record) for record in scanned.catalog.endpoints]
-    cache.save()
-    problems = scanned.spec.problems()
+    spec = scanned.spec
+    assert spec is not None
+    try:
+        # Everything that does not need the spec first, while it is validated alongside.
+        findings = audit(scanned.catalog, layout, only_docs=only_docs)
+        endpoints = [check_entry(record) for record in scanned.catalog.endpoints]
+        cache.save()
+        problems = spec.problems()
+    except BaseException:
+        spec.cancel()  # no child process outlives the command
+        raise
     return endpoints, ordered(findings + spec_findings(problems, layout))

@@ -64,10 +64,13 @@ class Forked(Generic[_T]):
                 self.cancel()
                 return False, None
         self._pid = None
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not data:
+        status = exit_status(pid)
+        if not data or status not in (0, None):
             return False, None
-        value: _T = pickle.loads(data)
+        try:  # the status unknown (reaped by the system), a value that loads was sent whole
+            value: _T = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError, ValueError):
+            return False, None
         return True, value
 
     def held(self) -> bool:
@@ -77,11 +80,10 @@ class Forked(Generic[_T]):
         if pid is None:
             return False
         try:
-            _, status = os.waitpid(pid, 0)
+            return exit_status(pid) == 0  # unknown (reaped by the system): not known to hold
         except BaseException:
             stop_child(pid)
             raise
-        return status == 0
 
     def cancel(self) -> None:
         """Stop the child, if one runs, and reap it (an error or Ctrl-C ends the command)."""
@@ -115,18 +117,34 @@ def fork_child(pipes: int) -> tuple[int, list[tuple[int, int]]] | None:
 
 
 def stop_child(pid: int) -> None:
-    """Stop a child, if it still runs, and reap it."""
+    """Stop a child, if it still runs, and reap it. SIGKILL: a child has nothing to clean up
+    (it leaves with `os._exit`), and one that inherited an ignored SIGTERM would go on."""
     try:
-        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    os.waitpid(pid, 0)
+    exit_status(pid)
+
+
+def exit_status(pid: int) -> int | None:
+    """Wait for a child to end: its exit status, or None where the system reaped it already
+    (a process started with SIGCHLD ignored reaps nothing itself)."""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
 
 
 def close_inherited(*keep: int) -> None:
-    """In a forked child, close every descriptor but the standard streams and `keep`: a pipe
-    the parent writes to another process (the import check's input) must see its end when
-    the parent closes it, not when this child ends."""
+    """In a forked child, close every descriptor but `keep`, and point the standard streams at
+    /dev/null. A pipe the parent writes to another process (the import check's input) must see
+    its end when the parent closes it, and one a caller reads the command's output from must
+    end with the command: not when this child ends (were the parent killed alone, the child
+    would hold them open until it is done)."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(null, stream)
+    os.close(null)
     start = 3
     for fd in sorted(keep):
         os.closerange(start, fd)

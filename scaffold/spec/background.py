@@ -88,7 +88,7 @@ class PendingValidation:
             if not isinstance(found, ReadSpec):
                 return found
             verdict = _valid(found)  # the child follows the $refs no check follows, meanwhile
-            return verdict if child.held() else None
+            return verdict if verdict is not None and child.held() else None
         finally:
             child.cancel()  # one still running (other fragments, an error here) is stopped
 

@@ -276,6 +276,9 @@ def _first_key(node: yaml.Node, key: Any) -> yaml.Node:
 
 def _check_expansion(merged: MergedSpec) -> None:
     sizes: dict[int, tuple[int, int]] = {}  # id(node) → (nodes once aliases expand, height)
+    # The nodes being expanded: those above the node at hand (every node pushed after one's
+    # marker and before the marker comes off is inside it).
+    expanding: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(merged.root, False)]
     while stack:
         node, children_done = stack.pop()
@@ -283,9 +286,14 @@ def _check_expansion(merged: MergedSpec) -> None:
             continue
         children = _children(node)
         if not children_done:
+            if id(node) in expanding:
+                _raise_shape(merged, node, "a YAML alias stands inside the node it names: the "
+                             "value would never end", "write the repeated part out, or use $ref")
+            expanding.add(id(node))
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
+        expanding.discard(id(node))
         done = [sizes[id(child)] for child in children]
         size, height = 1 + sum(s for s, _ in done), 1 + max((h for _, h in done), default=0)
         sizes[id(node)] = (size, height)

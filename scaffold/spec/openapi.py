@@ -10,7 +10,9 @@ run over a copy where they are text.
 from __future__ import annotations
 
 import datetime
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -20,10 +22,15 @@ from scaffold.spec.schemas import schema_version
 from scaffold.spec.semantics import Walk
 from scaffold.spec.structure import structure_issues
 
+#: How many frames the walk may stack (schemas inside schemas, chains of $refs), wherever it
+#: is called from: a spec too deep to walk is so for every command, in every process.
+WALK_FRAMES = 900
+
 
 def document_issues(document: dict[str, Any], *, limit: int, every_ref: bool = True) -> list[Issue]:
     """The first `limit` problems of `document`: structure first, then the rest. Without
-    `every_ref`, only the `$ref`s the checks follow are (another process follows the rest)."""
+    `every_ref`, only the `$ref`s the checks follow are (another process follows the rest).
+    Raises RecursionError for a document too deep to walk in WALK_FRAMES frames."""
     version = schema_version(document.get("openapi", ""))
     found: list[Issue] = []
     try:
@@ -31,8 +38,23 @@ def document_issues(document: dict[str, Any], *, limit: int, every_ref: bool = T
     except ValueError:
         found, document = _not_json(document, version, limit)
     if len(found) < limit:
-        found += Walk(document, checks_for(version, document)).run(every_ref=every_ref)
+        with _frames(WALK_FRAMES):
+            found += Walk(document, checks_for(version, document)).run(every_ref=every_ref)
     return found[:limit]
+
+
+@contextmanager
+def _frames(count: int) -> Iterator[None]:
+    """Room for `count` more frames above this one, not what the recursion limit leaves."""
+    depth, frame = 0, sys._getframe()
+    while frame.f_back is not None:
+        depth, frame = depth + 1, frame.f_back
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + count)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _not_json(

@@ -121,3 +121,43 @@ def test_a_child_going_on_is_stopped_by_cancel(tmp_path: Path) -> None:
     assert not child.held()
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads /proc")
+def test_a_child_holds_none_of_the_standard_streams() -> None:
+    # A caller reading the command's output must see its end when the command ends, even if a
+    # child outlives it (the command killed alone).
+    child = Forked(lambda: [os.readlink(f"/proc/self/fd/{fd}") for fd in (0, 1, 2)])
+    assert child.result() == (True, [os.devnull] * 3)
+
+
+def test_a_child_that_ignores_sigterm_is_stopped_all_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+    import threading
+
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)  # inherited by the child
+    try:
+        child = Forked(lambda: time.sleep(60))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    stopping = threading.Thread(target=child.cancel)
+    stopping.start()
+    stopping.join(timeout=20)
+    assert not stopping.is_alive()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_children_reaped_by_the_system_still_give_their_values() -> None:
+    # SIGCHLD ignored: waiting for a child fails, the value sent whole stands; a `then` cannot
+    # be known to hold.
+    import signal
+
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert Forked(lambda: 7).result() == (True, 7)
+        going_on = Forked(lambda: 7, then=lambda value: True)
+        assert going_on.result() == (True, 7) and not going_on.held()
+        Forked(_slow).cancel()
+    finally:
+        signal.signal(signal.SIGCHLD, previous)

@@ -153,6 +153,13 @@ ERRORS = [
         id="alias-bomb",
     ),
     pytest.param(
+        [("intro.yaml", INTRO), ("loop.yaml", "x-loop:\n  outer:\n    inner: &loop\n      again: [*loop]\n")],
+        "a YAML alias stands inside the node it names: the value would never end",
+        ("loop.yaml", 3),  # the anchor: the alias is the very node it names
+        "write the repeated part out, or use $ref",
+        id="alias-inside-its-node",
+    ),
+    pytest.param(
         [
             ("intro.yaml", INTRO),
             ("deep.yaml", "x: " + "[" * MAX_NESTING + "]" * MAX_NESTING + "\n"),

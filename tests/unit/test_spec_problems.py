@@ -222,3 +222,32 @@ def test_a_problem_is_an_error() -> None:
         "fix it",
         1,
     )
+
+
+def _chained(links: int) -> list[tuple[str, str]]:
+    """A spec whose schema Deep0 refers to Deep1, and so on `links` times."""
+    chain = "".join(
+        f"    Deep{i}:\n      type: object\n      properties:\n        next:\n"
+        f"          $ref: '#/components/schemas/Deep{i + 1}'\n"
+        for i in range(links)
+    )
+    return [("intro.yaml", INTRO), ("defs.yaml", DEFS + chain + f"    Deep{links}:\n      type: object\n")]
+
+
+def _too_deep(links: int, frames_above: int = 0) -> bool:
+    """Whether the chain is too deep to validate, judged `frames_above` frames further down
+    the stack than this test."""
+    if frames_above:
+        return _too_deep(links, frames_above - 1)
+    return any("nest too deep" in p.message for p in judge_fragments(_chained(links)).problems)
+
+
+def test_a_spec_too_deep_to_validate_is_so_wherever_it_is_judged_from() -> None:
+    # The child that judges ahead of the command line stands dozens of frames higher than the
+    # command would: the verdict must not move with the stack.
+    low, high = 1, 2000  # not too deep, too deep
+    assert not _too_deep(low) and _too_deep(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if _too_deep(middle) else (middle, high)
+    assert not _too_deep(low, frames_above=300) and _too_deep(high, frames_above=300)
