@@ -96,7 +96,7 @@ def test_a_verdict_judged_ahead_is_the_verdict_of_the_fragments(repo: Path, inva
     for target in (repo, invalid):
         fragments = read_fragments(open_repo(target), lambda path: (target / path).read_text())
         background.judge_ahead(target, hand_over=hand_over)
-        found = background.judged_ahead(fragments)
+        found = background.verdict_from_ahead(fragments)
         # Handed over, an invalid document's data gives no verdict: the command merges it.
         assert found == (judge_fragments(fragments) if target == repo or not hand_over else None)
     assert judge_fragments(fragments).problems  # the copy is invalid indeed
@@ -130,10 +130,10 @@ def test_a_repo_a_killed_command_left_is_not_judged_ahead(repo: Path) -> None:
     """The command recovers it first: what the child would read may be half-written."""
     fragments = read_fragments(open_repo(repo), lambda path: (repo / path).read_text())
     background.judge_ahead(repo)
-    assert background.judged_ahead(fragments) is not None
+    assert background.verdict_from_ahead(fragments) is not None
     (repo / LOCK_NAME).write_text("")
     background.judge_ahead(repo)
-    assert background.judged_ahead(fragments) is None
+    assert background.verdict_from_ahead(fragments) is None
 
 
 def test_an_unclaimed_validation_is_stopped_and_reaped(repo: Path) -> None:
@@ -226,7 +226,7 @@ def test_an_interrupted_claim_leaves_no_child(repo: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(background, "_load_validator", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        background.judged_ahead(fragments)
+        background.verdict_from_ahead(fragments)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
 

@@ -8,7 +8,7 @@ from scaffold.model.changes import ChangeSet
 from scaffold.model.layout import RepoLayout
 from scaffold.repo.cache import CheckCache
 from scaffold.repo.workspace import Workspace
-from scaffold.spec.background import judged_ahead
+from scaffold.spec.background import verdict_from_ahead
 from scaffold.spec.html import plan_html
 from scaffold.spec.merge import MergedSpec, concatenate, merge, read_fragments
 from scaffold.spec.problems import SpecInvalid, SpecProblem, SpecVerdict, validate
@@ -53,7 +53,7 @@ def build_docs(
     verdict = cache.spec_verdict(key)
     if verdict is None and not html:
         # Judged by the child the console script started as the command began, where it did.
-        verdict = judged_ahead(fragments)
+        verdict = verdict_from_ahead(fragments)
         if verdict is not None:
             cache.remember_spec(key, verdict)
             cache.save()

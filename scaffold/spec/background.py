@@ -124,7 +124,7 @@ def start_validation(fragments: Fragments) -> PendingValidation:
     return PendingValidation(fragments, parallel=sum(len(text) for _, text in fragments) >= PARALLEL_THRESHOLD)
 
 
-def judged_ahead(fragments: Fragments) -> SpecVerdict | None:
+def verdict_from_ahead(fragments: Fragments) -> SpecVerdict | None:
     """The verdict of these fragments from the validation started ahead of the command line,
     or None where none was started, it failed, or it judged other fragments."""
     ahead = _claim_ahead()
