@@ -50,18 +50,15 @@ def build_docs(
     fragments = read_fragments(layout, workspace.read_or_none)
     cache = CheckCache(layout.root, enabled=use_cache)
     key = cache.key(fragments)
-    verdict = cache.spec_verdict(key)
-    if verdict is None and not html:
-        # Judged by the child the console script started as the command began, where it did.
-        verdict = verdict_from_ahead(fragments)
-        if verdict is not None:
-            cache.remember_spec(key, verdict)
-            cache.save()
+    known = cache.spec_verdict(key)
+    # Else judged by the child the console script started as the command began, where it did.
+    verdict = known if known is not None or html else verdict_from_ahead(fragments)
     merged = None
     if verdict is None or verdict.problems or html:
         # A verdict with problems is found again: they are raised as a merge raises them.
         merged = merge(fragments)
         verdict = SpecVerdict.of(merged, find_problems(merged))
+    if verdict != known:
         cache.remember_spec(key, verdict)
         cache.save()
     if verdict.problems and not allow_invalid:

@@ -57,19 +57,14 @@ class Forked(Generic[_T]):
         except BaseException:
             self.cancel()
             raise
-        if self._then and data:
-            try:
-                return True, pickle.loads(data)
-            except (pickle.UnpicklingError, EOFError, ValueError):  # cut short: it failed
-                self.cancel()
+        if not (self._then and data):  # a child that goes on is not waited for
+            self._pid = None
+            if exit_status(pid) not in (0, None):  # None: reaped by the system, status unknown
                 return False, None
-        self._pid = None
-        status = exit_status(pid)
-        if not data or status not in (0, None):
-            return False, None
-        try:  # the status unknown (reaped by the system), a value that loads was sent whole
+        try:  # a value that loads was sent whole
             value: _T = pickle.loads(data)
-        except (pickle.UnpicklingError, EOFError, ValueError):
+        except (pickle.UnpicklingError, EOFError, ValueError):  # none, or cut short: it failed
+            self.cancel()
             return False, None
         return True, value
 

@@ -37,7 +37,7 @@ def open_repo(root: Path) -> RepoLayout:
     # A command killed while writing leaves a journal: undo its half-written change before
     # anything reads the repo (the transaction itself would only do so once it writes).
     recovery = recover(root)
-    layout = read_repo(root)
+    layout = _layout_of(root)
     return replace(layout, recovered=(recovery.describe(),)) if recovery else layout
 
 
@@ -46,6 +46,11 @@ def read_repo(root: Path) -> RepoLayout:
     reading beside a command needs (the command itself recovers, with `open_repo`)."""
     root = root.resolve()
     _check_config(root)
+    return _layout_of(root)
+
+
+def _layout_of(root: Path) -> RepoLayout:
+    """The layout the scaffold.toml of the resolved `root` describes, its paths checked."""
     text = read_config(root)
     layout = with_build_list(parse_layout(root, text), disk_reader(root))
     _check_configured_paths(layout, text)

@@ -197,16 +197,11 @@ def _judge_repo(repo: Path | None, hand_over: bool) -> Judged | None:
     fragments = read_fragments(layout, Workspace(layout.root).read_or_none)
     if not hand_over:
         return _judged(fragments)
-    from scaffold.errors import ValidationError
-    from scaffold.spec.merge import merge
+    from scaffold.spec.problems import SpecVerdict, merge_or_verdict
 
-    try:
-        merged = merge(fragments)
-    except ValidationError as err:
-        from scaffold.spec.problems import SpecProblem, SpecVerdict
-
-        return CheckCache.key(fragments), SpecVerdict((SpecProblem.of(err),))
-    return CheckCache.key(fragments), ReadSpec(merged.data, *merged.counts())
+    merged = merge_or_verdict(fragments)
+    found = merged if isinstance(merged, SpecVerdict) else ReadSpec(merged.data, *merged.counts())
+    return CheckCache.key(fragments), found
 
 
 def _claim_ahead() -> Forked[Judged | None] | None:

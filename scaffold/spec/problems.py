@@ -160,11 +160,16 @@ class SpecVerdict:
 
 def judge_fragments(fragments: Fragments) -> SpecVerdict:
     """Merge the fragments as `docs build` does and find every OpenAPI problem, located."""
+    merged = merge_or_verdict(fragments)
+    return merged if isinstance(merged, SpecVerdict) else SpecVerdict.of(merged, problems(merged))
+
+
+def merge_or_verdict(fragments: Fragments) -> MergedSpec | SpecVerdict:
+    """The merge of the fragments, or the verdict the error of a merge that fails makes."""
     try:
-        merged = merge(fragments)
+        return merge(fragments)
     except ValidationError as err:
         return SpecVerdict((SpecProblem.of(err),))
-    return SpecVerdict.of(merged, problems(merged))
 
 
 def _restricted(merged: MergedSpec, fragments: set[str]) -> dict[str, Any]:
